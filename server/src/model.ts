@@ -64,8 +64,13 @@ export interface SourceRecord {
   field: string;
   /** The JavaScript text. Empty when the record is indexed by name only. */
   script: string;
-  /** Where `script` starts in the file on disk. */
+  /** Where `script` starts in the file on disk (in `scriptPath` when that is set). */
   scriptStart: Position;
+  /**
+   * The file the script text lives in, relative to the workspace root, when it is not the file
+   * being read (a Fluent `script: Now.include('../server/Foo.js')`). Positions then refer to it.
+   */
+  scriptPath?: string;
   layout: Layout;
   /** The script was too large to parse: the record is indexed by name only. */
   oversized?: boolean;
@@ -114,6 +119,8 @@ export type ScriptIncludeKind =
   | 'es-class'
   | 'classless-function'
   | 'revealing-module'
+  /** `var X = { m: function () {...} }`: a plain object of functions. */
+  | 'object-literal'
   /** Not parsed (oversized or unreadable): known by name only. */
   | 'name-only';
 
