@@ -1,0 +1,228 @@
+/**
+ * The API index: the one owner of what the server knows about the workspace. It stores one
+ * FileEntry per file and keeps derived lookups (Script Includes by name and api name, call sites
+ * by target) up to date incrementally, so a file change costs work proportional to that file.
+ *
+ * Two rules shape the derived views:
+ * - a file that a Fluent record includes (`Now.include('../server/X.js')`) is read through that
+ *   record; its own plain entry is hidden while the claim stands, whichever was indexed first;
+ * - call sites are kept as extracted (every candidate); they count as usages only when their
+ *   target resolves to a known Script Include (`resolve`).
+ */
+import { CallSite, FileEntry, ScriptIncludeInfo, Side } from '../model';
+
+export interface IndexChange {
+  /** Paths whose entries were added, replaced or removed. */
+  paths: string[];
+  generation: number;
+}
+
+export class ApiIndex {
+  private readonly entries = new Map<string, FileEntry>();
+  /** included path -> paths of the Fluent files that include it */
+  private readonly claims = new Map<string, Set<string>>();
+  private readonly byName = new Map<string, Set<ScriptIncludeInfo>>();
+  private readonly byApiName = new Map<string, Set<ScriptIncludeInfo>>();
+  private readonly sitesByTarget = new Map<string, Set<CallSite>>();
+  private readonly listeners: Array<(change: IndexChange) => void> = [];
+  private gen = 0;
+
+  /** Bumped on every change: caches keyed by it stay valid until the index changes. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  onDidChange(listener: (change: IndexChange) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Adds or replaces the entries of several files as one change. */
+  setFiles(entries: readonly FileEntry[]): void {
+    const touched: string[] = [];
+    for (const entry of entries) touched.push(...this.put(entry));
+    this.emit(touched);
+  }
+
+  setFile(entry: FileEntry): void {
+    this.setFiles([entry]);
+  }
+
+  removeFiles(paths: readonly string[]): void {
+    const touched: string[] = [];
+    for (const path of paths) touched.push(...this.drop(path));
+    if (touched.length) this.emit(touched);
+  }
+
+  removeFile(path: string): void {
+    this.removeFiles([path]);
+  }
+
+  file(path: string): FileEntry | undefined {
+    return this.entries.get(path);
+  }
+
+  paths(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  files(): IterableIterator<FileEntry> {
+    return this.entries.values();
+  }
+
+  get fileCount(): number {
+    return this.entries.size;
+  }
+
+  /** Fluent files that read `path` into their records. */
+  claimantsOf(path: string): string[] {
+    return [...(this.claims.get(path) ?? [])];
+  }
+
+  /** True when the file is read through a Fluent record, so its own entry does not count. */
+  isClaimed(path: string): boolean {
+    const c = this.claims.get(path);
+    return !!c && c.size > 0;
+  }
+
+  /** Entries whose Script Includes and call sites count: every file that is not claimed. */
+  *visibleFiles(): IterableIterator<FileEntry> {
+    for (const entry of this.entries.values()) if (!this.isClaimed(entry.path)) yield entry;
+  }
+
+  /** Every visible Script Include, active or not. */
+  *scriptIncludes(): IterableIterator<ScriptIncludeInfo> {
+    for (const entry of this.visibleFiles()) yield* entry.scriptIncludes;
+  }
+
+  *callSites(): IterableIterator<CallSite> {
+    for (const entry of this.visibleFiles()) yield* entry.callSites;
+  }
+
+  /** Script Includes with this class name, in any scope. */
+  named(name: string): ScriptIncludeInfo[] {
+    return this.visible(this.byName.get(name));
+  }
+
+  withApiName(apiName: string): ScriptIncludeInfo | undefined {
+    return this.visible(this.byApiName.get(apiName))[0];
+  }
+
+  /**
+   * What a reference from code means: `scope.Name` by api name; a bare name prefers the caller's
+   * own scope, then global, then the only match anywhere. Inactive ones resolve too (a call to an
+   * inactive Script Include is still a call to it).
+   */
+  resolve(target: string, qualifier: string | undefined, fromScope: string): ScriptIncludeInfo | undefined {
+    if (qualifier) return this.withApiName(`${qualifier}.${target}`) ?? this.withApiName(`${qualifier}.${target}`.replace(/^global\./, ''));
+    const all = this.named(target);
+    if (all.length <= 1) return all[0];
+    return all.find((si) => si.scope === fromScope) ?? all.find((si) => si.scope === 'global') ?? all[0];
+  }
+
+  /** Call sites whose target resolves to this Script Include. */
+  usagesOf(si: ScriptIncludeInfo): CallSite[] {
+    const out: CallSite[] = [];
+    for (const site of this.sitesByTarget.get(si.name) ?? []) {
+      if (this.isClaimed(site.path) && !this.isFromClaimant(site)) continue;
+      if (this.resolve(site.target, site.qualifier, site.scope) === si) out.push(site);
+    }
+    return out;
+  }
+
+  /** The Script Include a call site refers to, if it is one. */
+  targetOf(site: CallSite): ScriptIncludeInfo | undefined {
+    return this.resolve(site.target, site.qualifier, site.scope);
+  }
+
+  /** The Script Include defined at `path` whose range holds the line, if any. */
+  scriptIncludeAt(path: string, line: number): ScriptIncludeInfo | undefined {
+    for (const si of this.scriptIncludes()) {
+      if (si.path === path && si.range.start.line <= line && line <= si.range.end.line) return si;
+    }
+    return undefined;
+  }
+
+  /** Whether `side` code in `fromScope` may use this Script Include (the knowledge graph's access rule). */
+  static accessible(si: ScriptIncludeInfo, fromScope: string, side: Side): boolean {
+    if (side === 'client') return si.clientCallable;
+    return si.scope === fromScope || si.access === 'public';
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private visible(set: Set<ScriptIncludeInfo> | undefined): ScriptIncludeInfo[] {
+    if (!set) return [];
+    const out: ScriptIncludeInfo[] = [];
+    for (const si of set) if (this.ownerVisible(si)) out.push(si);
+    return out;
+  }
+
+  /** A Script Include is visible unless the file it was extracted from is claimed. */
+  private ownerVisible(si: ScriptIncludeInfo): boolean {
+    const owner = this.ownerOf.get(si);
+    return owner === undefined || !this.isClaimed(owner);
+  }
+
+  /** A claimed file's call sites still count when they came through the claimant (path = scriptPath). */
+  private isFromClaimant(site: CallSite): boolean {
+    const owner = this.siteOwner.get(site);
+    return owner !== undefined && owner !== site.path;
+  }
+
+  private readonly ownerOf = new WeakMap<ScriptIncludeInfo, string>();
+  private readonly siteOwner = new WeakMap<CallSite, string>();
+
+  private put(entry: FileEntry): string[] {
+    const touched = this.drop(entry.path);
+    this.entries.set(entry.path, entry);
+    for (const inc of entry.includes) addTo(this.claims, inc, entry.path);
+    for (const si of entry.scriptIncludes) {
+      this.ownerOf.set(si, entry.path);
+      addTo(this.byName, si.name, si);
+      addTo(this.byApiName, si.apiName, si);
+    }
+    for (const site of entry.callSites) {
+      this.siteOwner.set(site, entry.path);
+      addTo(this.sitesByTarget, site.target, site);
+    }
+    if (!touched.includes(entry.path)) touched.push(entry.path);
+    touched.push(...entry.includes);
+    return touched;
+  }
+
+  private drop(path: string): string[] {
+    const old = this.entries.get(path);
+    if (!old) return [];
+    this.entries.delete(path);
+    for (const inc of old.includes) removeFrom(this.claims, inc, path);
+    for (const si of old.scriptIncludes) {
+      removeFrom(this.byName, si.name, si);
+      removeFrom(this.byApiName, si.apiName, si);
+    }
+    for (const site of old.callSites) removeFrom(this.sitesByTarget, site.target, site);
+    return [path, ...old.includes];
+  }
+
+  private emit(paths: string[]): void {
+    this.gen++;
+    const change = { paths: [...new Set(paths)], generation: this.gen };
+    for (const l of this.listeners) l(change);
+  }
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
