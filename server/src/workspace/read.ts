@@ -1,0 +1,291 @@
+/**
+ * Reads one workspace file into ServiceNow records: the I/O edge of the workspace layer. It
+ * decides the layout from the path, reads and decodes the bytes, and hands the text to the pure
+ * readers (xml.ts, fluent.ts, the path rules of classify.ts). Every failure is a Problem: a
+ * file that vanished between scan and read, a binary file, an unreadable one.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as posix from 'node:path/posix';
+import { Layout, Problem, SourceRecord } from '../model';
+import { parseFluent } from '../syntax/fluent';
+import { classifyPath, PathInfo, ScriptPathInfo } from './classify';
+import { FluentRecordPlan, parseNowConfig, planFluentRecords } from './fluent';
+import { decodeBytes } from './text';
+import { readXmlRecords } from './xml';
+
+export interface ReadOptions {
+  /** Characters of script that are parsed; longer scripts give name-only records. */
+  maxFileSize: number;
+  /**
+   * Scopes of now.config.json files by folder (workspace-relative), shared over one indexing pass
+   * so each folder is looked up once. The owner clears it when a now.config.json changes.
+   */
+  scopeCache?: Map<string, string | undefined>;
+}
+
+export interface ReadResult {
+  layout: Layout;
+  records: SourceRecord[];
+  problems: Problem[];
+  /** Other files read into these records (Fluent `Now.include`), workspace-relative. */
+  includes: string[];
+  /** sha256 hex of the bytes, combined with the included files' bytes. */
+  hash: string;
+}
+
+/** Files above this size are never read into memory: max(8 x maxFileSize, 32 MB). */
+export function hardSizeLimit(maxFileSize: number): number {
+  return Math.max(8 * maxFileSize, 32 * 1024 * 1024);
+}
+
+/** Reads one workspace file into ServiceNow records. Never throws. */
+export async function readWorkspaceFile(root: string, relPath: string, opts: ReadOptions): Promise<ReadResult> {
+  const rel = normaliseRelPath(relPath);
+  const info = rel === undefined ? undefined : classifyPath(rel);
+  if (rel === undefined || info === undefined) {
+    return emptyResult('plain', [{ path: relPath, message: 'not a workspace source file (.js, .xml, .now.ts, now.config.json)', severity: 'info' }]);
+  }
+  try {
+    return await readClassified(root, rel, info, opts);
+  } catch (err) {
+    // The readers return problems rather than throw; this is the last guard of the contract.
+    return emptyResult(info.layout, [{ path: rel, message: `could not read: ${(err as Error).message}`, severity: 'error' }]);
+  }
+}
+
+async function readClassified(root: string, rel: string, info: PathInfo, opts: ReadOptions): Promise<ReadResult> {
+  const file = await loadFile(root, rel, hardSizeLimit(opts.maxFileSize));
+  if (file.kind === 'error') return emptyResult(info.layout, [file.problem]);
+  if (file.kind === 'too-large') {
+    const problems: Problem[] = [{
+      path: rel,
+      message: `file has ${file.size} bytes, more than the ${hardSizeLimit(opts.maxFileSize)} bytes read at all; indexed by name only`,
+      severity: 'warning',
+    }];
+    const records = info.kind === 'js' ? [nameOnlyRecord(info, await scopeOfScript(root, rel, info, opts))] : [];
+    return { layout: info.layout, records, problems, includes: [], hash: file.hash };
+  }
+  const decoded = decodeBytes(file.bytes);
+  const hash = sha256(file.bytes);
+  if (decoded.kind === 'binary') {
+    return { ...emptyResult(info.layout, [{ path: rel, message: `binary file (${decoded.reason}); not read`, severity: 'warning' }]), hash };
+  }
+  const problems: Problem[] = [];
+  if (decoded.invalidUtf8) problems.push({ path: rel, message: 'invalid UTF-8; undecodable bytes were replaced', severity: 'info' });
+  const text = decoded.text;
+
+  switch (info.kind) {
+    case 'js': {
+      const record = scriptRecord(info, text, await scopeOfScript(root, rel, info, opts));
+      return { layout: info.layout, records: [checkSize(record, rel, opts, problems)], problems, includes: [], hash };
+    }
+    case 'xml': {
+      const xml = readXmlRecords(text, rel, { maxFileSize: opts.maxFileSize });
+      return { layout: 'xml', records: xml.records, problems: [...problems, ...xml.problems], includes: [], hash };
+    }
+    case 'now-config': {
+      problems.push(...parseNowConfig(text, rel).problems);
+      return { layout: 'fluent', records: [], problems, includes: [], hash };
+    }
+    case 'now-ts':
+      return readFluentFile(root, rel, text, file.bytes, opts, problems);
+  }
+}
+
+async function readFluentFile(
+  root: string,
+  rel: string,
+  text: string,
+  bytes: Buffer,
+  opts: ReadOptions,
+  problems: Problem[],
+): Promise<ReadResult> {
+  if (text.length > opts.maxFileSize) {
+    problems.push({ path: rel, message: `Fluent file has ${text.length} characters (more than index.maxFileSize); not parsed`, severity: 'warning' });
+    return { layout: 'fluent', records: [], problems, includes: [], hash: sha256(bytes) };
+  }
+  const scope = await nowConfigScope(root, posix.dirname(rel), opts.scopeCache);
+  if (scope === undefined) problems.push({ path: rel, message: 'no now.config.json above this file; scope taken as global', severity: 'info' });
+  const planned = planFluentRecords(parseFluent(text), rel, scope ?? 'global');
+  problems.push(...planned.problems);
+  const hasher = createHash('sha256').update(bytes);
+  const includes: string[] = [];
+  const included = new Map<string, IncludedText>();
+  const records: SourceRecord[] = [];
+  for (const plan of planned.plans) {
+    const record = await fillScript(root, rel, plan, opts, included, problems);
+    records.push(checkSize(record, rel, opts, problems));
+  }
+  // Included files in a stable order, so the combined hash depends on content only.
+  for (const [p, inc] of [...included.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    includes.push(p);
+    hasher.update(`\0${p}\0${inc.hash}`);
+  }
+  return { layout: 'fluent', records, problems, includes, hash: hasher.digest('hex') };
+}
+
+interface IncludedText {
+  text?: string;
+  hash: string;
+}
+
+/** Fills a plan's script from its inline text or the first of its candidate files that exists. */
+async function fillScript(
+  root: string,
+  rel: string,
+  plan: FluentRecordPlan,
+  opts: ReadOptions,
+  included: Map<string, IncludedText>,
+  problems: Problem[],
+): Promise<SourceRecord> {
+  const { record, source } = plan;
+  if (source.kind === 'inline') return { ...record, script: source.text, scriptStart: source.start };
+  if (source.kind === 'none') return record;
+  for (const candidate of source.candidates) {
+    let inc = included.get(candidate);
+    if (!inc) {
+      const loaded = await loadFile(root, candidate, hardSizeLimit(opts.maxFileSize));
+      if (loaded.kind === 'error' && loaded.code === 'ENOENT') continue;
+      inc = includedText(candidate, loaded, problems);
+      included.set(candidate, inc);
+    }
+    return inc.text === undefined ? { ...record, scriptPath: candidate, oversized: true } : { ...record, script: inc.text, scriptPath: candidate };
+  }
+  // Listed even though missing, so creating the file later re-reads this one.
+  const wanted = source.candidates[0];
+  included.set(wanted, { hash: 'missing' });
+  problems.push({ path: rel, message: `${record.name}: included file ${wanted} does not exist`, severity: 'warning' });
+  return record;
+}
+
+function includedText(candidate: string, loaded: Loaded, problems: Problem[]): IncludedText {
+  if (loaded.kind === 'error') {
+    problems.push({ ...loaded.problem, message: `included file: ${loaded.problem.message}` });
+    return { hash: 'unreadable' };
+  }
+  if (loaded.kind === 'too-large') {
+    problems.push({ path: candidate, message: `included file has ${loaded.size} bytes; indexed by name only`, severity: 'warning' });
+    return { hash: loaded.hash };
+  }
+  const decoded = decodeBytes(loaded.bytes);
+  if (decoded.kind === 'binary') {
+    problems.push({ path: candidate, message: `included file is binary (${decoded.reason}); not read`, severity: 'warning' });
+    return { hash: sha256(loaded.bytes) };
+  }
+  return { text: decoded.text, hash: sha256(loaded.bytes) };
+}
+
+/** Replaces a script longer than maxFileSize by a name-only record, with one Problem. */
+function checkSize(record: SourceRecord, rel: string, opts: ReadOptions, problems: Problem[]): SourceRecord {
+  if (record.script.length <= opts.maxFileSize) return record;
+  problems.push({
+    path: rel,
+    message: `${record.name}: script has ${record.script.length} characters (more than index.maxFileSize ${opts.maxFileSize}); indexed by name only`,
+    severity: 'warning',
+  });
+  return { ...record, script: '', oversized: true };
+}
+
+function scriptRecord(info: ScriptPathInfo, script: string, scope: string): SourceRecord {
+  const record: SourceRecord = {
+    table: info.table,
+    name: info.name,
+    scope,
+    active: true,
+    side: info.side,
+    field: info.field,
+    script,
+    scriptStart: { line: 0, character: 0 },
+    layout: info.layout,
+  };
+  // Only a Script Include has an API name, and for one read from a path it can only be derived.
+  if (info.table === 'sys_script_include') record.apiName = `${scope}.${info.name}`;
+  return record;
+}
+
+function nameOnlyRecord(info: ScriptPathInfo, scope: string): SourceRecord {
+  return { ...scriptRecord(info, '', scope), oversized: true };
+}
+
+/** A script's scope: a scope folder on its path, else its SDK project's now.config.json, else global. */
+async function scopeOfScript(root: string, rel: string, info: ScriptPathInfo, opts: ReadOptions): Promise<string> {
+  if (info.scope) return info.scope;
+  return (await nowConfigScope(root, posix.dirname(rel), opts.scopeCache)) ?? 'global';
+}
+
+/** The scope of the nearest now.config.json in `dir` or above it, up to the workspace root. */
+async function nowConfigScope(root: string, dir: string, cache?: Map<string, string | undefined>): Promise<string | undefined> {
+  const key = dir === '.' ? '' : dir;
+  if (cache?.has(key)) return cache.get(key);
+  let scope: string | undefined;
+  const configPath = key ? `${key}/now.config.json` : 'now.config.json';
+  const loaded = await loadFile(root, configPath, 1024 * 1024);
+  if (loaded.kind === 'bytes') {
+    const decoded = decodeBytes(loaded.bytes);
+    scope = decoded.kind === 'text' ? parseNowConfig(decoded.text, configPath).scope : undefined;
+  } else if (key !== '') {
+    scope = await nowConfigScope(root, posix.dirname(key), cache);
+  }
+  cache?.set(key, scope);
+  return scope;
+}
+
+type Loaded =
+  | { kind: 'bytes'; bytes: Buffer }
+  | { kind: 'too-large'; size: number; hash: string }
+  | { kind: 'error'; code?: string; problem: Problem };
+
+/** Reads a workspace file's bytes, refusing files over `limit` (hashed as a stream instead). */
+async function loadFile(root: string, rel: string, limit: number): Promise<Loaded> {
+  const abs = path.join(root, ...rel.split('/'));
+  try {
+    const stat = await fs.stat(abs);
+    if (!stat.isFile()) return { kind: 'error', problem: { path: rel, message: 'not a regular file', severity: 'warning' } };
+    if (stat.size > limit) return { kind: 'too-large', size: stat.size, hash: await sha256OfFile(abs) };
+    return { kind: 'bytes', bytes: await fs.readFile(abs) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { kind: 'error', code, problem: { path: rel, message: ioMessage(code, err as Error), severity: code === 'ENOENT' ? 'info' : 'warning' } };
+  }
+}
+
+function ioMessage(code: string | undefined, err: Error): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'file no longer exists (ENOENT)';
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${code})`;
+    case 'ELOOP':
+      return 'symbolic link loop (ELOOP)';
+    default:
+      return `could not read file: ${err.message}`;
+  }
+}
+
+function sha256OfFile(abs: string): Promise<string> {
+  return new Promise((resolve) => {
+    const hash = createHash('sha256');
+    createReadStream(abs)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', () => resolve(''))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function emptyResult(layout: Layout, problems: Problem[]): ReadResult {
+  return { layout, records: [], problems, includes: [], hash: '' };
+}
+
+/** `/`-separated, no leading `./`; undefined when the path leaves the workspace. */
+function normaliseRelPath(relPath: string): string | undefined {
+  const p = posix.normalize(relPath.replace(/\\/g, '/'));
+  if (p === '..' || p.startsWith('../') || posix.isAbsolute(p) || p === '.') return undefined;
+  return p;
+}

@@ -1,0 +1,146 @@
+/**
+ * Finds the workspace files the readers handle. The walk follows symbolic links (monorepos link
+ * app folders in) but visits each real folder once, so link loops end; anything it cannot read
+ * becomes a Problem and the walk goes on.
+ */
+import { Dirent, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Problem } from '../model';
+import { fileKindOf } from './classify';
+
+export interface ScannedFile {
+  /** Workspace-relative, `/` separators. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ScanOptions {
+  /** Folder names never walked (in addition to node_modules, .git and .deepcodeseek). */
+  exclude: string[];
+  /** Stop after this many files (a Problem says so). */
+  maxFiles?: number;
+}
+
+/** Folders no workspace wants indexed, whatever the settings say. */
+export const ALWAYS_EXCLUDED: readonly string[] = ['node_modules', '.git', '.deepcodeseek'];
+
+/** Folders read at the same time; enough to hide latency, few enough to stay clear of EMFILE. */
+const CONCURRENCY = 16;
+
+/** Whether the readers handle this file: `.js`, `.xml`, `.now.ts`, `now.config.json`. */
+export function isCandidateFile(relPath: string): boolean {
+  return fileKindOf(relPath) !== undefined;
+}
+
+/** The set of excluded folder names for a settings list. */
+export function excludedNames(exclude: readonly string[]): Set<string> {
+  return new Set([...ALWAYS_EXCLUDED, ...exclude]);
+}
+
+/** Walks the workspace. Never throws; files come back sorted by path. */
+export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ files: ScannedFile[]; problems: Problem[] }> {
+  const files: ScannedFile[] = [];
+  const problems: Problem[] = [];
+  let rootReal: string;
+  try {
+    rootReal = await fs.realpath(root);
+    if (!(await fs.stat(rootReal)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+  } catch (err) {
+    problems.push({ path: '', message: `workspace folder ${root} cannot be read: ${codeOf(err)}`, severity: 'error' });
+    return { files, problems };
+  }
+
+  const excluded = excludedNames(opts.exclude);
+  const maxFiles = opts.maxFiles ?? Infinity;
+  const visited = new Set<string>([rootReal]);
+  const queue: string[] = [''];
+  let truncated = false;
+
+  const walkDir = async (relDir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(path.join(root, ...relDir.split('/').filter(Boolean)), { withFileTypes: true });
+    } catch (err) {
+      problems.push({ path: relDir, message: `folder cannot be read: ${codeOf(err)}`, severity: 'warning' });
+      return;
+    }
+    await Promise.all(entries.map((e) => visitEntry(relDir, e)));
+  };
+
+  const visitEntry = async (relDir: string, entry: Dirent): Promise<void> => {
+    const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+    const abs = path.join(root, ...rel.split('/'));
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = await fs.stat(abs);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        // A dangling link is common (a deleted build output) and harmless: nothing to index.
+        return;
+      }
+    }
+    if (isDir) {
+      if (excluded.has(entry.name)) return;
+      let real: string;
+      try {
+        real = await fs.realpath(abs);
+      } catch (err) {
+        problems.push({ path: rel, message: `folder cannot be resolved: ${codeOf(err)}`, severity: 'warning' });
+        return;
+      }
+      if (visited.has(real)) return;
+      visited.add(real);
+      queue.push(rel);
+      return;
+    }
+    if (!isFile || !isCandidateFile(rel)) return;
+    if (files.length >= maxFiles) {
+      truncated = true;
+      return;
+    }
+    try {
+      const st = await fs.stat(abs);
+      if (files.length >= maxFiles) {
+        truncated = true;
+        return;
+      }
+      files.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs });
+    } catch (err) {
+      problems.push({ path: rel, message: `file cannot be read: ${codeOf(err)}`, severity: 'warning' });
+    }
+  };
+
+  // A small pool of workers drains the folder queue; each folder adds its subfolders to it.
+  let active = 0;
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (active < CONCURRENCY && queue.length > 0 && !truncated) {
+        const dir = queue.shift()!;
+        active++;
+        void walkDir(dir)
+          .catch(() => undefined)
+          .finally(() => {
+            active--;
+            pump();
+          });
+      }
+      if (active === 0 && (queue.length === 0 || truncated)) resolve();
+    };
+    pump();
+  });
+
+  if (truncated) {
+    problems.push({ path: '', message: `more than ${maxFiles} files in the workspace; the rest were not indexed`, severity: 'warning' });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, problems };
+}
+
+function codeOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ?? e?.message ?? String(err);
+}
