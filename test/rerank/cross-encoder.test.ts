@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CrossEncoder, detectContract, loadCrossEncoder } from '../../server/src/rerank/cross-encoder';
+import { CrossEncoder, assembleQwenSequence, detectContract, loadCrossEncoder } from '../../server/src/rerank/cross-encoder';
 import { ValueInfo } from '../../server/src/rerank/onnx-session';
 import { CancelledError } from '../../server/src/rerank/types';
 import {
@@ -171,6 +171,22 @@ describe('cross-encoder: Qwen3-Reranker-style contract', () => {
     const r = await loadCrossEncoder({ modelPath, kind: 'cross-encoder' });
     assert.strictEqual(r.ok, false);
     if (!r.ok) assert.match(r.error, /causal LM/);
+  });
+});
+
+describe('cross-encoder: qwen3 prompt assembly', () => {
+  const t = { head: [1, 1], mid: [2], tail: [3, 3] };
+  it('cuts a long query only as far as leaves the document a few tokens', () => {
+    const query = Array.from({ length: 30 }, () => 7);
+    const doc = Array.from({ length: 30 }, () => 9);
+    const seq = assembleQwenSequence(t, query, doc, 25);
+    assert.strictEqual(seq.length, 25);
+    assert.strictEqual(seq.filter((x) => x === 9).length, 8);
+    assert.strictEqual(seq.filter((x) => x === 7).length, 12);
+    assert.deepStrictEqual(seq.slice(-2), [3, 3]);
+  });
+  it('keeps everything when it fits', () => {
+    assert.deepStrictEqual(assembleQwenSequence(t, [7], [9, 9], 100), [1, 1, 7, 2, 9, 9, 3, 3]);
   });
 });
 

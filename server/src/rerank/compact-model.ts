@@ -5,7 +5,7 @@
  * so a model trained on another feature set is refused with one clear line.
  */
 import * as ort from 'onnxruntime-node';
-import { ModelSession, SessionOptions, loadSession } from './onnx-session';
+import { ModelSession, loadSession } from './onnx-session';
 
 export interface CompactModel {
   readonly featureCount: number;

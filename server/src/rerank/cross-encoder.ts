@@ -107,7 +107,7 @@ export async function loadCrossEncoder(opts: CrossEncoderOptions): Promise<Cross
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? (kind === 'qwen3-reranker' ? 4 : 8)));
   const padId = padTokenId(tokenizer, tok.config);
 
-  let encodeOne: (query: string, doc: string) => EncodedSequence;
+  let encode: (query: string, documents: readonly string[]) => EncodedSequence[];
   let readScores: (logits: ort.Tensor, lengths: number[]) => Float32Array;
   if (kind === 'qwen3-reranker') {
     const yes = tokenizer.token_to_id('yes');
@@ -116,14 +116,16 @@ export async function loadCrossEncoder(opts: CrossEncoderOptions): Promise<Cross
     const template = qwenTemplate(tokenizer, opts.instruction ?? DEFAULT_INSTRUCTION);
     const fixed = template.head.length + template.mid.length + template.tail.length;
     if (fixed + MIN_DOCUMENT_TOKENS > maxLength) return fail(`cross-encoder max length ${maxLength} is too short for the qwen3-reranker prompt (${fixed} tokens)`);
-    encodeOne = (q, d) => ({ ids: encodeQwenSequence(tokenizer, template, q, d, maxLength) });
+    encode = (query, documents) => {
+      const queryIds = qwenPieceIds(tokenizer, query);
+      return documents.map((d) => ({ ids: assembleQwenSequence(template, queryIds, qwenPieceIds(tokenizer, d), maxLength) }));
+    };
     readScores = (logits, lengths) => yesNoScores(logits, lengths, yes, no);
   } else {
-    encodeOne = (q, d) => encodePair(tokenizer, q, d, maxLength);
+    encode = (query, documents) => documents.map((d) => encodePair(tokenizer, query, d, maxLength));
     readScores = (logits) => classifierScores(logits);
   }
 
-  const encode = (query: string, documents: readonly string[]): EncodedSequence[] => documents.map((d) => encodeOne(query, d));
   const logitsName = logitsOutput(session.outputs).name;
 
   const encoder: CrossEncoder = {
@@ -297,19 +299,25 @@ export function qwenTemplate(tokenizer: Tokenizer, instruction: string): QwenTem
 }
 
 /**
- * The prompt `<Instruct>: ...\n<Query>: {query}\n<Document>: {doc}` inside the chat template.
- * Pieces are tokenized apart so the document can be cut by tokens; each variable piece starts
- * with its space so byte-level BPE sees the same words as in the whole prompt.
+ * The prompt `<Instruct>: ...\n<Query>: {query}\n<Document>: {doc}` inside the chat template,
+ * from the query's and the document's own tokens (see `qwenPieceIds`). The document is cut to
+ * fit; the query only when it would leave the document fewer than a few tokens.
  */
-export function encodeQwenSequence(tokenizer: Tokenizer, t: QwenTemplate, query: string, doc: string, maxLength: number): number[] {
-  const ids = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false }).ids;
-  const fixed = t.head.length + t.mid.length + t.tail.length;
-  let q = ids(` ${query}`);
-  let d = ids(` ${doc}`);
-  const room = maxLength - fixed;
-  if (q.length + Math.min(d.length, MIN_DOCUMENT_TOKENS) > room) q = q.slice(0, Math.max(0, room - Math.min(d.length, MIN_DOCUMENT_TOKENS)));
-  if (q.length + d.length > room) d = d.slice(0, Math.max(0, room - q.length));
+export function assembleQwenSequence(t: QwenTemplate, queryIds: readonly number[], docIds: readonly number[], maxLength: number): number[] {
+  const room = maxLength - (t.head.length + t.mid.length + t.tail.length);
+  const docFloor = Math.min(docIds.length, MIN_DOCUMENT_TOKENS);
+  const q = queryIds.length + docFloor > room ? queryIds.slice(0, Math.max(0, room - docFloor)) : queryIds;
+  const d = q.length + docIds.length > room ? docIds.slice(0, Math.max(0, room - q.length)) : docIds;
   return [...t.head, ...q, ...t.mid, ...d, ...t.tail];
+}
+
+/**
+ * Tokens of a variable piece of the prompt. Pieces are tokenized apart so the document can be
+ * cut by tokens; each starts with its space so byte-level BPE sees the same words as it would
+ * in the whole prompt.
+ */
+export function qwenPieceIds(tokenizer: Tokenizer, text: string): number[] {
+  return tokenizer.encode(` ${text}`, { add_special_tokens: false }).ids;
 }
 
 // ---------------------------------------------------------------------------------------------
