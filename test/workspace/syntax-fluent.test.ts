@@ -61,4 +61,12 @@ describe('syntax/fluent parseFluent', () => {
     assert.deepStrictEqual(parseFluent('}}} ((( <<< \u0000').calls, []);
     assert.deepStrictEqual(parseFluent('').calls, []);
   });
+
+  it('survives deeply nested literals', () => {
+    const depth = 5000;
+    const source = `Record({ table: 'x', data: ${'{ a: '.repeat(depth)}1${' }'.repeat(depth)} })`;
+    const { calls } = parseFluent(source);
+    assert.strictEqual(calls.length, 1);
+    assert.strictEqual(calls[0].props.table.kind, 'string');
+  });
 });

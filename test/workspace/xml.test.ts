@@ -222,4 +222,12 @@ describe('workspace/xml readXmlRecords', () => {
     assert.strictEqual(records[0].name, 'Check manager');
     assert.deepStrictEqual(records[0].scriptStart, positionOf(xml, '(function (outputs'));
   });
+
+  it('survives deeply nested elements', () => {
+    const depth = 20000;
+    const xml = `<unload><sys_script_include><name>Deep</name><script>var Deep;</script></sys_script_include>${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</unload>`;
+    const { records, problems } = readXmlRecords(xml, 'deep.xml');
+    assert.deepStrictEqual(records.map((r) => r.name), ['Deep']);
+    assert.deepStrictEqual(problems, []);
+  });
 });

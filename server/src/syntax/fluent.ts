@@ -95,13 +95,13 @@ function objectOf(node: SyntaxNode | undefined): SyntaxNode | undefined {
   return undefined;
 }
 
-function propsOf(obj: SyntaxNode): Record<string, FluentValue> {
+function propsOf(obj: SyntaxNode, depth = 0): Record<string, FluentValue> {
   const props: Record<string, FluentValue> = {};
   for (const child of obj.namedChildren) {
     if (child.type === 'pair') {
       const key = keyOf(child.childForFieldName('key'));
       const value = child.childForFieldName('value');
-      if (key !== undefined && value) props[key] = valueOf(value);
+      if (key !== undefined && value) props[key] = valueOf(value, depth + 1);
     } else if (child.type === 'shorthand_property_identifier') {
       props[child.text] = { kind: 'identifier', name: child.text, range: rangeOf(child) };
     } else if (child.type === 'method_definition') {
@@ -119,8 +119,12 @@ function keyOf(node: SyntaxNode | null): string | undefined {
   return undefined;
 }
 
-function valueOf(node: SyntaxNode): FluentValue {
+/** Values nested deeper than this are kept as text: no Fluent API nests so far, and recursion must end. */
+const MAX_VALUE_DEPTH = 32;
+
+function valueOf(node: SyntaxNode, depth = 0): FluentValue {
   const range = rangeOf(node);
+  if (depth > MAX_VALUE_DEPTH) return { kind: 'other', text: node.text, range };
   switch (node.type) {
     case 'string':
       return { kind: 'string', value: stringValue(node), range: innerRange(node) };
@@ -141,12 +145,12 @@ function valueOf(node: SyntaxNode): FluentValue {
     case 'function':
       return { kind: 'function', text: node.text, range };
     case 'object':
-      return { kind: 'object', props: propsOf(node), range };
+      return { kind: 'object', props: propsOf(node, depth), range };
     case 'array':
-      return { kind: 'array', items: node.namedChildren.filter((c) => c.type !== 'comment').map(valueOf), range };
+      return { kind: 'array', items: node.namedChildren.filter((c) => c.type !== 'comment').map((c) => valueOf(c, depth + 1)), range };
     case 'parenthesized_expression': {
       const inner = node.namedChildren.find((c) => c.type !== 'comment');
-      return inner ? valueOf(inner) : { kind: 'other', text: node.text, range };
+      return inner ? valueOf(inner, depth + 1) : { kind: 'other', text: node.text, range };
     }
     case 'call_expression':
       return callValueOf(node) ?? { kind: 'other', text: node.text, range };

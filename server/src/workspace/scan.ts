@@ -54,7 +54,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ 
   const excluded = excludedNames(opts.exclude);
   const maxFiles = opts.maxFiles ?? Infinity;
   const visited = new Set<string>([rootReal]);
-  const queue: string[] = [''];
+  let queue: string[] = [''];
+  let linkedDirs: string[] = [];
   let truncated = false;
 
   const walkDir = async (relDir: string): Promise<void> => {
@@ -82,17 +83,17 @@ export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ 
         // A dangling link is common (a deleted build output) and harmless: nothing to index.
         return;
       }
+      if (isDir) {
+        // Linked folders wait until every real folder is walked, so a file reached both ways is
+        // always listed under its real path, whatever order the disk answers in.
+        if (!excluded.has(entry.name)) linkedDirs.push(rel);
+        return;
+      }
     }
     if (isDir) {
       if (excluded.has(entry.name)) return;
-      let real: string;
-      try {
-        real = await fs.realpath(abs);
-      } catch (err) {
-        problems.push({ path: rel, message: `folder cannot be resolved: ${codeOf(err)}`, severity: 'warning' });
-        return;
-      }
-      if (visited.has(real)) return;
+      const real = await realpathOrProblem(abs, rel);
+      if (real === undefined || visited.has(real)) return;
       visited.add(real);
       queue.push(rel);
       return;
@@ -114,24 +115,49 @@ export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ 
     }
   };
 
+  const realpathOrProblem = async (abs: string, rel: string): Promise<string | undefined> => {
+    try {
+      return await fs.realpath(abs);
+    } catch (err) {
+      problems.push({ path: rel, message: `folder cannot be resolved: ${codeOf(err)}`, severity: 'warning' });
+      return undefined;
+    }
+  };
+
   // A small pool of workers drains the folder queue; each folder adds its subfolders to it.
-  let active = 0;
-  await new Promise<void>((resolve) => {
-    const pump = (): void => {
-      while (active < CONCURRENCY && queue.length > 0 && !truncated) {
-        const dir = queue.shift()!;
-        active++;
-        void walkDir(dir)
-          .catch(() => undefined)
-          .finally(() => {
-            active--;
-            pump();
-          });
-      }
-      if (active === 0 && (queue.length === 0 || truncated)) resolve();
-    };
-    pump();
-  });
+  const drainQueue = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      let active = 0;
+      const pump = (): void => {
+        while (active < CONCURRENCY && queue.length > 0 && !truncated) {
+          const dir = queue.shift()!;
+          active++;
+          void walkDir(dir)
+            .catch(() => undefined)
+            .finally(() => {
+              active--;
+              pump();
+            });
+        }
+        if (active === 0 && (queue.length === 0 || truncated)) resolve();
+      };
+      pump();
+    });
+
+  // Real folders first, then linked ones in name order (each real folder once: loops end).
+  for (;;) {
+    await drainQueue();
+    if (truncated || linkedDirs.length === 0) break;
+    const links = linkedDirs.sort();
+    linkedDirs = [];
+    queue = [];
+    for (const rel of links) {
+      const real = await realpathOrProblem(path.join(root, ...rel.split('/')), rel);
+      if (real === undefined || visited.has(real)) continue;
+      visited.add(real);
+      queue.push(rel);
+    }
+  }
 
   if (truncated) {
     problems.push({ path: '', message: `more than ${maxFiles} files in the workspace; the rest were not indexed`, severity: 'warning' });

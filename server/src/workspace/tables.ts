@@ -103,8 +103,16 @@ const FOLDER_TABLES: Record<string, string> = {
   scripted_rest: 'sys_ws_operation',
   sys_ws_operation: 'sys_ws_operation',
   atf: 'sys_atf_step',
+  atf_steps: 'sys_atf_step',
   sys_atf_step: 'sys_atf_step',
   ui_policies: 'sys_ui_policy',
+  ui_pages: 'sys_ui_page',
+  script_actions: 'sysevent_script_action',
+  transform_scripts: 'sys_transform_script',
+  email_scripts: 'sys_script_email',
+  mail_scripts: 'sys_script_email',
+  processors: 'sys_processor',
+  acls: 'sys_security_acl',
   sys_ui_policy: 'sys_ui_policy',
 };
 
