@@ -10,6 +10,7 @@ const JavaScript = require('tree-sitter-javascript');
 export type Tree = Parser.Tree;
 export type SyntaxNode = Parser.SyntaxNode;
 export type Edit = Parser.Edit;
+export type TreeCursor = Parser.TreeCursor;
 
 let parser: Parser | undefined;
 
