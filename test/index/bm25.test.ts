@@ -1,0 +1,191 @@
+import * as assert from 'node:assert';
+import { Bm25Index, Bm25Query, FieldConfig } from '../../server/src/index/bm25';
+import { tokenize } from '../../server/src/index/tokens';
+
+type Field = 'name' | 'description' | 'tables';
+
+const FIELDS: FieldConfig<Field> = {
+  name: { weight: 3, b: 0.5 },
+  description: { weight: 1, b: 0.75 },
+  tables: { weight: 2, b: 0 },
+};
+
+function doc(name: string, description: string, tables: string[] = []): Record<Field, string[]> {
+  return { name: tokenize(name), description: tokenize(description), tables };
+}
+
+/** A small corpus of Script Include methods, by id. */
+function sampleIndex(): Bm25Index<Field> {
+  const index = new Bm25Index<Field>({ fields: FIELDS });
+  index.add(1, doc('HRUtils.getManager', 'Returns the manager of an HR case subject', ['sn_hr_core_case']));
+  index.add(2, doc('IncidentUtils.reopenIncident', 'Reopens a resolved incident and notifies the caller', ['incident']));
+  index.add(3, doc('UserUtils.getUserGroups', 'Lists the groups a user belongs to', ['sys_user_grmember']));
+  index.add(4, doc('ApprovalUtils.approve', 'Approves the approval record for the current user', ['sysapproval_approver']));
+  index.add(5, doc('IncidentUtils.assignToGroup', 'Assigns an incident to an assignment group', ['incident', 'sys_user_group']));
+  return index;
+}
+
+function query(text: string): Bm25Query {
+  return tokenize(text).map((term) => ({ term, weight: 1 }));
+}
+
+function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+describe('index/bm25', () => {
+  it('ranks the obviously right document first', () => {
+    const index = sampleIndex();
+    assert.strictEqual(index.search(query('reopen the incident'), 3)[0].id, 2);
+    assert.strictEqual(index.search(query("gr = new GlideRecord('sys_user_grmember'); user groups"), 3)[0].id, 3);
+    assert.strictEqual(index.search(query('who is the manager'), 3)[0].id, 1);
+  });
+
+  it('returns at most k hits, best first, and nothing for unknown terms', () => {
+    const index = sampleIndex();
+    const hits = index.search(query('incident user group'), 2);
+    assert.strictEqual(hits.length, 2);
+    assert.ok(hits[0].score >= hits[1].score);
+    assert.deepStrictEqual(index.search(query('zebra'), 5), []);
+    assert.deepStrictEqual(index.search(query('incident'), 0), []);
+  });
+
+  it('field weights change the ranking as expected', () => {
+    const fields = { name: { weight: 1, b: 0 }, body: { weight: 1, b: 0 } };
+    const index = new Bm25Index<'name' | 'body'>({ fields });
+    index.add(10, { name: ['approve'], body: ['record'] });
+    index.add(20, { name: ['record'], body: ['approve'] });
+    index.add(30, { name: ['other'], body: ['other'] });
+    const q = [{ term: 'approve', weight: 1 }];
+    index.setParams({ name: { weight: 5, b: 0 } });
+    assert.strictEqual(index.search(q, 1)[0].id, 10);
+    index.setParams({ name: { weight: 1, b: 0 }, body: { weight: 5, b: 0 } });
+    assert.strictEqual(index.search(q, 1)[0].id, 20);
+  });
+
+  it('query weights and repeated terms add up', () => {
+    const index = sampleIndex();
+    const heavyIncident = index.search([{ term: 'incident', weight: 1 }, { term: 'incident', weight: 2 }, { term: 'manager', weight: 1 }], 1);
+    assert.ok([2, 5].includes(heavyIncident[0].id));
+    const heavyManager = index.search(new Map([['incident', 1], ['manager', 5]]), 1);
+    assert.strictEqual(heavyManager[0].id, 1);
+    assert.deepStrictEqual(index.search([{ term: 'incident', weight: 0 }, { term: 'manager', weight: -1 }], 5), []);
+  });
+
+  it('scores equal a hand-computed BM25F value on a 3-document corpus', () => {
+    const index = new Bm25Index<'title' | 'body'>({ fields: { title: { weight: 2, b: 0.5 }, body: { weight: 1, b: 0.75 } }, k1: 1.2 });
+    index.add(1, { title: ['cat'], body: ['cat', 'dog', 'bird'] });
+    index.add(2, { title: ['dog'], body: ['dog'] });
+    index.add(3, { title: [], body: ['fish', 'cat'] });
+    const avgTitle = 2 / 3;
+    const avgBody = 6 / 3;
+    const norm = (w: number, b: number, len: number, avg: number) => w / (1 - b + (b * len) / avg);
+    // Document 1, term cat: once in title (len 1) and once in body (len 3); df(cat) = 2.
+    const tf1 = norm(2, 0.5, 1, avgTitle) + norm(1, 0.75, 3, avgBody);
+    const cat1 = (idf(3, 2) * tf1) / (1.2 + tf1);
+    // Term dog in document 1: body only; df(dog) = 2; weight 0.5.
+    const tfDog = norm(1, 0.75, 3, avgBody);
+    const dog1 = (0.5 * idf(3, 2) * tfDog) / (1.2 + tfDog);
+    const hits = index.search([{ term: 'cat', weight: 1 }, { term: 'dog', weight: 0.5 }], 3);
+    const hit1 = hits.find((h) => h.id === 1)!;
+    assert.ok(Math.abs(hit1.score - (cat1 + dog1)) < 1e-6 * (cat1 + dog1), `${hit1.score} vs ${cat1 + dog1}`);
+    const tf3 = norm(1, 0.75, 2, avgBody);
+    const cat3 = (idf(3, 2) * tf3) / (1.2 + tf3);
+    assert.ok(Math.abs(hits.find((h) => h.id === 3)!.score - cat3) < 1e-6 * cat3);
+  });
+
+  it('explain sums to the score, per term and per field', () => {
+    const index = sampleIndex();
+    const q = query('assign the incident to a group');
+    const [top] = index.search(q, 1);
+    const explanation = index.explain(top.id, q)!;
+    assert.ok(Math.abs(explanation.score - top.score) < 1e-6 * top.score);
+    const termSum = explanation.terms.reduce((s, t) => s + t.score, 0);
+    assert.ok(Math.abs(termSum - explanation.score) < 1e-12);
+    for (const t of explanation.terms) {
+      const fieldSum = t.fields.reduce((s, f) => s + f.score, 0);
+      assert.ok(Math.abs(fieldSum - t.score) < 1e-9, t.term);
+    }
+    const incident = explanation.terms.find((t) => t.term === 'incident')!;
+    assert.ok(incident.fields.some((f) => f.field === 'tables'));
+    assert.strictEqual(index.explain(999, q), undefined);
+  });
+
+  it('reflects remove and update', () => {
+    const index = sampleIndex();
+    assert.strictEqual(index.search(query('reopen'), 1)[0].id, 2);
+    assert.ok(index.remove(2));
+    assert.ok(!index.remove(2));
+    assert.strictEqual(index.size, 4);
+    assert.deepStrictEqual(index.search(query('reopen'), 5), []);
+    assert.strictEqual(index.documentFrequency('incident'), 1);
+    index.update(3, doc('UserUtils.reopenTicket', 'Reopens a ticket', ['task']));
+    assert.strictEqual(index.search(query('reopen'), 5)[0].id, 3);
+    assert.strictEqual(index.search(query('user groups belongs'), 5).some((h) => h.id === 3 && h.score > 1), false);
+    index.add(2, doc('IncidentUtils.reopenIncident', 'Reopens a resolved incident', ['incident']));
+    assert.deepStrictEqual(index.search(query('reopen incident'), 5)[0].id, 2);
+  });
+
+  it('respects the filter and still returns k hits from those that pass', () => {
+    const index = sampleIndex();
+    const hits = index.search(query('incident user group manager approve'), 2, (id) => id % 2 === 1);
+    assert.strictEqual(hits.length, 2);
+    assert.ok(hits.every((h) => h.id % 2 === 1));
+  });
+
+  it('compacts after many removals without changing scores', () => {
+    const make = () => {
+      const index = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0.75 } }, compactShare: 0.25 });
+      for (let i = 0; i < 400; i++) index.add(i, { body: [`w${i % 7}`, `w${i % 11}`, i % 3 === 0 ? 'rare' : 'common', `u${i}`] });
+      return index;
+    };
+    const index = make();
+    for (let i = 0; i < 300; i++) index.remove(i);
+    const fresh = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0.75 } } });
+    for (let i = 300; i < 400; i++) fresh.add(i, { body: [`w${i % 7}`, `w${i % 11}`, i % 3 === 0 ? 'rare' : 'common', `u${i}`] });
+    const q = [{ term: 'rare', weight: 1 }, { term: 'w3', weight: 0.5 }, { term: 'u350', weight: 2 }];
+    const a = index.search(q, 10);
+    const b = fresh.search(q, 10);
+    assert.deepStrictEqual(a.map((h) => h.id), b.map((h) => h.id));
+    a.forEach((h, i) => assert.ok(Math.abs(h.score - b[i].score) < 1e-9));
+    assert.ok(index.termCount < 400, 'terms only removed documents held were dropped');
+  });
+
+  it('round-trips through JSON with identical results', () => {
+    const index = sampleIndex();
+    index.remove(4);
+    const json = JSON.parse(JSON.stringify(index.toJSON()));
+    const loaded = Bm25Index.fromJSON<Field>(json);
+    assert.ok(loaded.ok);
+    const q = query('incident group user manager');
+    assert.deepStrictEqual(loaded.index.search(q, 5), index.search(q, 5));
+    assert.strictEqual(loaded.index.size, 4);
+    // The loaded index keeps working incrementally.
+    loaded.index.add(9, doc('Zebra.stripe', 'zebra'));
+    assert.strictEqual(loaded.index.search(query('zebra'), 1)[0].id, 9);
+  });
+
+  it('reports a malformed persisted index instead of throwing', () => {
+    assert.strictEqual(Bm25Index.fromJSON(null).ok, false);
+    assert.strictEqual(Bm25Index.fromJSON({ format: 'other' }).ok, false);
+    const json = sampleIndex().toJSON();
+    assert.strictEqual(Bm25Index.fromJSON({ ...json, version: 2 }).ok, false);
+    assert.strictEqual(Bm25Index.fromJSON({ ...json, ids: json.ids.slice(1) }).ok, false);
+    assert.strictEqual(Bm25Index.fromJSON({ ...json, postings: 'AAAA' }).ok, false);
+  });
+
+  it('searches a large index quickly', () => {
+    // Zipf-like vocabulary so common terms have long posting lists, as real code does.
+    let seed = 42;
+    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const word = () => `t${Math.floor(Math.pow(5000, random()))}`;
+    const index = new Bm25Index<'name' | 'body'>({ fields: { name: { weight: 3, b: 0.5 }, body: { weight: 1, b: 0.75 } } });
+    for (let i = 0; i < 10_000; i++) index.add(i, { name: [word(), word()], body: Array.from({ length: 20 }, word) });
+    const q = Array.from({ length: 60 }, () => ({ term: word(), weight: 1 }));
+    index.search(q, 40);
+    const t0 = process.hrtime.bigint();
+    for (let r = 0; r < 20; r++) index.search(q, 40);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / 20;
+    assert.ok(ms < 20, `${ms.toFixed(2)} ms per search`);
+  });
+});
