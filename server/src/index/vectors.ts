@@ -1,0 +1,271 @@
+/**
+ * The dense side of retrieval: approximate nearest neighbours by cosine similarity over
+ * hnswlib's HNSW graph, with an exact scan while the index is small (below a few hundred
+ * vectors a scan is both faster and exact).
+ *
+ * Vectors are normalised on the way in and the graph uses the inner-product space, so a
+ * neighbour's score is 1 - distance = cosine similarity. Removal marks the point deleted (the
+ * graph skips it); adding an id again replaces its vector and revives it. The build is
+ * deterministic: one thread, a fixed seed, insertion order as given.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { HierarchicalNSW } from 'hnswlib-node';
+
+export interface VectorIndexOptions {
+  /** Graph degree. Default 16. */
+  m?: number;
+  /** Candidate list size while building. Default 100. */
+  efConstruction?: number;
+  /** Candidate list size while searching (raised to k when smaller). Default 64. */
+  ef?: number;
+  /** Seed of the level generator. Default 100. */
+  seed?: number;
+  /** Capacity reserved up front; the index grows by doubling. Default 1024. */
+  initialCapacity?: number;
+  /** At or below this many live vectors, search scans exactly. Default 500. */
+  exactBelow?: number;
+}
+
+export interface VectorHit {
+  id: number;
+  /** Cosine similarity. */
+  score: number;
+}
+
+export type VectorLoadResult = { ok: true; index: VectorIndex } | { ok: false; error: string };
+
+/** What the graph file does not hold: written beside it as `<path>.json`. */
+interface VectorMeta {
+  format: 'deepcodeseek-vectors';
+  version: 1;
+  dim: number;
+  m: number;
+  efConstruction: number;
+  ef: number;
+  seed: number;
+  exactBelow: number;
+  capacity: number;
+  /** Ids marked deleted in the graph file. */
+  deleted: number[];
+  /** sha256 of the graph file: hnswlib crashes the process on some corrupt files, so they are never handed to it. */
+  sha256: string;
+}
+
+const META_FORMAT = 'deepcodeseek-vectors';
+
+function unitArray(vec: ArrayLike<number>): number[] {
+  let sum = 0;
+  for (let i = 0; i < vec.length; i++) sum += vec[i] * vec[i];
+  const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+  return Array.from(vec, (x) => x * inv);
+}
+
+function cosineOfUnit(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function byScore(a: VectorHit, b: VectorHit): number {
+  return b.score - a.score || a.id - b.id;
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half a file. */
+function fileSha256(path: string): string {
+  return createHash('sha256').update(fs.readFileSync(path)).digest('hex');
+}
+
+function writeAtomically(path: string, write: (tmp: string) => void): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  write(tmp);
+  fs.renameSync(tmp, path);
+}
+
+export class VectorIndex {
+  readonly dim: number;
+  private readonly m: number;
+  private readonly efConstruction: number;
+  private readonly seed: number;
+  private readonly exactBelow: number;
+  private ef: number;
+  private graph: HierarchicalNSW;
+  private capacity: number;
+  /** Ids in the graph, live or deleted, so re-adding knows whether a slot exists. */
+  private readonly inGraph = new Set<number>();
+  private readonly deleted = new Set<number>();
+  /** Unit vectors of live ids, kept only while the index is small enough to scan. */
+  private small: Map<number, number[]> | undefined = new Map();
+
+  constructor(dim: number, options: VectorIndexOptions = {}) {
+    this.dim = dim;
+    this.m = options.m ?? 16;
+    this.efConstruction = options.efConstruction ?? 100;
+    this.seed = options.seed ?? 100;
+    this.exactBelow = options.exactBelow ?? 500;
+    this.ef = options.ef ?? 64;
+    this.capacity = Math.max(16, options.initialCapacity ?? 1024);
+    this.graph = new HierarchicalNSW('ip', dim);
+    this.graph.initIndex(this.capacity, this.m, this.efConstruction, this.seed);
+    this.graph.setEf(this.ef);
+  }
+
+  /** Live vectors. */
+  get size(): number {
+    return this.inGraph.size - this.deleted.size;
+  }
+
+  has(id: number): boolean {
+    return this.inGraph.has(id) && !this.deleted.has(id);
+  }
+
+  setEf(ef: number): void {
+    this.ef = Math.max(1, Math.floor(ef));
+    this.graph.setEf(this.ef);
+  }
+
+  /** Adds or replaces the vector of `id` (a non-negative integer); it is normalised first. */
+  add(id: number, vec: ArrayLike<number>): void {
+    if (vec.length !== this.dim) throw new RangeError(`vector of length ${vec.length} in an index of dimension ${this.dim}`);
+    const unit = unitArray(vec);
+    if (!this.inGraph.has(id) && this.inGraph.size >= this.capacity) {
+      this.capacity *= 2;
+      this.graph.resizeIndex(this.capacity);
+    }
+    // hnswlib revives a deleted label when it is added again, and updates a live one in place.
+    this.graph.addPoint(unit, id);
+    this.inGraph.add(id);
+    this.deleted.delete(id);
+    if (this.small) {
+      this.small.set(id, unit);
+      if (this.small.size > this.exactBelow) this.small = undefined;
+    }
+  }
+
+  /** Removes `id`; returns whether it was live. */
+  remove(id: number): boolean {
+    if (!this.has(id)) return false;
+    this.graph.markDelete(id);
+    this.deleted.add(id);
+    this.small?.delete(id);
+    return true;
+  }
+
+  /**
+   * The `k` nearest live vectors to `vec` by cosine similarity, best first. `filter` restricts
+   * the ids considered (hnswlib applies it during the graph walk, so the k are the best that
+   * pass, as far as the approximate search sees).
+   */
+  search(vec: ArrayLike<number>, k: number, filter?: (id: number) => boolean): VectorHit[] {
+    if (k <= 0 || this.size === 0 || vec.length !== this.dim) return [];
+    const unit = unitArray(vec);
+    if (this.size <= this.exactBelow) return this.exactSearch(unit, k, filter);
+    // hnswlib searches with max(ef, k) candidates, so a large k needs no ef change here.
+    const result = this.graph.searchKnn(unit, Math.min(k, this.size), filter);
+    const hits = result.neighbors.map((id, i) => ({ id, score: 1 - result.distances[i] }));
+    return hits.sort(byScore);
+  }
+
+  /** Exact top k by scanning every live vector (slow on a large index: reads each vector back). */
+  exactSearch(vec: ArrayLike<number>, k: number, filter?: (id: number) => boolean): VectorHit[] {
+    const unit = unitArray(vec);
+    // Shrunk back below the threshold after removals: keep a scan copy again.
+    if (!this.small && this.size <= this.exactBelow) this.small = new Map(this.liveVectors());
+    const hits: VectorHit[] = [];
+    for (const [id, v] of this.liveVectors()) {
+      if (filter && !filter(id)) continue;
+      hits.push({ id, score: cosineOfUnit(unit, v) });
+    }
+    return hits.sort(byScore).slice(0, k);
+  }
+
+  /** Rebuilds the graph from live vectors only, dropping the space deleted points hold. */
+  compact(): void {
+    const live = [...this.liveVectors()].sort((a, b) => a[0] - b[0]);
+    this.capacity = Math.max(16, live.length * 2);
+    this.graph = new HierarchicalNSW('ip', this.dim);
+    this.graph.initIndex(this.capacity, this.m, this.efConstruction, this.seed);
+    this.graph.setEf(this.ef);
+    this.inGraph.clear();
+    this.deleted.clear();
+    this.small = live.length <= this.exactBelow ? new Map() : undefined;
+    for (const [id, v] of live) {
+      this.small?.set(id, v);
+      this.graph.addPoint(v, id);
+      this.inGraph.add(id);
+    }
+  }
+
+  /**
+   * Writes the graph to `path` and what it does not hold (with the graph's checksum) to
+   * `path + '.json'`, each atomically; the description is written last, so a crash between the
+   * two leaves a pair that `load` rejects rather than misreads.
+   */
+  save(path: string): void {
+    writeAtomically(path, (tmp) => this.graph.writeIndexSync(tmp));
+    const meta: VectorMeta = {
+      format: META_FORMAT,
+      version: 1,
+      dim: this.dim,
+      m: this.m,
+      efConstruction: this.efConstruction,
+      ef: this.ef,
+      seed: this.seed,
+      exactBelow: this.exactBelow,
+      capacity: this.capacity,
+      deleted: [...this.deleted].sort((a, b) => a - b),
+      sha256: fileSha256(path),
+    };
+    writeAtomically(`${path}.json`, (tmp) => fs.writeFileSync(tmp, JSON.stringify(meta)));
+  }
+
+  /** Reads an index written by `save`; a missing, foreign or corrupt one is reported, never thrown. */
+  static load(path: string, dim: number): VectorLoadResult {
+    let meta: Partial<VectorMeta>;
+    try {
+      meta = JSON.parse(fs.readFileSync(`${path}.json`, 'utf8')) as Partial<VectorMeta>;
+    } catch (e) {
+      return { ok: false, error: `cannot read ${path}.json: ${(e as Error).message}` };
+    }
+    if (!meta || meta.format !== META_FORMAT || meta.version !== 1) return { ok: false, error: `${path}.json is not a vector index description` };
+    // The graph file does not record its dimension; reading it with another one would misread it.
+    if (meta.dim !== dim) return { ok: false, error: `vector index has dimension ${String(meta.dim)}, expected ${dim}` };
+    if (!Array.isArray(meta.deleted) || typeof meta.capacity !== 'number' || typeof meta.sha256 !== 'string') return { ok: false, error: `${path}.json is incomplete` };
+    let sha: string;
+    try {
+      sha = fileSha256(path);
+    } catch (e) {
+      return { ok: false, error: `cannot read vector index ${path}: ${(e as Error).message}` };
+    }
+    if (sha !== meta.sha256) return { ok: false, error: `vector index ${path} does not match its description (corrupt or from another save)` };
+
+    const index = new VectorIndex(dim, {
+      m: meta.m,
+      efConstruction: meta.efConstruction,
+      ef: meta.ef,
+      seed: meta.seed,
+      exactBelow: meta.exactBelow,
+      initialCapacity: 16,
+    });
+    try {
+      index.graph.readIndexSync(path);
+    } catch (e) {
+      return { ok: false, error: `cannot read vector index ${path}: ${(e as Error).message}` };
+    }
+    index.graph.setEf(index.ef);
+    index.capacity = index.graph.getMaxElements();
+    for (const id of index.graph.getIdsList()) index.inGraph.add(id);
+    for (const id of meta.deleted) if (index.inGraph.has(id)) index.deleted.add(id);
+    index.small = index.size <= index.exactBelow ? new Map(index.liveVectors()) : undefined;
+    return { ok: true, index };
+  }
+
+  /** Live (id, unit vector) pairs, from the small-index copy or read back from the graph. */
+  private *liveVectors(): Generator<[number, number[]]> {
+    if (this.small) {
+      yield* this.small;
+      return;
+    }
+    for (const id of this.inGraph) if (!this.deleted.has(id)) yield [id, this.graph.getPoint(id)];
+  }
+}
