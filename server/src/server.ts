@@ -1,0 +1,205 @@
+/**
+ * The only file that talks to the LSP connection: the capabilities, the lifecycle, and one block
+ * listing every handler. Handlers are thin: they find the state, call a feature function and
+ * return its result; `timed` logs method, URI and duration once, at dispatch.
+ */
+import {
+  CancellationToken,
+  Connection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  InitializeParams,
+  InitializeResult,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { resolveSettings } from './config';
+import { Editor, LogLevel, Progress, shouldLog } from './editor';
+import { workspaceSymbols } from './features/workspace-symbols';
+import { SERVER_VERSION } from './index/indexer';
+import { Session, uriToPath, Workspace } from './session';
+import { FileChange } from './workspace/watcher';
+
+/** The file patterns the client is asked to watch for us. */
+export const WATCHED_GLOBS = ['**/*.js', '**/*.xml', '**/*.now.ts', '**/*.json'];
+
+export function startServer(connection: Connection): void {
+  const editor = connectionEditor(connection, () => session.settings['log.level'] as LogLevel);
+  const session = new Session(editor);
+  let clientWatches = false;
+  let clientConfiguration = false;
+  let initialized = false;
+  /** The client cannot watch files for us (or the settings say so): our own watcher does. */
+  let serverWatches = false;
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    clientWatches = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    clientConfiguration = !!caps.workspace?.configuration;
+    for (const root of workspaceRoots(params)) session.addWorkspace(root);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        workspaceSymbolProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'deepcodeseek', version: SERVER_VERSION },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    initialized = true;
+    await loadSettings();
+    if (clientConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'deepcodeseek' });
+    const watchMode = session.settings['index.watch'];
+    const useClient = clientWatches && (watchMode === 'auto' || watchMode === 'client');
+    if (useClient) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })),
+      });
+    }
+    serverWatches = !useClient && watchMode !== 'off';
+    await Promise.all(session.workspaces.map((ws) => indexWithProgress(ws)));
+  });
+
+  async function loadSettings(): Promise<void> {
+    if (!clientConfiguration) return;
+    try {
+      const raw = await connection.workspace.getConfiguration('deepcodeseek');
+      const { settings, rejected } = resolveSettings(raw);
+      Object.assign(session.settings, settings);
+      for (const line of rejected) editor.log('warn', line);
+    } catch (err) {
+      editor.log('warn', `could not read settings, using defaults: ${(err as Error).message}`);
+    }
+  }
+
+  async function indexWithProgress(ws: Workspace): Promise<void> {
+    const progress = await editor.startProgress(`Indexing ${ws.name}`);
+    progress.report('scanning files', 0);
+    try {
+      // Watch first: a change made while indexing is then applied after it, not lost.
+      if (serverWatches) {
+        await ws.watch(session.settings['index.exclude'], (changes) => void applyChanges(ws, changes), (m) => editor.log('warn', m));
+      }
+      const stats = await ws.startIndexing((done, total) => progress.report(`${done}/${total} files`, Math.floor((100 * done) / Math.max(total, 1))));
+      const n = [...ws.index.scriptIncludes()].length;
+      editor.log(
+        'info',
+        `indexed ${ws.root}: ${stats.files} files, ${n} Script Includes in ${Math.round(stats.ms)} ms (cache ${stats.cache}, ${stats.reused} reused, ${stats.extracted} parsed)`,
+      );
+      progress.done(`${n} Script Includes indexed`);
+    } catch (err) {
+      editor.log('error', `indexing ${ws.root} failed: ${(err as Error).stack ?? err}`);
+      progress.done('indexing failed');
+    }
+  }
+
+  async function applyChanges(ws: Workspace, changes: FileChange[]): Promise<void> {
+    await ws.ready.catch(() => undefined);
+    const started = performance.now();
+    const { updated, removed } = await ws.indexer.applyChanges(changes);
+    if (updated.length || removed.length) {
+      editor.log('debug', `index updated: ${updated.length} changed, ${removed.length} removed in ${(performance.now() - started).toFixed(1)} ms`);
+    }
+  }
+
+  function changesByWorkspace(items: Array<{ uri: string; kind: FileChange['kind'] }>): Map<Workspace, FileChange[]> {
+    const out = new Map<Workspace, FileChange[]>();
+    for (const { uri, kind } of items) {
+      const hit = session.locate(uri);
+      if (!hit) continue;
+      const list = out.get(hit.ws) ?? [];
+      list.push({ kind, path: hit.rel });
+      out.set(hit.ws, list);
+    }
+    return out;
+  }
+
+  function timed<P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R> | R) {
+    return async (params: P, token: CancellationToken): Promise<R> => {
+      const started = performance.now();
+      try {
+        return await handler(params, token);
+      } finally {
+        const uri = (params as { textDocument?: { uri?: string } })?.textDocument?.uri ?? '';
+        editor.log('debug', `${method} ${uri} ${(performance.now() - started).toFixed(1)} ms`);
+      }
+    };
+  }
+
+  // ---- handlers ------------------------------------------------------------------------------
+  connection.onDidOpenTextDocument(({ textDocument: d }) => session.documents.open(d.uri, d.languageId, d.version, d.text));
+  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
+    session.documents.change(d.uri, d.version, contentChanges);
+  });
+  connection.onDidCloseTextDocument(({ textDocument: d }) => session.documents.close(d.uri));
+  connection.onDidSaveTextDocument(({ textDocument: d }) => {
+    for (const [ws, changes] of changesByWorkspace([{ uri: d.uri, kind: 'changed' }])) void applyChanges(ws, changes);
+  });
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    const kinds = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' } as const;
+    const items = changes.map((c) => ({ uri: c.uri, kind: kinds[c.type] }));
+    for (const [ws, list] of changesByWorkspace(items)) void applyChanges(ws, list);
+  });
+  connection.onDidChangeConfiguration(() => void loadSettings());
+  connection.onWorkspaceSymbol(
+    timed('workspace/symbol', async (params, token) => {
+      await Promise.all(session.workspaces.map((w) => w.ready.catch(() => undefined)));
+      const sources = session.workspaces.map((w) => ({ scriptIncludes: () => w.index.scriptIncludes(), uriOf: (p: string) => w.uriOf(p) }));
+      return workspaceSymbols(sources, params.query, token);
+    }),
+  );
+  connection.onShutdown(async () => {
+    await session.dispose();
+  });
+  // --------------------------------------------------------------------------------------------
+
+  connection.onNotification('workspace/didChangeWorkspaceFolders', (params: { event: { added: { uri: string }[]; removed: { uri: string }[] } }) => {
+    if (!initialized) return;
+    for (const f of params.event.removed) {
+      const p = uriToPath(f.uri);
+      if (p) void session.removeWorkspace(p);
+    }
+    for (const f of params.event.added) {
+      const p = uriToPath(f.uri);
+      if (p) void indexWithProgress(session.addWorkspace(p));
+    }
+  });
+
+  connection.listen();
+}
+
+function workspaceRoots(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : params.rootUri ? [params.rootUri] : [];
+  const roots = uris.map(uriToPath).filter((p): p is string => !!p);
+  if (!roots.length && params.rootPath) roots.push(params.rootPath);
+  return roots;
+}
+
+/** The editor interface over the connection: log to the client's output, progress via `$/progress`. */
+function connectionEditor(connection: Connection, level: () => LogLevel): Editor {
+  return {
+    log(lvl, message) {
+      if (!shouldLog(level(), lvl)) return;
+      if (lvl === 'error') connection.console.error(message);
+      else if (lvl === 'warn') connection.console.warn(message);
+      else if (lvl === 'info') connection.console.info(message);
+      else connection.console.log(message);
+    },
+    showMessage(lvl, message) {
+      if (lvl === 'error') void connection.window.showErrorMessage(message);
+      else if (lvl === 'warn') void connection.window.showWarningMessage(message);
+      else void connection.window.showInformationMessage(message);
+    },
+    async startProgress(title): Promise<Progress> {
+      const reporter = await connection.window.createWorkDoneProgress().catch(() => undefined);
+      if (!reporter) return { report() {}, done() {} };
+      reporter.begin(title, 0, undefined, false);
+      return {
+        report: (message, percentage) => reporter.report(percentage ?? 0, message),
+        done: () => reporter.done(),
+      };
+    },
+  };
+}
