@@ -355,8 +355,10 @@ export class Bm25Index<F extends string> {
   search(query: Bm25Query, k: number, filter?: (id: number) => boolean): Hit[] {
     if (k <= 0 || this.liveCount === 0) return [];
     if (this.scratchScores.length < this.slotCount) {
-      this.scratchScores = new Float64Array(this.slotCount);
-      this.scratchTouched = new Int32Array(this.slotCount);
+      // Doubling: a search after each single add must not reallocate every time.
+      const size = Math.max(this.slotCount, this.scratchScores.length * 2);
+      this.scratchScores = new Float64Array(size);
+      this.scratchTouched = new Int32Array(size);
     }
     const scores = this.scratchScores;
     const touched = this.scratchTouched;
