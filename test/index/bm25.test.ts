@@ -149,6 +149,11 @@ describe('index/bm25', () => {
     assert.deepStrictEqual(a.map((h) => h.id), b.map((h) => h.id));
     a.forEach((h, i) => assert.ok(Math.abs(h.score - b[i].score) < 1e-9));
     assert.ok(index.termCount < 400, 'terms only removed documents held were dropped');
+    // Adding after compaction counts terms afresh.
+    index.add(1000, { body: ['rare', 'rare', 'w3'] });
+    fresh.add(1000, { body: ['rare', 'rare', 'w3'] });
+    assert.strictEqual(index.documentFrequency('rare'), fresh.documentFrequency('rare'));
+    assert.deepStrictEqual(index.search(q, 3), fresh.search(q, 3));
   });
 
   it('round-trips through JSON with identical results', () => {

@@ -234,6 +234,13 @@ export class Bm25Index<F extends string> {
   private impactValues: Array<Float32Array | undefined> = [];
   private impactEpoch: number[] = [];
 
+  // Build scratch, by term id: which add last saw the term, and where in that add's list.
+  private addStamp = 0;
+  private seenStamp: Int32Array = new Int32Array(0);
+  private localIndex: Int32Array = new Int32Array(0);
+  private docScratchTerms: Int32Array = new Int32Array(0);
+  private docScratchCounts: Int32Array = new Int32Array(0);
+
   // Search scratch, reused across calls so a search allocates almost nothing.
   private scratchScores = new Float64Array(0);
   private scratchTouched = new Int32Array(0);
@@ -289,35 +296,37 @@ export class Bm25Index<F extends string> {
     this.fieldLengths = grownInt32(this.fieldLengths, this.slotCount * nf);
     this.slotIds[slot] = id;
 
-    // Count occurrences per (term, field), keeping the order in which terms first appear.
-    const local = new Map<string, number>();
-    const counts: number[] = [];
+    // Count occurrences per (term, field) in reusable scratch arrays indexed by term id: a Map
+    // per document made building a large index mostly garbage collection.
+    const stamp = ++this.addStamp;
+    let unique = 0;
     for (let fi = 0; fi < nf; fi++) {
       const tokens = fields[this.fieldNames[fi]] ?? [];
       this.fieldLengths[slot * nf + fi] = tokens.length;
       this.totalLength[fi] += tokens.length;
       for (const token of tokens) {
-        let li = local.get(token);
-        if (li === undefined) {
-          li = local.size;
-          local.set(token, li);
-          for (let k = 0; k < nf; k++) counts.push(0);
+        const t = this.termIdFor(token);
+        if (this.seenStamp[t] !== stamp) {
+          this.seenStamp[t] = stamp;
+          this.localIndex[t] = unique;
+          this.docScratchTerms = grownInt32(this.docScratchTerms, unique + 1);
+          this.docScratchCounts = grownInt32(this.docScratchCounts, (unique + 1) * nf);
+          this.docScratchTerms[unique] = t;
+          this.docScratchCounts.fill(0, unique * nf, unique * nf + nf);
+          unique++;
         }
-        counts[li * nf + fi]++;
+        this.docScratchCounts[this.localIndex[t] * nf + fi]++;
       }
     }
 
-    const held = new Int32Array(local.size);
-    let li = 0;
-    for (const term of local.keys()) {
-      const t = this.termIdFor(term);
-      held[li] = t;
+    const held = this.docScratchTerms.slice(0, unique);
+    for (let li = 0; li < unique; li++) {
+      const t = held[li];
       for (let fi = 0; fi < nf; fi++) {
-        const c = counts[li * nf + fi];
+        const c = this.docScratchCounts[li * nf + fi];
         if (c > 0) this.appendPosting(t, slot, (fi << 16) | Math.min(c, MAX_TF));
       }
       this.df[t]++;
-      li++;
     }
     this.docTerms[slot] = held;
     this.alive[slot] = 1;
@@ -484,6 +493,8 @@ export class Bm25Index<F extends string> {
     this.impactDocs = [];
     this.impactValues = [];
     this.impactEpoch = [];
+    this.seenStamp = new Int32Array(terms.length);
+    this.localIndex = new Int32Array(terms.length);
     this.epoch++;
   }
 
@@ -560,6 +571,8 @@ export class Bm25Index<F extends string> {
       index.postingLength.push(to - from);
       index.df.push(docs);
     }
+    index.seenStamp = new Int32Array(nt);
+    index.localIndex = new Int32Array(nt);
     index.slotCount = nd;
     index.liveCount = nd;
     index.slotIds = data.ids.slice();
@@ -580,6 +593,8 @@ export class Bm25Index<F extends string> {
       this.postings.push(new Int32Array(4));
       this.postingLength.push(0);
       this.df.push(0);
+      this.seenStamp = grownInt32(this.seenStamp, t + 1);
+      this.localIndex = grownInt32(this.localIndex, t + 1);
     }
     return t;
   }
