@@ -8,6 +8,9 @@ import { parseJavaScript, SyntaxNode } from '../../server/src/syntax/parser';
 import { buildInstance, generateInstance, SynthInstance } from '../../server/src/training/synth';
 import { cdata, escapeXmlText, renderRecordUpdate } from '../../server/src/training/synth-xml';
 import { planInstance } from '../../server/src/training/synth-plan';
+import { readXmlRecords } from '../../server/src/workspace/xml';
+import { extractRecord } from '../../server/src/syntax/extract';
+import type { CallSite, ScriptIncludeInfo } from '../../server/src/model';
 
 interface ReadRecord {
   table: string;
@@ -296,6 +299,35 @@ describe('synth: the synthetic instance generator', () => {
       const file = inst.files.find((f) => f.path === tight.path)!;
       assert.ok(file.content.includes(']]]]><![CDATA[>'));
       assert.strictEqual(records.get(tight.path)!.fields.script, tight.script);
+    });
+  });
+
+  describe('agreement with the workspace readers and the extractor', () => {
+    it('reads back every Script Include and finds every planned call', () => {
+      const found = new Map<string, ScriptIncludeInfo>();
+      const sites: CallSite[] = [];
+      for (const f of inst.files) {
+        const { records: recs, problems } = readXmlRecords(f.content, f.path);
+        assert.deepStrictEqual(problems, [], f.path);
+        for (const rec of recs) {
+          const x = extractRecord(rec, f.path);
+          for (const si of x.scriptIncludes) found.set(si.apiName, si);
+          sites.push(...x.callSites);
+        }
+      }
+      for (const s of inst.scriptIncludes) {
+        const e = found.get(s.apiName);
+        assert.ok(e, `${s.apiName} not read back`);
+        assert.deepStrictEqual([e.kind, e.access, e.clientCallable, e.active, !!e.description], [s.kind, s.access, s.clientCallable, s.active, s.hasDescription], s.apiName);
+        if (s.shape !== 'classless') for (const m of s.methods) assert.ok(e.methods.some((x) => x.name === m), `${s.apiName}.${m}`);
+      }
+      const key = (p: string, target: string, form: string, method?: string) => `${p}|${target}|${form}|${method ?? ''}`;
+      const seen = new Set(sites.map((c) => key(c.path, c.target, c.form, c.method)));
+      const withoutMethod = new Set(sites.map((c) => key(c.path, c.target, c.form)));
+      for (const c of inst.calls) {
+        const ok = c.form === 'function' || c.form === 'extends' ? withoutMethod.has(key(c.callerPath, c.target, c.form)) : seen.has(key(c.callerPath, c.target, c.form, c.method));
+        assert.ok(ok, `${c.callerPath}: ${c.form} ${c.target}.${c.method ?? ''}`);
+      }
     });
   });
 

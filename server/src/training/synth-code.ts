@@ -13,6 +13,8 @@ export interface BodyOptions {
   domain: Domain;
   /** Name used in log lines: the Script Include's name. */
   logName: string;
+  /** Log as `Name.method` (classes and modules) or just `Name` (a classless function is its own method). */
+  logMethod: boolean;
   /** Prefix that reaches the private `_getRecord` helper (`this.`, or `` in a revealing module); undefined inlines the lookup. */
   helper?: string;
   /** Wraps a returned expression: identity on the server, JSON/String for AJAX answers. */
@@ -76,7 +78,7 @@ function maybeLog(o: BodyOptions, m: MethodPlan): string[] {
   if (!o.rng.chance(0.25)) return [];
   const first = m.params[0];
   const level = o.rng.pick(['debug', 'info']);
-  return [`gs.${level}('${o.logName}.${m.name}: ' + ${first ? (first.kind === 'record' || first.kind === 'fields' ? `JSON.stringify(${first.name})` : first.name) : `'start'`});`];
+  return [`gs.${level}('${o.logMethod ? `${o.logName}.${m.name}` : o.logName}: ' + ${first ? (first.kind === 'record' || first.kind === 'fields' ? `JSON.stringify(${first.name})` : first.name) : `'start'`});`];
 }
 
 /** The body of one Script Include method. */

@@ -46,7 +46,7 @@ function summaryOf(m: MethodPlan, rng: Rng): string {
   const head = words[0];
   const sentence =
     head === 'get' ? `Returns ${rest}` :
-    head === 'is' ? `Whether the ${rest}` :
+    head === 'is' ? `Whether the ${words.slice(1, -1).join(' ')} is ${words[words.length - 1]}` :
     head === 'has' ? `Whether the user has ${rest}` :
     head === 'can' ? `Whether the user can ${rest}` :
     `${head[0].toUpperCase()}${head.slice(1)}${head.endsWith('s') ? 'es' : 's'} ${rest}`;
@@ -77,7 +77,8 @@ function methodJsDoc(si: SiPlan, m: MethodPlan, rng: Rng): string[] {
 }
 
 function classJsDoc(si: SiPlan): string[] {
-  const summary = si.description ?? `${camelWords(si.nounPart)} ${camelWords(si.suffix).toLowerCase()} for the ${si.entity.table} table.`;
+  const fallback = `${camelWords(si.nounPart)} ${camelWords(si.suffix).toLowerCase()} for the ${si.entity.table} table.`;
+  const summary = si.description ?? fallback[0].toUpperCase() + fallback.slice(1);
   const lines = [summary];
   if (si.parent) lines.push(`@extends ${si.parent.name}`);
   if (si.clientCallable) lines.push('Client callable: use through GlideAjax.');
@@ -98,6 +99,7 @@ function methodTexts(si: SiPlan, rng: Rng, helperPrefix: string | undefined, ext
       rng,
       domain: si.domain,
       logName: si.name,
+      logMethod: si.shape !== 'classless',
       helper: usesHelper ? helperPrefix : undefined,
       ret: si.shape === 'ajax' ? ajaxReturn : identityReturn,
     };
