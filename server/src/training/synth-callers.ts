@@ -636,8 +636,11 @@ export function hostedMethod(seed: number, caller: CallerPlan, taken: ReadonlySe
   return { name, params: ajax ? [] : [idParam], body: lines };
 }
 
-/** The script and record fields of one caller that is a record of its own. */
-export function renderCaller(seed: number, caller: CallerPlan): CallerText {
+/**
+ * The script and record fields of one caller that is a record of its own; undefined for a
+ * `script-include` caller, whose call lives in its host (see hostedMethod).
+ */
+export function renderCaller(seed: number, caller: CallerPlan): CallerText | undefined {
   switch (caller.kind) {
     case 'business-rule': return businessRule(seed, caller);
     case 'ui-action': return uiAction(seed, caller);
@@ -647,6 +650,6 @@ export function renderCaller(seed: number, caller: CallerPlan): CallerText {
     case 'atf-step': return atfStep(seed, caller);
     case 'client-script': return clientScript(seed, caller);
     case 'client-ui-action': return clientUiAction(seed, caller);
-    case 'script-include': throw new Error('a script-include caller is rendered inside its host');
+    case 'script-include': return undefined;
   }
 }

@@ -215,7 +215,7 @@ function childName(rng: Rng, parent: SiPlan): NameParts {
   return { name: parent.name + ext, nounPart: parent.nounPart, suffix: parent.suffix + ext };
 }
 
-function uniqueName(rng: Rng, used: Set<string>, make: () => NameParts): NameParts {
+function uniqueName(used: Set<string>, make: () => NameParts): NameParts {
   for (let attempt = 0; attempt < 12; attempt++) {
     const parts = make();
     if (!used.has(parts.name)) {
@@ -419,7 +419,7 @@ function planScriptIncludes(rng: Rng, count: number, plan: { scopes: ScopePlan[]
       else shape = 'class-create';
     }
     const entity = parent ? parent.entity : rng.weighted(domain.entities.map((e, i) => [e, i === 0 ? 3 : 1] as const));
-    const parts = uniqueName(rng, usedNames, () => (parent ? childName(rng, parent) : composeName(rng, domain, entity, shape, scope)));
+    const parts = uniqueName(usedNames, () => (parent ? childName(rng, parent) : composeName(rng, domain, entity, shape, scope)));
     const access: Access =
       scope.scope === 'global' ? (rng.chance(0.9) ? 'public' : 'package_private') : shape === 'ajax' ? (rng.chance(0.85) ? 'public' : 'package_private') : rng.chance(0.5) ? 'public' : 'package_private';
     const methodCount = shape === 'classless' ? 1 : shape === 'ajax' ? rng.int(1, 4) : shape === 'extends-child' ? rng.int(1, 4) : rng.int(2, 7);

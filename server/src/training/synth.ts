@@ -212,8 +212,9 @@ function renderScriptIncludeFile(seed: number, si: SiPlan): RenderedFile {
   return { path: file, content: renderRecordUpdate('sys_script_include', fields), calls, scriptInclude: info };
 }
 
-function renderCallerFile(seed: number, caller: CallerPlan): RenderedFile {
+function renderCallerFile(seed: number, caller: CallerPlan): RenderedFile | undefined {
   const text = renderCaller(seed, caller);
+  if (!text) return undefined;
   const file = recordPath(caller.scope.scope, text.table, caller.sysId);
   const rng = rngFor(seed, 'caller-record', caller.index);
   const fields: Record<string, FieldValue> = {
@@ -234,7 +235,8 @@ function renderCallerFile(seed: number, caller: CallerPlan): RenderedFile {
 export function* renderInstance(plan: InstancePlan): Generator<RenderedFile> {
   for (const si of plan.scriptIncludes) yield renderScriptIncludeFile(plan.seed, si);
   for (const caller of plan.callers) {
-    if (caller.kind !== 'script-include') yield renderCallerFile(plan.seed, caller);
+    const file = renderCallerFile(plan.seed, caller);
+    if (file) yield file;
   }
 }
 
