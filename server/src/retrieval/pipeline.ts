@@ -1,0 +1,301 @@
+/**
+ * The ranking pipeline of one keystroke: knowledge-graph pruning, then lexical (BM25F over the
+ * enriched documents), usage (BM25 over the workspace's call sites) and dense (hnswlib) candidates,
+ * fused by weighted reciprocal rank with usage priors into a top-40, then methods ranked within
+ * each candidate. An optional reranker reorders the 40 within what is left of the budget.
+ *
+ * Every stage checks the cancellation token; a cancelled request returns what it has with
+ * `cancelled: true`.
+ */
+import { ScriptIncludeInfo, Side } from '../model';
+import { ApiIndex } from '../index/api-index';
+import { methodTerms, publicMethods } from '../index/api-documents';
+import { KnowledgeGraph } from '../index/knowledge-graph';
+import { PlatformApi } from '../index/platform-apis';
+import { tokenize } from '../index/tokens';
+import { buildQuery, Query } from './query';
+import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
+import { CursorContext, RankedCandidate, RankResult, StageTiming } from './types';
+
+export interface CancellationLike {
+  readonly isCancellationRequested: boolean;
+}
+
+export interface RankRequest {
+  context: CursorContext;
+  /** Files whose Script Includes and call sites must be ignored (eval: the case's own file and `exclude`). */
+  excludePaths?: ReadonlySet<string>;
+  /** Offer platform APIs beside Script Includes. */
+  includePlatform?: boolean;
+  maxResults?: number;
+  token?: CancellationLike;
+  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`). */
+  disable?: ReadonlySet<string>;
+}
+
+/** Fusion weights: reciprocal-rank weights per list plus prior weights. Tuned on synthetic instances. */
+export const FUSION = {
+  k: 20,
+  lexical: 1.0,
+  usage: 1.0,
+  dense: 0.6,
+  popularity: 0.012,
+  recordAffinity: 0.02,
+  tableAffinity: 0.02,
+  typedExact: 0.05,
+  listDepth: 120,
+};
+
+/** Everything a reranker or the explain view wants to know about one candidate. */
+export interface CandidateDetail {
+  candidate: RankedCandidate;
+  ref: ApiDocRef;
+  usage?: UsageCounts;
+  /** Raw scores (0 when absent) and ranks (Infinity when absent) per stage. */
+  lexical: { score: number; rank: number };
+  usageHit: { score: number; rank: number; hits: number };
+  dense: { score: number; rank: number };
+  tableOverlap: number;
+}
+
+export interface PipelineOutput extends RankResult {
+  details: CandidateDetail[];
+  query: Query;
+}
+
+const CLASS_KINDS = new Set(['class-create', 'extends-object', 'es-class', 'name-only']);
+
+export class RetrievalPipeline {
+  constructor(
+    readonly index: ApiIndex,
+    readonly retrieval: RetrievalIndex,
+    readonly graph: () => KnowledgeGraph,
+  ) {}
+
+  rank(req: RankRequest): PipelineOutput {
+    const timings: StageTiming[] = [];
+    const trace: string[] = [];
+    const ctx = req.context;
+    const max = req.maxResults ?? 40;
+    const cancelled = () => !!req.token?.isCancellationRequested;
+    let t = performance.now();
+    const lap = (stage: string) => {
+      const now = performance.now();
+      timings.push({ stage, ms: now - t });
+      t = now;
+    };
+    const empty = (why: string): PipelineOutput => ({ candidates: [], details: [], timings, trace: [...trace, why], query: { terms: new Map(), usageTerms: new Map(), tables: [] }, cancelled: cancelled() });
+
+    if (ctx.kind === 'none') return empty('no API position at the cursor');
+    if (ctx.kind === 'member' || ctx.kind === 'sysparm-name') return this.rankMembers(req, timings, trace);
+
+    // 1. Knowledge-graph pruning: scope, access, side, active, shape, typed prefix, exclusions.
+    const side: Side = ctx.kind === 'glide-ajax' ? 'client' : ctx.side;
+    const pruned = this.graph().prune(ctx.scope, side);
+    const allowed = new Set<number>();
+    const typed = ctx.typed.toLowerCase();
+    for (const si of pruned.kept) {
+      if (req.excludePaths?.has(si.path)) continue;
+      if (ctx.kind === 'new' && !CLASS_KINDS.has(si.kind)) continue;
+      if ((ctx.kind === 'new-scoped' || (ctx.kind === 'glide-ajax' && ctx.qualifier)) && si.scope !== ctx.qualifier) continue;
+      if (typed && !si.name.toLowerCase().startsWith(typed)) continue;
+      const id = this.retrieval.docIdOf(si);
+      if (id !== undefined) allowed.add(id);
+    }
+    if (req.includePlatform && ctx.kind !== 'glide-ajax' && ctx.kind !== 'new-scoped') {
+      for (const ref of this.retrieval.docs.values()) {
+        if (ref.kind !== 'platform' || ref.platform!.side !== ctx.side) continue;
+        if (ctx.kind === 'new' && !ref.platform!.constructorParams) continue;
+        if (typed && !ref.platform!.name.toLowerCase().startsWith(typed)) continue;
+        allowed.add(ref.id);
+      }
+    }
+    trace.push(`pruned ${pruned.total} Script Includes to ${allowed.size} candidates (${pruned.inactive} inactive, ${pruned.inaccessible} not accessible from ${ctx.scope}/${side})`);
+    lap('prune');
+    if (cancelled()) return empty('cancelled');
+    if (allowed.size === 0) return empty('nothing accessible matches');
+
+    // 2. Query from the cursor context.
+    const query = buildQuery(ctx);
+    lap('query');
+
+    // 3. Candidates from each list.
+    const depth = FUSION.listDepth;
+    const filter = (id: number) => allowed.has(id);
+    const lexical = req.disable?.has('lexical') ? [] : this.retrieval.apiBm25.search(query.terms, depth, filter);
+    lap('lexical');
+    const usage = req.disable?.has('usage') ? [] : this.usageCandidates(query, allowed, req.excludePaths, depth);
+    lap('usage');
+    let dense: Array<{ id: number; score: number }> = [];
+    if (!req.disable?.has('dense') && this.retrieval.vectors) {
+      const qTerms = [...query.terms].filter(([term]) => !term.includes(':'));
+      const qv = this.retrieval.embedder.embed(qTerms.map(([term]) => term), qTerms.map(([, w]) => w));
+      dense = this.retrieval.vectors.search(qv, depth, filter);
+    }
+    lap('dense');
+    if (cancelled()) return { ...empty('cancelled'), query };
+
+    // 4. Fusion with priors.
+    const byId = new Map<number, { lexical: [number, number]; usage: [number, number, number]; dense: [number, number] }>();
+    const slot = (id: number) => {
+      let s = byId.get(id);
+      if (!s) byId.set(id, (s = { lexical: [0, Infinity], usage: [0, Infinity, 0], dense: [0, Infinity] }));
+      return s;
+    };
+    lexical.forEach((h, i) => (slot(h.id).lexical = [h.score, i + 1]));
+    usage.forEach((h, i) => (slot(h.id).usage = [h.score, i + 1, h.hits]));
+    dense.forEach((h, i) => (slot(h.id).dense = [h.score, i + 1]));
+    // With nothing to go on (an empty context), popularity alone orders the accessible set.
+    if (byId.size === 0) for (const id of allowed) slot(id);
+
+    const usePriors = !req.disable?.has('priors');
+    const details: CandidateDetail[] = [];
+    for (const [id, s] of byId) {
+      const ref = this.retrieval.docs.get(id);
+      if (!ref) continue;
+      const name = ref.si?.name ?? ref.platform!.name;
+      const counts = ref.si ? this.retrieval.usageCounts(ref.si.name, req.excludePaths) : undefined;
+      const tableOverlap = ref.si ? overlap(ref.si.tables, query.tables) : 0;
+      let score = FUSION.lexical / (FUSION.k + s.lexical[1]) + FUSION.usage / (FUSION.k + s.usage[1]) + FUSION.dense / (FUSION.k + s.dense[1]);
+      if (usePriors) {
+        const total = counts?.total ?? 0;
+        score += FUSION.popularity * Math.log1p(total);
+        if (total > 0) score += FUSION.recordAffinity * ((counts!.byRecord.get(ctx.recordType) ?? 0) / total);
+        score += FUSION.tableAffinity * tableOverlap;
+        if (typed && name.toLowerCase() === typed) score += FUSION.typedExact;
+      }
+      const candidate: RankedCandidate = {
+        key: ref.si ? ref.si.apiName : `platform:${ref.platform!.name}`,
+        kind: ref.kind,
+        name,
+        apiName: ref.si ? ref.si.apiName : ref.platform!.name,
+        score,
+        stages: {},
+      };
+      if (isFinite(s.lexical[1])) candidate.stages.lexical = { score: s.lexical[0], rank: s.lexical[1] };
+      if (isFinite(s.usage[1])) candidate.stages.usage = { score: s.usage[0], rank: s.usage[1] };
+      if (isFinite(s.dense[1])) candidate.stages.dense = { score: s.dense[0], rank: s.dense[1] };
+      details.push({
+        candidate,
+        ref,
+        usage: counts,
+        lexical: { score: s.lexical[0], rank: s.lexical[1] },
+        usageHit: { score: s.usage[0], rank: s.usage[1], hits: s.usage[2] },
+        dense: { score: s.dense[0], rank: s.dense[1] },
+        tableOverlap,
+      });
+    }
+    details.sort((a, b) => b.candidate.score - a.candidate.score || a.candidate.key.localeCompare(b.candidate.key));
+    details.length = Math.min(details.length, max);
+    details.forEach((d, i) => (d.candidate.stages.fused = { score: d.candidate.score, rank: i + 1 }));
+    lap('fuse');
+
+    // 5. Methods within each candidate.
+    for (const d of details) this.rankMethodsOf(d, query, req.excludePaths);
+    lap('methods');
+    trace.push(`lexical ${lexical.length}, usage ${usage.length}, dense ${dense.length} -> ${details.length} fused`);
+    return { candidates: details.map((d) => d.candidate), details, timings, trace, query, cancelled: cancelled() };
+  }
+
+  /** Usage hits aggregated per Script Include: best hit plus a share of the others. */
+  private usageCandidates(query: Query, allowed: ReadonlySet<number>, exclude: ReadonlySet<string> | undefined, depth: number): Array<{ id: number; score: number; hits: number }> {
+    const hits = this.retrieval.usageBm25.search(query.usageTerms, depth * 2, (id) => {
+      const u = this.retrieval.usages.get(id);
+      return !!u && !exclude?.has(u.path) && !exclude?.has(u.site.path);
+    });
+    const agg = new Map<number, { score: number; hits: number }>();
+    for (const h of hits) {
+      const u = this.retrieval.usages.get(h.id)!;
+      const si = this.index.resolve(u.site.target, u.site.qualifier, u.site.scope);
+      if (!si) continue;
+      const id = this.retrieval.docIdOf(si);
+      if (id === undefined || !allowed.has(id)) continue;
+      const a = agg.get(id);
+      if (!a) agg.set(id, { score: h.score, hits: 1 });
+      else {
+        a.score += 0.3 * h.score;
+        a.hits++;
+      }
+    }
+    return [...agg].map(([id, a]) => ({ id, ...a })).sort((x, y) => y.score - x.score || x.id - y.id);
+  }
+
+  /** Orders the candidate's methods: how often each is called, and how well it fits the query. */
+  private rankMethodsOf(d: CandidateDetail, query: Query, exclude: ReadonlySet<string> | undefined): void {
+    const si = d.ref.si;
+    if (!si) return;
+    const counts = d.usage;
+    const methods = this.methodsFor(si);
+    if (!methods.length) return;
+    const scored = methods.map((m) => {
+      let s = 0;
+      for (const t of methodTerms(m, this.retrieval.options.docs)) s += query.terms.get(t) ?? 0;
+      s = Math.log1p(s) + 1.5 * Math.log1p(counts?.byMethod.get(m.name) ?? 0);
+      if (m.isPrivate) s -= 3;
+      return { name: m.name, s };
+    });
+    void exclude;
+    scored.sort((a, b) => b.s - a.s || a.name.localeCompare(b.name));
+    d.candidate.methods = scored.map((x) => x.name);
+    d.candidate.method = scored[0].name;
+  }
+
+  /** Public methods first (own and inherited), never `initialize`. */
+  methodsFor(si: ScriptIncludeInfo) {
+    const inherited = this.graph().methodsOf(si).map((m) => m.method);
+    const all = inherited.length ? inherited : publicMethods(si);
+    return all.filter((m) => m.name !== 'initialize' && m.name !== 'constructor');
+  }
+
+  /** After `x.` or in `sysparm_name`: the methods of the Script Include the receiver holds. */
+  private rankMembers(req: RankRequest, timings: StageTiming[], trace: string[]): PipelineOutput {
+    const started = performance.now();
+    const ctx = req.context;
+    const target = ctx.kind === 'sysparm-name' ? ctx.ajaxTarget : ctx.receiver?.scriptInclude ? { name: ctx.receiver.scriptInclude, qualifier: ctx.receiver.qualifier } : undefined;
+    const query = buildQuery(ctx);
+    const si = target ? this.index.resolve(target.name, target.qualifier, ctx.scope) : undefined;
+    if (!si) {
+      trace.push(target ? `receiver ${target.name} is not a known Script Include` : 'receiver type unknown');
+      return { candidates: [], details: [], timings, trace, query };
+    }
+    const typed = ctx.typed.toLowerCase();
+    const counts = this.retrieval.usageCounts(si.name, req.excludePaths);
+    let methods = this.methodsFor(si);
+    if (ctx.kind === 'sysparm-name') methods = methods.filter((m) => !m.isPrivate);
+    if (ctx.receiver?.isClass) {
+      const statics = methods.filter((m) => m.isStatic);
+      if (statics.length) methods = statics;
+    }
+    const candidates: RankedCandidate[] = methods
+      .filter((m) => !typed || m.name.toLowerCase().startsWith(typed))
+      .map((m) => {
+        let s = 0;
+        for (const t of methodTerms(m, this.retrieval.options.docs)) s += query.terms.get(t) ?? 0;
+        const used = counts?.byMethod.get(m.name) ?? 0;
+        const score = Math.log1p(s) + 1.5 * Math.log1p(used) - (m.isPrivate ? 3 : 0);
+        return { key: `${si.apiName}#${m.name}`, kind: 'script-include' as const, name: si.name, apiName: si.apiName, method: m.name, score, stages: { usage: { score: used, rank: 0 } } };
+      })
+      .sort((a, b) => b.score - a.score || a.method!.localeCompare(b.method!));
+    candidates.forEach((c, i) => (c.stages.fused = { score: c.score, rank: i + 1 }));
+    timings.push({ stage: 'methods', ms: performance.now() - started });
+    trace.push(`${candidates.length} methods of ${si.apiName}`);
+    return { candidates, details: [], timings, trace, query };
+  }
+}
+
+function overlap(a: readonly string[], b: readonly string[]): number {
+  if (!a.length || !b.length) return 0;
+  const set = new Set(a.map((x) => x.toLowerCase()));
+  let n = 0;
+  for (const x of b) if (set.has(x)) n++;
+  return n / b.length;
+}
+
+export function platformOf(ref: ApiDocRef): PlatformApi | undefined {
+  return ref.platform;
+}
+
+/** Words of a name, for display in traces. */
+export function words(name: string): string {
+  return tokenize(name).join(' ');
+}

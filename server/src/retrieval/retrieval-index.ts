@@ -1,0 +1,283 @@
+/**
+ * The search structures over the ApiIndex, kept in step with it file by file:
+ * - a BM25F index of enriched Script Include documents (and the platform APIs),
+ * - a BM25 index of usage documents, one per call site (usage examples from the workspace),
+ * - a dense index (hnswlib-node) of the same Script Include documents under an embedder learned
+ *   from the workspace's own code,
+ * - usage statistics by target name (how often, from which record types, with which methods).
+ *
+ * It subscribes to the ApiIndex's change events: a changed file removes and re-adds only the
+ * documents that came from it.
+ */
+import { CallSite, FileEntry, ScriptIncludeInfo, Side } from '../model';
+import { ApiIndex } from '../index/api-index';
+import {
+  API_FIELDS,
+  ApiField,
+  ApiFields,
+  DocOptions,
+  platformFields,
+  scriptIncludeFields,
+  USAGE_FIELDS,
+  UsageField,
+  usageFields,
+} from '../index/api-documents';
+import { Bm25Index, FieldConfig } from '../index/bm25';
+import { CooccurrenceEmbedder, Embedder, HashingEmbedder } from '../index/embedders';
+import { PlatformApi, platformApis } from '../index/platform-apis';
+import { VectorIndex } from '../index/vectors';
+
+/** BM25F field weights of the API documents; tuned on synthetic instances. */
+export const API_FIELD_WEIGHTS: FieldConfig<ApiField> = {
+  name: { weight: 3.0, b: 0.3 },
+  api: { weight: 0.5, b: 0.0 },
+  summary: { weight: 1.0, b: 0.6 },
+  methods: { weight: 2.0, b: 0.5 },
+  params: { weight: 0.8, b: 0.5 },
+  tables: { weight: 2.0, b: 0.3 },
+  glide: { weight: 0.3, b: 0.5 },
+  parent: { weight: 0.8, b: 0.0 },
+};
+
+export const USAGE_FIELD_WEIGHTS: FieldConfig<UsageField> = {
+  context: { weight: 1.0, b: 0.6 },
+  near: { weight: 1.0, b: 0.4 },
+  caller: { weight: 1.0, b: 0.0 },
+};
+
+export interface ApiDocRef {
+  id: number;
+  kind: 'script-include' | 'platform';
+  si?: ScriptIncludeInfo;
+  platform?: PlatformApi;
+  /** The file the Script Include came from (for exclusion and updates). */
+  path?: string;
+  /** The field terms as indexed (feature extraction reads them). */
+  fields: ApiFields;
+}
+
+export interface UsageRef {
+  id: number;
+  site: CallSite;
+  /** The file entry the site came from. */
+  path: string;
+}
+
+export interface UsageCounts {
+  total: number;
+  byRecord: Map<string, number>;
+  byMethod: Map<string, number>;
+  byCollection: Map<string, number>;
+}
+
+export interface RetrievalOptions {
+  /** Dense retrieval on (hnswlib + embedder). */
+  dense: boolean;
+  docs: DocOptions;
+  /** Include usage examples (call sites) as documents. */
+  usage: boolean;
+  embedderDim: number;
+}
+
+export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = { dense: true, docs: { jsdoc: true }, usage: true, embedderDim: 64 };
+
+export class RetrievalIndex {
+  readonly apiBm25 = new Bm25Index<ApiField>({ fields: API_FIELD_WEIGHTS });
+  readonly usageBm25 = new Bm25Index<UsageField>({ fields: USAGE_FIELD_WEIGHTS });
+  vectors?: VectorIndex;
+  embedder: Embedder;
+  readonly docs = new Map<number, ApiDocRef>();
+  readonly usages = new Map<number, UsageRef>();
+  private readonly docsByPath = new Map<string, number[]>();
+  private readonly usagesByPath = new Map<string, number[]>();
+  private readonly counts = new Map<string, UsageCounts>();
+  private readonly docIdByKey = new Map<string, number>();
+  private nextDocId = 1;
+  private nextUsageId = 1;
+  private unsubscribe?: () => void;
+  /** Generation of the ApiIndex this reflects. */
+  generation = -1;
+
+  constructor(
+    readonly index: ApiIndex,
+    readonly options: RetrievalOptions = DEFAULT_RETRIEVAL_OPTIONS,
+  ) {
+    this.embedder = new HashingEmbedder({ dim: options.embedderDim });
+  }
+
+  /** Builds everything from the current index and follows its changes from then on. */
+  build(): void {
+    this.unsubscribe?.();
+    const corpus: string[][] = [];
+    const pending: Array<{ ref: ApiDocRef; tokens: string[] }> = [];
+    for (const api of platformApis()) {
+      const ref = this.addDoc({ kind: 'platform', platform: api, fields: platformFields(api) });
+      pending.push({ ref, tokens: allTerms(ref.fields) });
+    }
+    for (const entry of this.index.visibleFiles()) {
+      for (const ref of this.addEntryDocs(entry)) pending.push({ ref, tokens: allTerms(ref.fields) });
+      this.addEntryUsages(entry, corpus);
+    }
+    for (const p of pending) if (p.ref.kind === 'script-include') corpus.push(p.tokens);
+    if (this.options.dense) {
+      // The embedder is learned from the workspace's own documents and usage snippets.
+      this.embedder = corpus.length >= 20 ? CooccurrenceEmbedder.fit(corpus, { dim: this.options.embedderDim, window: 0, minCount: 2, seed: 7, maxVocab: 20000 }) : new HashingEmbedder({ dim: this.options.embedderDim });
+      this.vectors = new VectorIndex(this.embedder.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
+      for (const p of pending) this.vectors.add(p.ref.id, this.embedDoc(p.ref.fields));
+    }
+    this.generation = this.index.generation;
+    this.unsubscribe = this.index.onDidChange((change) => this.applyChange(change.paths, change.generation));
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Weighted embedding of a document: name and summary matter most. */
+  embedDoc(fields: ApiFields): Float32Array {
+    const tokens: string[] = [];
+    const weights: number[] = [];
+    for (const f of API_FIELDS) {
+      const w = API_FIELD_WEIGHTS[f].weight;
+      for (const t of fields[f]) {
+        if (t.includes(':')) continue;
+        tokens.push(t);
+        weights.push(w);
+      }
+    }
+    return this.embedder.embed(tokens, weights);
+  }
+
+  /** Usage statistics of a target name, less the call sites of `exclude` files. */
+  usageCounts(name: string, exclude?: ReadonlySet<string>): UsageCounts | undefined {
+    const c = this.counts.get(name);
+    if (!c || !exclude || exclude.size === 0) return c;
+    let copy: UsageCounts | undefined;
+    for (const path of exclude) {
+      const entry = this.index.file(path);
+      if (!entry) continue;
+      for (const site of entry.callSites) {
+        if (site.target !== name) continue;
+        copy ??= cloneCounts(c);
+        bump(copy, site, -1);
+      }
+    }
+    return copy ?? c;
+  }
+
+  docIdOf(si: ScriptIncludeInfo): number | undefined {
+    return this.docIdByKey.get(siKey(si));
+  }
+
+  // --- incremental maintenance -------------------------------------------------------------
+
+  private applyChange(paths: string[], generation: number): void {
+    const affected = new Set<string>();
+    for (const p of paths) {
+      affected.add(p);
+      // A Fluent claim hides or reveals the plain entry of the included file.
+      for (const c of this.index.claimantsOf(p)) affected.add(c);
+    }
+    for (const p of affected) this.removePath(p);
+    for (const p of affected) {
+      const entry = this.index.file(p);
+      if (!entry || this.index.isClaimed(p)) continue;
+      const refs = this.addEntryDocs(entry);
+      if (this.vectors) for (const ref of refs) this.vectors.add(ref.id, this.embedDoc(ref.fields));
+      this.addEntryUsages(entry);
+    }
+    this.generation = generation;
+  }
+
+  private removePath(path: string): void {
+    for (const id of this.docsByPath.get(path) ?? []) {
+      const ref = this.docs.get(id);
+      if (ref?.si) this.docIdByKey.delete(siKey(ref.si));
+      this.docs.delete(id);
+      this.apiBm25.remove(id);
+      this.vectors?.remove(id);
+    }
+    this.docsByPath.delete(path);
+    for (const id of this.usagesByPath.get(path) ?? []) {
+      const ref = this.usages.get(id);
+      if (ref) bumpTarget(this.counts, ref.site, -1);
+      this.usages.delete(id);
+      this.usageBm25.remove(id);
+    }
+    this.usagesByPath.delete(path);
+  }
+
+  private addDoc(partial: Omit<ApiDocRef, 'id'>): ApiDocRef {
+    const ref: ApiDocRef = { id: this.nextDocId++, ...partial };
+    this.docs.set(ref.id, ref);
+    this.apiBm25.add(ref.id, ref.fields);
+    if (ref.si) this.docIdByKey.set(siKey(ref.si), ref.id);
+    return ref;
+  }
+
+  private addEntryDocs(entry: FileEntry): ApiDocRef[] {
+    const refs: ApiDocRef[] = [];
+    for (const si of entry.scriptIncludes) {
+      refs.push(this.addDoc({ kind: 'script-include', si, path: entry.path, fields: scriptIncludeFields(si, this.options.docs) }));
+    }
+    if (refs.length) this.docsByPath.set(entry.path, refs.map((r) => r.id));
+    return refs;
+  }
+
+  private addEntryUsages(entry: FileEntry, corpus?: string[][]): void {
+    const ids: number[] = [];
+    for (const site of entry.callSites) {
+      bumpTarget(this.counts, site, 1);
+      if (!this.options.usage) continue;
+      const id = this.nextUsageId++;
+      const fields = usageFields(site);
+      this.usages.set(id, { id, site, path: entry.path });
+      this.usageBm25.add(id, fields);
+      ids.push(id);
+      corpus?.push(fields.context);
+    }
+    if (ids.length) this.usagesByPath.set(entry.path, ids);
+  }
+}
+
+export function siKey(si: ScriptIncludeInfo): string {
+  return `${si.apiName}@${si.path}`;
+}
+
+function allTerms(fields: ApiFields): string[] {
+  return API_FIELDS.flatMap((f) => fields[f].filter((t) => !t.includes(':')));
+}
+
+function emptyCounts(): UsageCounts {
+  return { total: 0, byRecord: new Map(), byMethod: new Map(), byCollection: new Map() };
+}
+
+function cloneCounts(c: UsageCounts): UsageCounts {
+  return { total: c.total, byRecord: new Map(c.byRecord), byMethod: new Map(c.byMethod), byCollection: new Map(c.byCollection) };
+}
+
+function inc(map: Map<string, number>, key: string | undefined, by: number): void {
+  if (!key) return;
+  const v = (map.get(key) ?? 0) + by;
+  if (v <= 0) map.delete(key);
+  else map.set(key, v);
+}
+
+function bump(c: UsageCounts, site: CallSite, by: number): void {
+  c.total = Math.max(0, c.total + by);
+  inc(c.byRecord, site.callerTable, by);
+  inc(c.byMethod, site.method, by);
+  inc(c.byCollection, site.collection?.toLowerCase(), by);
+}
+
+function bumpTarget(counts: Map<string, UsageCounts>, site: CallSite, by: number): void {
+  let c = counts.get(site.target);
+  if (!c) counts.set(site.target, (c = emptyCounts()));
+  bump(c, site, by);
+  if (c.total === 0) counts.delete(site.target);
+}
+
+/** Which side a platform API doc serves. */
+export function platformSide(ref: ApiDocRef): Side | undefined {
+  return ref.platform?.side;
+}
