@@ -11,12 +11,17 @@ import { Editor } from './editor';
 import { ApiIndex } from './index/api-index';
 import { Indexer, IndexStats } from './index/indexer';
 import { KnowledgeGraphCache } from './index/knowledge-graph';
+import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipeline';
+import { RetrievalIndex } from './retrieval/retrieval-index';
 import { FileChange, watchWorkspace } from './workspace/watcher';
 
 export class Workspace {
   readonly index = new ApiIndex();
   readonly indexer: Indexer;
   readonly graph: KnowledgeGraphCache;
+  /** Search structures over the index; built once the first index is in, then kept in step. */
+  readonly retrieval: RetrievalIndex;
+  readonly pipeline: RetrievalPipeline;
   /** Resolves when the first full index is in (the end of the indexing progress). */
   ready: Promise<IndexStats>;
   private watcher?: { close(): Promise<void>; ready: Promise<void> };
@@ -29,6 +34,8 @@ export class Workspace {
   ) {
     this.indexer = new Indexer(this.index, { root, settings, editor, persist });
     this.graph = new KnowledgeGraphCache(this.index);
+    this.retrieval = new RetrievalIndex(this.index);
+    this.pipeline = new RetrievalPipeline(this.index, this.retrieval, () => this.graph.get());
     this.ready = new Promise(() => undefined);
   }
 
@@ -37,7 +44,10 @@ export class Workspace {
   }
 
   startIndexing(onProgress?: (done: number, total: number) => void): Promise<IndexStats> {
-    this.ready = this.indexer.indexAll(onProgress);
+    this.ready = this.indexer.indexAll(onProgress).then((stats) => {
+      this.retrieval.build();
+      return stats;
+    });
     return this.ready;
   }
 
@@ -48,9 +58,18 @@ export class Workspace {
   }
 
   async dispose(): Promise<void> {
+    this.retrieval.dispose();
     await this.watcher?.close();
     this.watcher = undefined;
     await this.indexer.flush();
+  }
+
+  /**
+   * Ranks APIs for a cursor context: retrieval, then (when configured) reranking within the
+   * latency budget. Features call this, never the stages directly.
+   */
+  async rank(req: RankRequest): Promise<PipelineOutput> {
+    return this.pipeline.rank(req);
   }
 
   /** Workspace-relative path of an absolute path under this root, else undefined. */
