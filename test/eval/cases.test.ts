@@ -237,6 +237,8 @@ describe('eval cases: the demo workspace', () => {
     for (const c of cases.filter((x) => x.exclude)) {
       const answer = index.withApiName(c.expected.apiName ?? '');
       assert.ok(answer && !c.exclude?.includes(answer.path), c.id);
+      // Nor a file that declares the answer (a Fluent file declaring every Script Include of the app).
+      for (const p of c.exclude ?? []) assert.ok(!index.file(p)?.scriptIncludes.some((si) => si.apiName === answer.apiName), `${c.id} ${p}`);
     }
   });
 });
