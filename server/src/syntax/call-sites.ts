@@ -57,6 +57,21 @@ const TABLE_CLASSES = new Set(['GlideRecord', 'GlideRecordSecure', 'GlideAggrega
 /** `global`, `x_acme_hr`, `sn_hr_core`: how an application scope prefix looks. */
 const SCOPE_NAME = /^(?:global|[a-z][a-z0-9]*_[a-z0-9_]+)$/;
 
+/** A platform global (`gs`, `g_form`, `current`) whose member calls are Glide APIs. */
+export function isGlideGlobal(name: string): boolean {
+  return GLIDE_GLOBALS.has(name);
+}
+
+/** Looks like an application scope prefix (`global`, `x_acme_hr`). */
+export function isScopeName(name: string): boolean {
+  return SCOPE_NAME.test(name);
+}
+
+/** A Glide class whose first constructor argument is a table name. */
+export function isTableClass(name: string): boolean {
+  return TABLE_CLASSES.has(name);
+}
+
 export function isPlatformClass(name: string, qualifier?: string): boolean {
   if (qualifier !== undefined) return PLATFORM_NAMESPACES.has(qualifier);
   return name.startsWith('Glide') || name === 'XMLDocument' || name === 'XMLDocument2';
