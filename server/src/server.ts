@@ -15,6 +15,10 @@ import {
 } from 'vscode-languageserver/node';
 import { resolveSettings } from './config';
 import { Editor, LogLevel, Progress, shouldLog } from './editor';
+import { featureState } from './features/common';
+import { definition } from './features/definition';
+import { hover } from './features/hover';
+import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { SERVER_VERSION } from './index/indexer';
 import { Session, uriToPath, Workspace } from './session';
@@ -26,6 +30,7 @@ export const WATCHED_GLOBS = ['**/*.js', '**/*.xml', '**/*.now.ts', '**/*.json']
 export function startServer(connection: Connection): void {
   const editor = connectionEditor(connection, () => session.settings['log.level'] as LogLevel);
   const session = new Session(editor);
+  const features = featureState(session);
   let clientWatches = false;
   let clientConfiguration = false;
   let initialized = false;
@@ -41,6 +46,9 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         workspaceSymbolProvider: true,
+        hoverProvider: true,
+        definitionProvider: true,
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'deepcodeseek', version: SERVER_VERSION },
@@ -116,6 +124,11 @@ export function startServer(connection: Connection): void {
     return out;
   }
 
+  /** Waits for the first index of the document's workspace (answers before it would be empty). */
+  async function ready(uri: string): Promise<void> {
+    await session.locate(uri)?.ws.ready.catch(() => undefined);
+  }
+
   function timed<P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R> | R) {
     return async (params: P, token: CancellationToken): Promise<R> => {
       const started = performance.now();
@@ -133,7 +146,10 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
     session.documents.change(d.uri, d.version, contentChanges);
   });
-  connection.onDidCloseTextDocument(({ textDocument: d }) => session.documents.close(d.uri));
+  connection.onDidCloseTextDocument(({ textDocument: d }) => {
+    session.documents.close(d.uri);
+    features.scripts.forget(d.uri);
+  });
   connection.onDidSaveTextDocument(({ textDocument: d }) => {
     for (const [ws, changes] of changesByWorkspace([{ uri: d.uri, kind: 'changed' }])) void applyChanges(ws, changes);
   });
@@ -150,6 +166,9 @@ export function startServer(connection: Connection): void {
       return workspaceSymbols(sources, params.query, token);
     }),
   );
+  connection.onHover(timed('textDocument/hover', async (params, token) => (await ready(params.textDocument.uri), hover(features, params, token))));
+  connection.onDefinition(timed('textDocument/definition', async (params, token) => (await ready(params.textDocument.uri), definition(features, params, token))));
+  connection.onSignatureHelp(timed('textDocument/signatureHelp', async (params, token) => (await ready(params.textDocument.uri), signatureHelp(features, params, token))));
   connection.onShutdown(async () => {
     await session.dispose();
   });

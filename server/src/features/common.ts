@@ -1,4 +1,7 @@
 /** Small types every feature shares. */
+import { Session, Workspace } from '../session';
+import { Resolver } from './resolve';
+import { ScriptCache } from './script-at';
 
 /** What features need of a cancellation token (LSP's CancellationToken satisfies it). */
 export interface CancellationLike {
@@ -6,3 +9,21 @@ export interface CancellationLike {
 }
 
 export const NEVER_CANCELLED: CancellationLike = { isCancellationRequested: false };
+
+/**
+ * What every document feature is given: the session (workspaces, open documents, settings) and
+ * the per-version cache of parsed scripts. Built once by server.ts; tests build their own.
+ */
+export interface FeatureState {
+  session: Session;
+  scripts: ScriptCache;
+}
+
+export function featureState(session: Session): FeatureState {
+  return { session, scripts: new ScriptCache() };
+}
+
+/** What resolving a name needs of a workspace: its index and current knowledge graph. */
+export function resolverOf(ws: Workspace): Resolver {
+  return { index: ws.index, graph: ws.graph.get() };
+}
