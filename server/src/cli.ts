@@ -20,6 +20,13 @@ usage:
                                                      index a workspace and print what was found
   deepcodeseek synth --out DIR --script-includes N --seed S
                                                      write a synthetic ServiceNow instance
+  deepcodeseek cases --workspace DIR --out FILE [--limit N] [--seed S]
+                                                     leak-free eval cases from the workspace's call sites
+  deepcodeseek eval --workspace DIR --cases FILE [--json OUT] [--typed 0,2] [--ablations]
+                                                     bm25, retrieval and full pipelines in one run
+  deepcodeseek train [--out models/compact-reranker.onnx] [--quick]
+                                                     train the compact reranker on synthetic instances
+  deepcodeseek train --workspace DIR                 fine-tune it on a workspace's own call sites
   deepcodeseek help                                  this text
 `;
 
@@ -27,6 +34,9 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   index: indexCommand,
   synth: synthCommand,
+  cases: casesCommand,
+  eval: evalCommand,
+  train: trainCommand,
   help: async () => {
     process.stdout.write(USAGE);
     return 0;
@@ -95,6 +105,93 @@ async function synthCommand(args: string[]): Promise<number> {
       ? JSON.stringify(summary, null, 2) + '\n'
       : `wrote ${summary.scriptIncludes} Script Includes and ${summary.callers} callers (${summary.callSites} call sites, ${summary.scopes.length} scopes) in ${(summary.ms / 1000).toFixed(1)} s to ${values.out}\n`,
   );
+  return 0;
+}
+
+async function indexQuietly(root: string, persist: boolean): Promise<ApiIndex> {
+  const index = new ApiIndex();
+  await new Indexer(index, { root, settings: defaultSettings(), editor: consoleEditor('warn'), persist }).indexAll();
+  return index;
+}
+
+async function casesCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { workspace: { type: 'string', short: 'w' }, out: { type: 'string' }, limit: { type: 'string' }, seed: { type: 'string' } },
+  });
+  if (!values.out) throw new TypeError('missing option --out FILE');
+  const root = path.resolve(values.workspace ?? '.');
+  const { buildCases, writeCases } = require('./eval/cases') as typeof import('./eval/cases');
+  const index = await indexQuietly(root, true);
+  const { cases, skipped } = await buildCases(root, index, { limit: values.limit ? Number(values.limit) : undefined, seed: values.seed ? Number(values.seed) : undefined });
+  await writeCases(path.resolve(values.out), cases);
+  const why = Object.entries(skipped).map(([k, v]) => `${v} ${k}`).join(', ');
+  process.stdout.write(`wrote ${cases.length} leak-free cases to ${values.out}${why ? ` (skipped: ${why})` : ''}\n`);
+  return 0;
+}
+
+async function evalCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      workspace: { type: 'string', short: 'w' },
+      cases: { type: 'string' },
+      json: { type: 'string' },
+      typed: { type: 'string' },
+      ablations: { type: 'boolean' },
+      model: { type: 'string' },
+    },
+  });
+  if (!values.cases) throw new TypeError('missing option --cases FILE');
+  const root = path.resolve(values.workspace ?? '.');
+  const { readCases } = require('./eval/cases') as typeof import('./eval/cases');
+  const { runEval } = require('./eval/runner') as typeof import('./eval/runner');
+  const { formatReport, writeReport } = require('./eval/report') as typeof import('./eval/report');
+  const { createBm25Baseline } = require('./eval/bm25-baseline') as typeof import('./eval/bm25-baseline');
+  const { EvalWorkspace, retrievalPipeline, fullPipeline } = require('./eval/pipelines') as typeof import('./eval/pipelines');
+  const { CompactReranker, SHIPPED_COMPACT } = require('./rerank/reranker') as typeof import('./rerank/reranker');
+  const { cases, problems } = await readCases(path.resolve(values.cases));
+  for (const p of problems.slice(0, 5)) process.stderr.write(`${p.path}: ${p.message}\n`);
+  const index = await indexQuietly(root, true);
+  const ws = new EvalWorkspace(index);
+  const pipelines = [createBm25Baseline(index, root), retrievalPipeline(ws)];
+  if (values.ablations) {
+    pipelines.push(retrievalPipeline(ws, 'retrieval-no-dense', new Set(['dense'])));
+    pipelines.push(retrievalPipeline(ws, 'retrieval-no-usage', new Set(['usage'])));
+    const noDocs = new EvalWorkspace(index, { dense: true, usage: true, docs: { jsdoc: false }, embedderDim: 64 });
+    pipelines.push(retrievalPipeline(noDocs, 'retrieval-no-jsdoc'));
+  }
+  const modelPath = values.model ? path.resolve(values.model) : SHIPPED_COMPACT;
+  const loaded = await CompactReranker.load(modelPath, 'compact-reranker');
+  if (loaded.ok) pipelines.push(fullPipeline(ws, loaded.reranker));
+  else process.stderr.write(`${loaded.error}; the full pipeline is left out\n`);
+  const typedChars = (values.typed ?? '0,2').split(',').map(Number);
+  const report = await runEval(pipelines, cases, { typedChars });
+  process.stdout.write(formatReport(report));
+  if (values.json) await writeReport(path.resolve(values.json), report);
+  if (loaded.ok) await loaded.reranker.release();
+  return 0;
+}
+
+async function trainCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { workspace: { type: 'string', short: 'w' }, out: { type: 'string' }, quick: { type: 'boolean' } },
+  });
+  const { trainReranker, DEFAULT_TRAIN_CONFIG } = require('./training/train-reranker') as typeof import('./training/train-reranker');
+  const { writeShippedModel, fineTuneOnWorkspace } = require('./training/model-files') as typeof import('./training/model-files');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (values.workspace) {
+    const result = await fineTuneOnWorkspace(path.resolve(values.workspace), log);
+    process.stdout.write(result.summary + '\n');
+    return 0;
+  }
+  const config = values.quick
+    ? { ...DEFAULT_TRAIN_CONFIG, trainSeeds: [101], validationSeeds: [201], scriptIncludes: 400, casesPerSource: 300, supervisedEpochs: 10, reinforceEpochs: 2 }
+    : DEFAULT_TRAIN_CONFIG;
+  const { model, onnx, report } = await trainReranker(config, log);
+  const written = await writeShippedModel(values.out ? path.resolve(values.out) : undefined, model, onnx, report);
+  process.stdout.write(`wrote ${written.join(', ')}\n`);
   return 0;
 }
 

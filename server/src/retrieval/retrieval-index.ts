@@ -9,13 +9,14 @@
  * It subscribes to the ApiIndex's change events: a changed file removes and re-adds only the
  * documents that came from it.
  */
-import { CallSite, FileEntry, ScriptIncludeInfo, Side } from '../model';
+import { CallSite, FileEntry, MethodInfo, ScriptIncludeInfo, Side } from '../model';
 import { ApiIndex } from '../index/api-index';
 import {
   API_FIELDS,
   ApiField,
   ApiFields,
   DocOptions,
+  methodTerms,
   platformFields,
   scriptIncludeFields,
   USAGE_FIELDS,
@@ -97,6 +98,9 @@ export class RetrievalIndex {
   private unsubscribe?: () => void;
   /** Generation of the ApiIndex this reflects. */
   generation = -1;
+  private readonly methodTermCache = new WeakMap<MethodInfo, string[]>();
+  private usageTargetCache = new Map<number, number>();
+  private usageTargetGeneration = -1;
 
   constructor(
     readonly index: ApiIndex,
@@ -148,25 +152,72 @@ export class RetrievalIndex {
     return this.embedder.embed(tokens, weights);
   }
 
-  /** Usage statistics of a target name, less the call sites of `exclude` files. */
-  usageCounts(name: string, exclude?: ReadonlySet<string>): UsageCounts | undefined {
+  /** Usage statistics of a target name, less the call sites in `excluded` (see `excludedSites`). */
+  usageCounts(name: string, excluded?: Map<string, CallSite[]>): UsageCounts | undefined {
     const c = this.counts.get(name);
-    if (!c || !exclude || exclude.size === 0) return c;
-    let copy: UsageCounts | undefined;
-    for (const path of exclude) {
-      const entry = this.index.file(path);
-      if (!entry) continue;
-      for (const site of entry.callSites) {
-        if (site.target !== name) continue;
-        copy ??= cloneCounts(c);
-        bump(copy, site, -1);
-      }
-    }
-    return copy ?? c;
+    const minus = excluded?.get(name);
+    if (!c || !minus) return c;
+    const copy = cloneCounts(c);
+    for (const site of minus) bump(copy, site, -1);
+    return copy;
   }
 
   docIdOf(si: ScriptIncludeInfo): number | undefined {
     return this.docIdByKey.get(siKey(si));
+  }
+
+  /** The platform API documents (a fixed set, indexed once). */
+  platformDocs(): ApiDocRef[] {
+    return (this.platformRefs ??= [...this.docs.values()].filter((d) => d.kind === 'platform'));
+  }
+  private platformRefs?: ApiDocRef[];
+
+  /** One past the largest document id: sizes a per-query bitmap of allowed ids. */
+  get docIdLimit(): number {
+    return this.nextDocId;
+  }
+
+  /** The terms of a method, tokenized once per method. */
+  methodTerms(m: MethodInfo): string[] {
+    let terms = this.methodTermCache.get(m);
+    if (!terms) this.methodTermCache.set(m, (terms = methodTerms(m, this.options.docs)));
+    return terms;
+  }
+
+  /**
+   * The document id of the Script Include a usage's call site resolves to (-1: none), cached
+   * until the index changes.
+   */
+  usageTarget(usageId: number): number {
+    if (this.usageTargetGeneration !== this.index.generation) {
+      this.usageTargetCache = new Map();
+      this.usageTargetGeneration = this.index.generation;
+    }
+    let id = this.usageTargetCache.get(usageId);
+    if (id === undefined) {
+      const u = this.usages.get(usageId);
+      const si = u ? this.index.resolve(u.site.target, u.site.qualifier, u.site.scope) : undefined;
+      id = si ? (this.docIdOf(si) ?? -1) : -1;
+      this.usageTargetCache.set(usageId, id);
+    }
+    return id;
+  }
+
+  /**
+   * Call sites of the given files grouped by target name, to take out of the usage statistics
+   * (a case's own file in evaluation). Computed once per request.
+   */
+  excludedSites(exclude: ReadonlySet<string> | undefined): Map<string, CallSite[]> | undefined {
+    if (!exclude || exclude.size === 0) return undefined;
+    const out = new Map<string, CallSite[]>();
+    for (const path of exclude) {
+      for (const site of this.index.file(path)?.callSites ?? []) {
+        const list = out.get(site.target);
+        if (list) list.push(site);
+        else out.set(site.target, [site]);
+      }
+    }
+    return out;
   }
 
   // --- incremental maintenance -------------------------------------------------------------

@@ -1,0 +1,130 @@
+/**
+ * Pair features of (cursor context, candidate) for the compact reranker: what retrieval's fused
+ * score does not capture on its own. Each stage's score and rank, usage priors (how often, from
+ * which record type and table, with which methods), word overlap by field, table agreement, scope
+ * distance, the candidate's shape against the position kind, and documentation fit.
+ *
+ * The order of FEATURE_NAMES is the model's input contract: the exported model carries the names
+ * in its metadata and loading checks them, so changing this list means retraining.
+ */
+import { ApiField } from '../index/api-documents';
+import { CandidateDetail, PipelineOutput } from '../retrieval/pipeline';
+import { CursorContext } from '../retrieval/types';
+
+export const FEATURE_NAMES = [
+  'fused_score',
+  'fused_inv_rank',
+  'lexical_score_rel',
+  'lexical_inv_rank',
+  'usage_score_rel',
+  'usage_inv_rank',
+  'usage_hits_log',
+  'dense_score',
+  'dense_inv_rank',
+  'popularity_log',
+  'record_affinity',
+  'collection_affinity',
+  'table_overlap',
+  'touches_collection',
+  'name_overlap',
+  'methods_overlap',
+  'summary_overlap',
+  'params_overlap',
+  'tables_field_overlap',
+  'glide_overlap',
+  'parent_overlap',
+  'same_scope',
+  'global_scope',
+  'client_callable',
+  'is_class_shape',
+  'is_function_shape',
+  'is_module_shape',
+  'pos_new',
+  'pos_bare',
+  'pos_glide_ajax',
+  'has_docs',
+  'method_count_log',
+  'is_platform',
+  'typed_len',
+  'best_method_usage',
+] as const;
+
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** Share of a field's distinct terms that the query holds, weighted by the query's weights. */
+function fieldOverlap(terms: readonly string[], query: ReadonlyMap<string, number>): number {
+  if (!terms.length) return 0;
+  const seen = new Set<string>();
+  let hit = 0;
+  for (const t of terms) {
+    if (seen.has(t)) continue;
+    seen.add(t);
+    const w = query.get(t);
+    if (w) hit += Math.min(1, w);
+  }
+  return hit / Math.sqrt(seen.size);
+}
+
+/** Features of every candidate of one ranking, row-major [n, FEATURE_COUNT]. */
+export function extractFeatures(ctx: CursorContext, output: PipelineOutput): Float32Array {
+  const details = output.details;
+  const out = new Float32Array(details.length * FEATURE_COUNT);
+  const maxOf = (pick: (d: CandidateDetail) => number) => Math.max(1e-9, ...details.map(pick));
+  const maxLex = maxOf((d) => d.lexical.score);
+  const maxUsage = maxOf((d) => d.usageHit.score);
+  const maxFused = maxOf((d) => d.candidate.score);
+  const q = output.query.terms;
+  const collection = ctx.collection?.toLowerCase();
+  details.forEach((d, row) => {
+    const f = out.subarray(row * FEATURE_COUNT, (row + 1) * FEATURE_COUNT);
+    const si = d.ref.si;
+    const fields = d.ref.fields;
+    const over = (name: ApiField) => fieldOverlap(fields[name], q);
+    const usage = d.usage;
+    const total = usage?.total ?? 0;
+    const bestMethod = d.candidate.method;
+    const values: number[] = [
+      d.candidate.score / maxFused,
+      1 / (d.candidate.stages.fused?.rank ?? row + 1),
+      d.lexical.score / maxLex,
+      inv(d.lexical.rank),
+      d.usageHit.score / maxUsage,
+      inv(d.usageHit.rank),
+      Math.log1p(d.usageHit.hits),
+      d.dense.score,
+      inv(d.dense.rank),
+      Math.log1p(total),
+      total ? (usage!.byRecord.get(ctx.recordType) ?? 0) / total : 0,
+      total && collection ? (usage!.byCollection.get(collection) ?? 0) / total : 0,
+      d.tableOverlap,
+      si && collection ? (si.tables.some((t) => t.toLowerCase() === collection) ? 1 : 0) : 0,
+      over('name'),
+      over('methods'),
+      over('summary'),
+      over('params'),
+      over('tables'),
+      over('glide'),
+      over('parent'),
+      si ? (si.scope === ctx.scope ? 1 : 0) : 0,
+      si ? (si.scope === 'global' ? 1 : 0) : 1,
+      si?.clientCallable ? 1 : 0,
+      si && (si.kind === 'class-create' || si.kind === 'extends-object' || si.kind === 'es-class') ? 1 : 0,
+      si?.kind === 'classless-function' ? 1 : 0,
+      si && (si.kind === 'revealing-module' || si.kind === 'object-literal') ? 1 : 0,
+      ctx.kind === 'new' || ctx.kind === 'new-scoped' ? 1 : 0,
+      ctx.kind === 'bare' ? 1 : 0,
+      ctx.kind === 'glide-ajax' ? 1 : 0,
+      si && (si.description || si.jsdoc || si.methods.some((m) => m.jsdoc)) ? 1 : 0,
+      Math.log1p(si?.methods.length ?? 0),
+      d.ref.kind === 'platform' ? 1 : 0,
+      Math.min(ctx.typed.length, 6) / 6,
+      total && bestMethod ? (usage!.byMethod.get(bestMethod) ?? 0) / total : 0,
+    ];
+    for (let i = 0; i < FEATURE_COUNT; i++) f[i] = Number.isFinite(values[i]) ? values[i] : 0;
+  });
+  return out;
+}
+
+function inv(rank: number): number {
+  return Number.isFinite(rank) && rank > 0 ? 1 / rank : 0;
+}
