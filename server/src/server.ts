@@ -16,6 +16,7 @@ import {
 import { resolveSettings } from './config';
 import { Editor, LogLevel, Progress, shouldLog } from './editor';
 import { featureState } from './features/common';
+import { completion, resolveCompletionItem } from './features/completion';
 import { definition } from './features/definition';
 import { hover } from './features/hover';
 import { signatureHelp } from './features/signature-help';
@@ -33,6 +34,7 @@ export function startServer(connection: Connection): void {
   const features = featureState(session);
   let clientWatches = false;
   let clientConfiguration = false;
+  let clientSnippets = false;
   let initialized = false;
   /** The client cannot watch files for us (or the settings say so): our own watcher does. */
   let serverWatches = false;
@@ -41,11 +43,13 @@ export function startServer(connection: Connection): void {
     const caps = params.capabilities;
     clientWatches = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     clientConfiguration = !!caps.workspace?.configuration;
+    clientSnippets = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
     for (const root of workspaceRoots(params)) session.addWorkspace(root);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         workspaceSymbolProvider: true,
+        completionProvider: { triggerCharacters: ['.', "'", '"'], resolveProvider: true },
         hoverProvider: true,
         definitionProvider: true,
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
@@ -166,6 +170,15 @@ export function startServer(connection: Connection): void {
       return workspaceSymbols(sources, params.query, token);
     }),
   );
+  connection.onCompletion(
+    timed('textDocument/completion', async (params, token) => {
+      // The version is read at dispatch: a change that arrives while we wait makes this request stale.
+      const version = session.documents.get(params.textDocument.uri)?.version;
+      await ready(params.textDocument.uri);
+      return completion(features, params, token, { snippets: clientSnippets, version });
+    }),
+  );
+  connection.onCompletionResolve((item) => resolveCompletionItem(features, item));
   connection.onHover(timed('textDocument/hover', async (params, token) => (await ready(params.textDocument.uri), hover(features, params, token))));
   connection.onDefinition(timed('textDocument/definition', async (params, token) => (await ready(params.textDocument.uri), definition(features, params, token))));
   connection.onSignatureHelp(timed('textDocument/signatureHelp', async (params, token) => (await ready(params.textDocument.uri), signatureHelp(features, params, token))));

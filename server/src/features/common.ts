@@ -1,5 +1,6 @@
 /** Small types every feature shares. */
 import { Session, Workspace } from '../session';
+import { CompletionCache } from './completion-cache';
 import { Resolver } from './resolve';
 import { ScriptCache } from './script-at';
 
@@ -17,10 +18,11 @@ export const NEVER_CANCELLED: CancellationLike = { isCancellationRequested: fals
 export interface FeatureState {
   session: Session;
   scripts: ScriptCache;
+  completions: CompletionCache;
 }
 
 export function featureState(session: Session): FeatureState {
-  return { session, scripts: new ScriptCache() };
+  return { session, scripts: new ScriptCache(), completions: new CompletionCache() };
 }
 
 /** What resolving a name needs of a workspace: its index and current knowledge graph. */

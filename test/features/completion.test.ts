@@ -1,0 +1,203 @@
+import * as assert from 'node:assert/strict';
+import { CompletionItem, CompletionList, InsertTextFormat, TextEdit } from 'vscode-languageserver';
+import { completion, resolveCompletionItem } from '../../server/src/features/completion';
+import { Fixture, LIBRARY, withFixture } from './helpers';
+
+interface Expect {
+  /** Labels that come first, in this order. */
+  top?: string[];
+  /** Labels that must be in the list / must not be. */
+  has?: string[];
+  lacks?: string[];
+  /** Insert text of the item with this label. */
+  insert?: Record<string, string>;
+}
+
+async function complete(f: Fixture, snippets = true): Promise<CompletionList> {
+  return completion(f.state, { textDocument: { uri: f.uri }, position: f.position }, undefined, { snippets, version: 1 });
+}
+
+function insertOf(item: CompletionItem): string {
+  return (item.textEdit as TextEdit).newText;
+}
+
+/** Completes at `|` and checks labels, order and insert texts; returns the list for further checks. */
+async function checkCompletion(fixture: string, expected: Expect, more?: (list: CompletionList, f: Fixture) => Promise<void> | void): Promise<void> {
+  await withFixture(fixture, async (f) => {
+    const list = await complete(f);
+    const labels = list.items.map((i) => i.label);
+    assert.equal(list.isIncomplete, true);
+    if (expected.top) assert.deepEqual(labels.slice(0, expected.top.length), expected.top, `labels: ${labels.join(', ')}`);
+    for (const l of expected.has ?? []) assert.ok(labels.includes(l), `${l} in ${labels.join(', ')}`);
+    for (const l of expected.lacks ?? []) assert.ok(!labels.includes(l), `${l} not in ${labels.join(', ')}`);
+    for (const [label, text] of Object.entries(expected.insert ?? {})) {
+      const item = list.items.find((i) => i.label === label);
+      assert.ok(item, `an item ${label}`);
+      assert.equal(insertOf(item), text);
+    }
+    // Items keep the pipeline's order through sortText, and each replaces exactly the typed fragment.
+    const sorted = [...list.items].sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.label);
+    assert.deepEqual(sorted, labels);
+    await more?.(list, f);
+  });
+}
+
+describe('features: completion', function () {
+  this.timeout(20_000);
+
+  it('after `new `: Script Include classes, never classless functions, with constructor placeholders', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRU|
+`, { top: ['HRUtils'], lacks: ['formatName', 'HRAjax'], insert: { HRUtils: 'HRUtils(${1:userId})$0' } }, (list, f) => {
+      const edit = list.items[0].textEdit as TextEdit;
+      assert.equal(edit.range.end.character - edit.range.start.character, 'HRU'.length);
+      assert.equal(edit.range.end.character, f.position.character);
+      assert.equal(list.items[0].insertTextFormat, InsertTextFormat.Snippet);
+    }));
+
+  it('after `new ` in another scope: the scoped name is inserted; private ones are not offered', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_it/business_rules/asset.js
+var u = new HR|
+`, { has: ['HRUtils', 'HRBase'], lacks: ['HRPrivate'], insert: { HRUtils: 'x_acme_hr.HRUtils(${1:userId})$0' } }));
+
+  it('after `new scope.`: only that scope, name only', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/asset.js
+var u = new x_acme_hr.|
+`, { has: ['HRUtils', 'HRBase'], lacks: ['formatName', 'GlideRecord'], insert: { HRBase: 'HRBase()$0' } }));
+
+  it('after `new ` platform classes with constructors are offered too', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/q.js
+var gr = new GlideRec|
+`, { has: ['GlideRecord'], insert: { GlideRecord: 'GlideRecord(${1:tableName})$0' } }));
+
+  it('after `x.` on a Script Include instance: its public methods, inherited ones included', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRUtils(current.sys_id);
+u.|
+`, { has: ['getManager', 'getLeaveBalance', 'log'], lacks: ['initialize', '_secret', 'type'], insert: { getLeaveBalance: 'getLeaveBalance(${1:userId}, ${2:year})$0' } }));
+
+  it('after `new X().` with a typed prefix', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var m = new HRUtils().getM|
+`, { top: ['getManager'], lacks: ['getLeaveBalance'] }));
+
+  it('after a platform receiver: catalog methods, filtered by the typed prefix', async () => {
+    await checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/q.js
+var gr = new GlideRecord('incident');
+gr.addQ|
+`, { top: ['addQuery'], insert: { addQuery: 'addQuery(${1:name})$0' } });
+    await checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/q.js
+gs.getUs|
+`, { has: ['getUserID', 'getUserName'], lacks: ['addQuery'] });
+  });
+
+  it("inside `new GlideAjax('` in client code: client-callable Script Includes as api names", () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_hr/client_scripts/onload.js
+function onLoad() {
+    var ga = new GlideAjax('|
+}
+`, { top: ['HRAjax'], lacks: ['HRUtils', 'HRBase'], insert: { HRAjax: 'x_acme_hr.HRAjax' } }));
+
+  it("inside `addParam('sysparm_name', '`: that Script Include's public methods", () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_hr/client_scripts/onload.js
+var ga = new GlideAjax('x_acme_hr.HRAjax');
+ga.addParam('sysparm_name', '|
+`, { has: ['getManagerName', 'isOnLeave'], lacks: ['getManager'], insert: { isOnLeave: 'isOnLeave' } }));
+
+  it('at a bare statement on the server: classes as `new X()`, classless functions as calls, platform globals', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+(function executeRule(current, previous) {
+    // the leave balance of the employee's manager
+    var days = |
+})(current, previous);
+`, { has: ['HRUtils', 'formatName', 'gs'], insert: { HRUtils: 'new HRUtils(${1:userId})$0', formatName: 'formatName(${1:first}, ${2:last})$0' } }));
+
+  it('at a bare statement in a client script: a GlideAjax snippet for client-callable ones', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_hr/client_scripts/onchange.js
+function onChange(control, oldValue, newValue) {
+    |
+}
+`, { has: ['HRAjax'], lacks: ['HRUtils'] }, (list) => {
+      const item = list.items.find((i) => i.label === 'HRAjax')!;
+      assert.match(insertOf(item), /^var ga = new GlideAjax\('x_acme_hr\.HRAjax'\);\nga\.addParam\('sysparm_name', '\$\{1:\w+\}'\);\nga\.getXMLAnswer\(function\(answer\) \{\n\t\$0\n\}\);$/);
+    }));
+
+  it('plain insert texts when the client has no snippets', () =>
+    withFixture(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRU|
+`, async (f) => {
+      const list = await complete(f, false);
+      const item = list.items.find((i) => i.label === 'HRUtils')!;
+      assert.equal(insertOf(item), 'HRUtils()');
+      assert.equal(item.insertTextFormat, InsertTextFormat.PlainText);
+    }));
+
+  it('resolve fills markdown documentation from the small data', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRUtils(); u.getMan|
+`, { top: ['getManager'] }, (list, f) => {
+      const item = list.items[0];
+      assert.ok(JSON.stringify(item.data).length < 300, 'data stays small');
+      assert.equal(item.documentation, undefined);
+      const resolved = resolveCompletionItem(f.state, item);
+      const doc = (resolved.documentation as { value: string }).value;
+      assert.match(doc, /The manager of an employee\./);
+      assert.match(doc, /new x_acme_hr\.HRUtils\(\)\.getManager\(userId\);/);
+      assert.match(doc, /scope `x_acme_hr`/);
+    }));
+
+  it('answers an identical request from the cache, and a new version afresh', () =>
+    withFixture(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRU|
+`, async (f) => {
+      const first = await complete(f);
+      const again = await complete(f);
+      assert.equal(again, first);
+      assert.equal(f.state.completions.hits, 1);
+      f.session.documents.change(f.uri, 2, [{ text: f.text }]);
+      const fresh = await completion(f.state, { textDocument: { uri: f.uri }, position: f.position }, undefined, { snippets: true, version: 2 });
+      assert.notEqual(fresh, first);
+      assert.equal(f.state.completions.hits, 1);
+    }));
+
+  it('drops a request whose document has moved on, and a cancelled one', () =>
+    withFixture(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRU|
+`, async (f) => {
+      f.session.documents.change(f.uri, 2, [{ text: f.text }]);
+      const stale = await completion(f.state, { textDocument: { uri: f.uri }, position: f.position }, undefined, { snippets: true, version: 1 });
+      assert.deepEqual(stale, { isIncomplete: true, items: [] });
+      const cancelled = await completion(f.state, { textDocument: { uri: f.uri }, position: f.position }, { isCancellationRequested: true }, { snippets: true, version: 2 });
+      assert.deepEqual(cancelled.items, []);
+    }));
+
+  it('offers nothing inside comments and respects completion.maxItems', async () => {
+    await checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/q.js
+// new HRU|
+`, { top: [] }, (list) => assert.equal(list.items.length, 0));
+    await withFixture(`${LIBRARY}
+//- acme/global/business_rules/q.js
+var x = |
+`, async (f) => {
+      const list = await complete(f);
+      assert.equal(list.items.length, 2);
+    }, { 'completion.maxItems': 2 });
+  });
+});
