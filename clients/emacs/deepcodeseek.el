@@ -1,0 +1,104 @@
+;;; deepcodeseek.el --- ServiceNow Script Include suggestions through Eglot  -*- lexical-binding: t; -*-
+
+;; Author: The DeepCodeSeek authors
+;; Version: 0.1.0
+;; Package-Requires: ((emacs "27.1") (eglot "1.9"))
+;; Keywords: languages, tools
+;; SPDX-License-Identifier: MIT
+
+;;; Commentary:
+
+;; Registers the DeepCodeSeek language server with Eglot for JavaScript buffers, so that
+;; completion, hover, signature help and go to definition know the ServiceNow Script Includes of
+;; the workspace.
+;;
+;;   (require 'deepcodeseek)
+;;   (deepcodeseek-eglot-setup)            ; or (deepcodeseek-eglot-setup '("node" "/path/bin/deepcodeseek.js" "serve" "--stdio"))
+;;   (add-hook 'js-mode-hook #'eglot-ensure)
+;;
+;; Settings go to the server as the `deepcodeseek' section of `eglot-workspace-configuration';
+;; set `deepcodeseek-settings' (a plist, e.g. '(:completion (:maxItems 20))) before the setup,
+;; or per project in .dir-locals.el.
+
+;;; Code:
+
+(require 'eglot)
+(require 'project)
+(require 'cl-lib)
+
+(defgroup deepcodeseek nil
+  "ServiceNow Script Include suggestions from the DeepCodeSeek language server."
+  :group 'tools
+  :prefix "deepcodeseek-")
+
+(defcustom deepcodeseek-server-command '("deepcodeseek" "serve" "--stdio")
+  "Command line that starts the DeepCodeSeek language server over stdio."
+  :type '(repeat string))
+
+(defcustom deepcodeseek-settings nil
+  "The `deepcodeseek' settings section sent to the server, as a nested plist.
+Keys follow the server's schema: for example
+  (:completion (:maxItems 20) :log (:level \"debug\"))
+Use :json-false for false."
+  :type 'plist)
+
+(defcustom deepcodeseek-root-markers '(".deepcodeseek" "now.config.json")
+  "Files or folders marking a DeepCodeSeek workspace root outside version control."
+  :type '(repeat string))
+
+(defun deepcodeseek--modes ()
+  "The JavaScript major modes to serve; `js2-mode' only when it is installed."
+  (append '(js-mode js-ts-mode)
+          (when (or (fboundp 'js2-mode) (locate-library "js2-mode")) '(js2-mode))))
+
+(defun deepcodeseek-project-find (dir)
+  "A project for DIR rooted at its nearest folder with a root marker.
+The markers are `deepcodeseek-root-markers'.  This runs after the
+version-control backends, so a Git checkout stays the root."
+  (let ((root (cl-some (lambda (marker) (locate-dominating-file dir marker))
+                       deepcodeseek-root-markers)))
+    (when root (cons 'deepcodeseek (expand-file-name root)))))
+
+(cl-defmethod project-root ((project (head deepcodeseek)))
+  (cdr project))
+
+(defun deepcodeseek--merge-settings (configuration)
+  "CONFIGURATION (a plist of sections) with the `deepcodeseek' section set."
+  (plist-put (copy-sequence configuration) :deepcodeseek deepcodeseek-settings))
+
+;;;###autoload
+(defun deepcodeseek-eglot-setup (&optional command)
+  "Register the DeepCodeSeek server with Eglot for the JavaScript modes.
+COMMAND, a list of strings, overrides `deepcodeseek-server-command'."
+  (when command (setq deepcodeseek-server-command command))
+  (let ((modes (deepcodeseek--modes)))
+    ;; Drop an earlier entry of ours, then put the server first: Eglot takes the first match,
+    ;; and its default for js-mode is another server.
+    (setq eglot-server-programs
+          (cons (cons modes deepcodeseek-server-command)
+                (cl-remove-if (lambda (entry) (equal (car entry) modes)) eglot-server-programs))))
+  (add-hook 'project-find-functions #'deepcodeseek-project-find 90)
+  ;; A function value is the user's own; leave it alone and let them add the section.
+  (unless (functionp (default-value 'eglot-workspace-configuration))
+    (setq-default eglot-workspace-configuration
+                  (deepcodeseek--merge-settings (default-value 'eglot-workspace-configuration)))))
+
+;;;###autoload
+(defun deepcodeseek-explain ()
+  "Show the server's explanation of the suggestions at point."
+  (interactive)
+  (let* ((server (eglot--current-server-or-lose))
+         (result (jsonrpc-request server :workspace/executeCommand
+                                  `(:command "deepcodeseek.explain"
+                                    :arguments [,(eglot--TextDocumentPositionParams)]))))
+    (with-current-buffer (get-buffer-create "*deepcodeseek explain*")
+      (let ((inhibit-read-only t))
+        (erase-buffer)
+        (insert (cond ((stringp result) result)
+                      ((plist-get result :markdown))
+                      (t (json-encode result)))))
+      (goto-char (point-min))
+      (display-buffer (current-buffer)))))
+
+(provide 'deepcodeseek)
+;;; deepcodeseek.el ends here
