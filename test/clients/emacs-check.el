@@ -54,7 +54,8 @@
       (eglot--signal-textDocument/didChange)
       (let* ((result (jsonrpc-request server :textDocument/completion (eglot--TextDocumentPositionParams)))
              (items (if (vectorp result) result (plist-get result :items))))
-        (dcs-put 'completion (vconcat (mapcar (lambda (i) (plist-get i :label)) items)))))
+        (dcs-put 'completion (vconcat (mapcar (lambda (i) (plist-get i :label)) items)))
+        (dcs-put 'sortText (vconcat (mapcar (lambda (i) (or (plist-get i :sortText) (plist-get i :label))) items)))))
     (ignore-errors (eglot-shutdown server))))
 
 (condition-case err

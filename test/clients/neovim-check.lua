@@ -67,10 +67,13 @@ local function run()
         vim.api.nvim_buf_set_lines(0, i - 1, i, false, { prefix })
         local params = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = i - 1, character = #prefix } }
         local answers = vim.lsp.buf_request_sync(0, 'textDocument/completion', params, 20000) or {}
-        report.completion = {}
+        report.completion, report.sortText = {}, {}
         for _, r in pairs(answers) do
           local items = r.result and (r.result.items or r.result) or {}
-          for _, item in ipairs(items) do table.insert(report.completion, item.label) end
+          for _, item in ipairs(items) do
+            table.insert(report.completion, item.label)
+            table.insert(report.sortText, item.sortText or item.label)
+          end
         end
         break
       end
