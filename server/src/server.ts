@@ -5,6 +5,7 @@
  */
 import {
   CancellationToken,
+  CodeActionKind,
   Connection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -15,9 +16,12 @@ import {
 } from 'vscode-languageserver/node';
 import { resolveSettings } from './config';
 import { Editor, LogLevel, Progress, shouldLog } from './editor';
+import { codeActions } from './features/code-actions';
 import { featureState } from './features/common';
 import { completion, resolveCompletionItem } from './features/completion';
 import { definition } from './features/definition';
+import { DiagnosticsScheduler, documentDiagnostics } from './features/diagnostics';
+import { explain, EXPLAIN_COMMAND } from './features/explain';
 import { hover } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
@@ -32,6 +36,10 @@ export function startServer(connection: Connection): void {
   const editor = connectionEditor(connection, () => session.settings['log.level'] as LogLevel);
   const session = new Session(editor);
   const features = featureState(session);
+  const diagnostics = new DiagnosticsScheduler(
+    (uri) => documentDiagnostics(features, uri),
+    (uri, list) => void connection.sendDiagnostics({ uri, diagnostics: list }),
+  );
   let clientWatches = false;
   let clientConfiguration = false;
   let clientSnippets = false;
@@ -52,6 +60,8 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: ['.', "'", '"'], resolveProvider: true },
         hoverProvider: true,
         definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+        executeCommandProvider: { commands: [EXPLAIN_COMMAND] },
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -111,6 +121,8 @@ export function startServer(connection: Connection): void {
     await ws.ready.catch(() => undefined);
     const started = performance.now();
     const { updated, removed } = await ws.indexer.applyChanges(changes);
+    // What other files define changed: the open documents' diagnostics may have too.
+    if (updated.length || removed.length) for (const uri of session.documents.uris()) if (session.locate(uri)?.ws === ws) diagnostics.schedule(uri);
     if (updated.length || removed.length) {
       editor.log('debug', `index updated: ${updated.length} changed, ${removed.length} removed in ${(performance.now() - started).toFixed(1)} ms`);
     }
@@ -146,13 +158,18 @@ export function startServer(connection: Connection): void {
   }
 
   // ---- handlers ------------------------------------------------------------------------------
-  connection.onDidOpenTextDocument(({ textDocument: d }) => session.documents.open(d.uri, d.languageId, d.version, d.text));
+  connection.onDidOpenTextDocument(({ textDocument: d }) => {
+    session.documents.open(d.uri, d.languageId, d.version, d.text);
+    void ready(d.uri).then(() => diagnostics.schedule(d.uri));
+  });
   connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
     session.documents.change(d.uri, d.version, contentChanges);
+    diagnostics.schedule(d.uri);
   });
   connection.onDidCloseTextDocument(({ textDocument: d }) => {
     session.documents.close(d.uri);
     features.scripts.forget(d.uri);
+    diagnostics.clear(d.uri);
   });
   connection.onDidSaveTextDocument(({ textDocument: d }) => {
     for (const [ws, changes] of changesByWorkspace([{ uri: d.uri, kind: 'changed' }])) void applyChanges(ws, changes);
@@ -182,7 +199,10 @@ export function startServer(connection: Connection): void {
   connection.onHover(timed('textDocument/hover', async (params, token) => (await ready(params.textDocument.uri), hover(features, params, token))));
   connection.onDefinition(timed('textDocument/definition', async (params, token) => (await ready(params.textDocument.uri), definition(features, params, token))));
   connection.onSignatureHelp(timed('textDocument/signatureHelp', async (params, token) => (await ready(params.textDocument.uri), signatureHelp(features, params, token))));
+  connection.onCodeAction(timed('textDocument/codeAction', async (params, token) => (await ready(params.textDocument.uri), codeActions(features, params, token))));
+  connection.onExecuteCommand(timed('workspace/executeCommand', async (params, token) => (params.command === EXPLAIN_COMMAND ? explain(features, params.arguments, token) : null)));
   connection.onShutdown(async () => {
+    diagnostics.dispose();
     await session.dispose();
   });
   // --------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ export interface Fixture {
   session: Session;
   state: FeatureState;
   ws: Workspace;
-  /** The file holding the cursor (or the first file when none does). */
+  /** The file holding the cursor (or the last file when none does). */
   path: string;
   uri: string;
   text: string;
@@ -72,7 +72,8 @@ export async function loadFixture(source: string, settings: Partial<Record<strin
   Object.assign(session.settings, settings);
   const ws = session.addWorkspace(root, false);
   await ws.startIndexing();
-  const main = cursor?.path ?? files[0].path;
+  // Without a cursor the file under test is the last one (fixtures append it to a shared library).
+  const main = cursor?.path ?? files[files.length - 1].path;
   const text = files.find((f) => f.path === main)!.text;
   const uri = pathToFileURL(path.join(root, main)).toString();
   const languageId = main.endsWith('.xml') ? 'xml' : 'javascript';

@@ -1,0 +1,79 @@
+/**
+ * `workspace/executeCommand` `deepcodeseek.explain` [uri, position]: why the suggestions at a
+ * position came, as JSON a client can show: the cursor context the query was built from, the
+ * query's heaviest terms, each ranked candidate with every stage's score and rank, the stage
+ * timings and the pipeline's trace.
+ */
+import { Position } from '../model';
+import { cursorContext } from '../syntax/cursor-context';
+import { CancellationLike, FeatureState } from './common';
+import { scriptAt } from './script-at';
+
+export const EXPLAIN_COMMAND = 'deepcodeseek.explain';
+
+export interface ExplainResult {
+  uri: string;
+  position: Position;
+  context: { kind: string; typed: string; recordType: string; side: string; scope: string; collection?: string; receiver?: unknown; ajaxTarget?: unknown; qualifier?: string };
+  query: { terms: Array<[string, number]>; tables: string[] };
+  candidates: Array<{
+    rank: number;
+    key: string;
+    kind: string;
+    name: string;
+    apiName: string;
+    method?: string;
+    methods?: string[];
+    score: number;
+    stages: Record<string, { score: number; rank: number | null }>;
+  }>;
+  timings: Array<{ stage: string; ms: number }>;
+  trace: string[];
+  cancelled?: boolean;
+}
+
+const QUERY_TERMS = 30;
+
+/** Reads `[uri, position]`; anything else is not an explain request. */
+export function explainArguments(args: unknown[] | undefined): { uri: string; position: Position } | undefined {
+  const [uri, position] = args ?? [];
+  const p = position as Position | undefined;
+  if (typeof uri !== 'string' || !p || typeof p.line !== 'number' || typeof p.character !== 'number') return undefined;
+  return { uri, position: { line: p.line, character: p.character } };
+}
+
+export async function explain(state: FeatureState, args: unknown[] | undefined, token?: CancellationLike): Promise<ExplainResult | null> {
+  const req = explainArguments(args);
+  if (!req) return null;
+  const at = scriptAt(state.session, state.scripts, req.uri, req.position);
+  if (!at) return null;
+  const ctx = cursorContext(at.script, at.tree, at.scriptOffset, at.facts);
+  const out = await at.ws.rank({ context: ctx, includePlatform: true, maxResults: state.session.settings['completion.maxItems'], token });
+  const terms = [...out.query.terms].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, QUERY_TERMS);
+  const context: ExplainResult['context'] = { kind: ctx.kind, typed: ctx.typed, recordType: ctx.recordType, side: ctx.side, scope: ctx.scope };
+  if (ctx.collection) context.collection = ctx.collection;
+  if (ctx.receiver) context.receiver = ctx.receiver;
+  if (ctx.ajaxTarget) context.ajaxTarget = ctx.ajaxTarget;
+  if (ctx.qualifier) context.qualifier = ctx.qualifier;
+  return {
+    uri: req.uri,
+    position: req.position,
+    context,
+    query: { terms, tables: out.query.tables },
+    candidates: out.candidates.map((c, i) => ({
+      rank: i + 1,
+      key: c.key,
+      kind: c.kind,
+      name: c.name,
+      apiName: c.apiName,
+      ...(c.method ? { method: c.method } : {}),
+      ...(c.methods ? { methods: c.methods.slice(0, 5) } : {}),
+      score: c.score,
+      // JSON has no Infinity: an absent rank is null.
+      stages: Object.fromEntries(Object.entries(c.stages).map(([k, v]) => [k, { score: v.score, rank: Number.isFinite(v.rank) ? v.rank : null }])),
+    })),
+    timings: out.timings,
+    trace: out.trace,
+    ...(out.cancelled ? { cancelled: true } : {}),
+  };
+}
