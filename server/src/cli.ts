@@ -27,6 +27,8 @@ usage:
   deepcodeseek train [--out models/compact-reranker.onnx] [--quick]
                                                      train the compact reranker on synthetic instances
   deepcodeseek train --workspace DIR                 fine-tune it on a workspace's own call sites
+  deepcodeseek bench [--sizes 1000,10000] [--runs 3] [--completions 150] [--quick]
+                                                     latency, index and accuracy benchmark (bench/results.json)
   deepcodeseek help                                  this text
 `;
 
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   cases: casesCommand,
   eval: evalCommand,
   train: trainCommand,
+  bench: benchCommand,
   help: async () => {
     process.stdout.write(USAGE);
     return 0;
@@ -192,6 +195,35 @@ async function trainCommand(args: string[]): Promise<number> {
   const { model, onnx, report } = await trainReranker(config, log);
   const written = await writeShippedModel(values.out ? path.resolve(values.out) : undefined, model, onnx, report);
   process.stdout.write(`wrote ${written.join(', ')}\n`);
+  return 0;
+}
+
+async function benchCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      sizes: { type: 'string' },
+      runs: { type: 'string' },
+      completions: { type: 'string' },
+      out: { type: 'string' },
+      quick: { type: 'boolean' },
+      'no-typescript': { type: 'boolean' },
+    },
+  });
+  const { runBench } = require('./bench/run') as typeof import('./bench/run');
+  const quick = !!values.quick;
+  await runBench(
+    {
+      sizes: (values.sizes ?? (quick ? '1000' : '1000,10000')).split(',').map(Number),
+      runs: Number(values.runs ?? (quick ? 1 : 3)),
+      completions: Number(values.completions ?? (quick ? 60 : 150)),
+      out: path.resolve(values.out ?? 'bench/results.json'),
+      seed: 42,
+      includeDemo: true,
+      includeTypescript: !values['no-typescript'],
+    },
+    (line) => process.stderr.write(`${line}\n`),
+  );
   return 0;
 }
 

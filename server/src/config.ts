@@ -58,6 +58,12 @@ export const SETTINGS = {
     minimum: 5,
     description: 'Time budget for a whole completion; reranking is skipped when it would not fit.',
   }),
+  'completion.pipeline': spec<string>({
+    type: 'string',
+    default: 'full',
+    enum: ['full', 'retrieval', 'lexical'],
+    description: 'Ranking stages: full (retrieval then reranking), retrieval (no reranking), or lexical (BM25 only, for the slowest machines).',
+  }),
   'rerank.enabled': spec<boolean>({
     type: 'boolean',
     default: true,

@@ -12,8 +12,14 @@ import { ApiIndex } from './index/api-index';
 import { Indexer, IndexStats } from './index/indexer';
 import { KnowledgeGraphCache } from './index/knowledge-graph';
 import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipeline';
+import { applyRerank, loadReranker, Reranker } from './rerank/reranker';
+import { readWorkspaceModelReport, WORKSPACE_MODEL } from './training/model-files';
+import { cacheDirFor } from './index/persistence';
 import { RetrievalIndex } from './retrieval/retrieval-index';
 import { FileChange, watchWorkspace } from './workspace/watcher';
+
+/** The stages `completion.pipeline: lexical` leaves out. */
+const LEXICAL_ONLY: ReadonlySet<string> = new Set(['usage', 'dense', 'priors']);
 
 export class Workspace {
   readonly index = new ApiIndex();
@@ -22,21 +28,26 @@ export class Workspace {
   /** Search structures over the index; built once the first index is in, then kept in step. */
   readonly retrieval: RetrievalIndex;
   readonly pipeline: RetrievalPipeline;
+  /** The reranker in use (undefined: retrieval order only). */
+  reranker?: Reranker;
   /** Resolves when the first full index is in (the end of the indexing progress). */
-  ready: Promise<IndexStats>;
+  readonly ready: Promise<IndexStats>;
+  private settle!: { resolve: (s: IndexStats) => void; reject: (e: unknown) => void };
   private watcher?: { close(): Promise<void>; ready: Promise<void> };
 
   constructor(
     readonly root: string,
-    settings: Settings,
-    editor: Editor,
+    private readonly settings: Settings,
+    private readonly editor: Editor,
     persist = true,
   ) {
     this.indexer = new Indexer(this.index, { root, settings, editor, persist });
     this.graph = new KnowledgeGraphCache(this.index);
     this.retrieval = new RetrievalIndex(this.index);
     this.pipeline = new RetrievalPipeline(this.index, this.retrieval, () => this.graph.get());
-    this.ready = new Promise(() => undefined);
+    // Requests that arrive before indexing starts wait on this, and are answered once it ends.
+    this.ready = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    this.ready.catch(() => undefined);
   }
 
   get name(): string {
@@ -44,11 +55,33 @@ export class Workspace {
   }
 
   startIndexing(onProgress?: (done: number, total: number) => void): Promise<IndexStats> {
-    this.ready = this.indexer.indexAll(onProgress).then((stats) => {
+    const done = this.indexer.indexAll(onProgress).then(async (stats) => {
       this.retrieval.build();
+      await this.loadReranker();
       return stats;
     });
-    return this.ready;
+    done.then(this.settle.resolve, this.settle.reject);
+    return done;
+  }
+
+  /** (Re)loads the reranker the settings ask for; one log line says which one runs. */
+  async loadReranker(): Promise<void> {
+    const old = this.reranker;
+    this.reranker = undefined;
+    await old?.release().catch(() => undefined);
+    if (!this.settings['rerank.enabled']) return;
+    const report = await readWorkspaceModelReport(this.root);
+    const workspaceModel = report?.beatsShipped ? path.join(cacheDirFor(this.root, this.settings['index.cacheDir']), WORKSPACE_MODEL) : undefined;
+    this.reranker = await loadReranker(
+      {
+        userModel: this.settings['rerank.model'] || undefined,
+        userKind: this.settings['rerank.modelKind'] as 'auto',
+        tokenizer: this.settings['rerank.tokenizer'],
+        workspaceModel,
+        threads: this.settings['rerank.threads'],
+      },
+      (line) => this.editor.log('info', line),
+    );
   }
 
   /** Starts the server's own watcher; resolves once it sees changes. */
@@ -68,8 +101,23 @@ export class Workspace {
    * Ranks APIs for a cursor context: retrieval, then (when configured) reranking within the
    * latency budget. Features call this, never the stages directly.
    */
-  async rank(req: RankRequest): Promise<PipelineOutput> {
-    return this.pipeline.rank(req);
+  async rank(req: RankRequest, budgetMs = this.settings['completion.latencyBudgetMs']): Promise<PipelineOutput> {
+    const started = performance.now();
+    const mode = this.settings['completion.pipeline'];
+    const out = this.pipeline.rank(mode === 'lexical' ? { ...req, disable: LEXICAL_ONLY } : req);
+    const reranker = mode === 'full' ? this.reranker : undefined;
+    if (!reranker || out.cancelled || out.details.length < 2) return out;
+    // Reranking gets what retrieval left of the budget, less a margin for building the answer.
+    const left = budgetMs - (performance.now() - started) - 3;
+    const outcome = await reranker.rerank(req.context, out, left, req.token);
+    out.timings.push({ stage: 'rerank', ms: outcome.ms });
+    if (outcome.status === 'ok' && outcome.scores) {
+      const ranked = applyRerank(out, outcome.scores);
+      ranked.trace.push(`reranked by ${reranker.name} in ${outcome.ms.toFixed(2)} ms`);
+      return ranked;
+    }
+    out.trace.push(`rerank ${outcome.status}${outcome.detail ? ` (${outcome.detail})` : ''}: the retrieval order stands`);
+    return out;
   }
 
   /** Workspace-relative path of an absolute path under this root, else undefined. */
