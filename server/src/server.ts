@@ -46,6 +46,8 @@ export function startServer(connection: Connection): void {
   let initialized = false;
   /** The client cannot watch files for us (or the settings say so): our own watcher does. */
   let serverWatches = false;
+  /** Workspaces whose first indexing has started (their `ready` is then meaningful). */
+  const indexing = new WeakSet<Workspace>();
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -104,13 +106,16 @@ export function startServer(connection: Connection): void {
       if (serverWatches) {
         await ws.watch(session.settings['index.exclude'], (changes) => void applyChanges(ws, changes), (m) => editor.log('warn', m));
       }
-      const stats = await ws.startIndexing((done, total) => progress.report(`${done}/${total} files`, Math.floor((100 * done) / Math.max(total, 1))));
+      const started = ws.startIndexing((done, total) => progress.report(`${done}/${total} files`, Math.floor((100 * done) / Math.max(total, 1))));
+      indexing.add(ws);
+      const stats = await started;
       const n = [...ws.index.scriptIncludes()].length;
       editor.log(
         'info',
         `indexed ${ws.root}: ${stats.files} files, ${n} Script Includes in ${Math.round(stats.ms)} ms (cache ${stats.cache}, ${stats.reused} reused, ${stats.extracted} parsed)`,
       );
       progress.done(`${n} Script Includes indexed`);
+      for (const uri of session.documents.uris()) if (session.locate(uri)?.ws === ws) diagnostics.schedule(uri);
     } catch (err) {
       editor.log('error', `indexing ${ws.root} failed: ${(err as Error).stack ?? err}`);
       progress.done('indexing failed');
@@ -140,9 +145,13 @@ export function startServer(connection: Connection): void {
     return out;
   }
 
-  /** Waits for the first index of the document's workspace (answers before it would be empty). */
+  /**
+   * Waits for the first index of the document's workspace once it is under way (answers before it
+   * would be empty); before indexing starts there is nothing to wait for, so answer at once.
+   */
   async function ready(uri: string): Promise<void> {
-    await session.locate(uri)?.ws.ready.catch(() => undefined);
+    const ws = session.locate(uri)?.ws;
+    if (ws && indexing.has(ws)) await ws.ready.catch(() => undefined);
   }
 
   function timed<P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R> | R) {
@@ -160,7 +169,7 @@ export function startServer(connection: Connection): void {
   // ---- handlers ------------------------------------------------------------------------------
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
     session.documents.open(d.uri, d.languageId, d.version, d.text);
-    void ready(d.uri).then(() => diagnostics.schedule(d.uri));
+    diagnostics.schedule(d.uri);
   });
   connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
     session.documents.change(d.uri, d.version, contentChanges);
