@@ -94,10 +94,12 @@ export function exampleCall(si: ScriptIncludeInfo, m: MethodInfo | undefined): s
   const example = m?.jsdoc?.examples[0] ?? (m ? undefined : si.jsdoc?.examples[0]);
   if (example) return example;
   const args = (m ? paramsOf(m) : []).filter((p) => !p.optional).map((p) => p.name).join(', ');
-  if (isClassless(si)) return `${si.apiName}(${args});`;
-  if (!m) return `var ${lowerFirst(si.name)} = new ${si.apiName}();`;
-  if (isStaticObject(si) || m.isStatic) return `${si.apiName}.${m.name}(${args});`;
-  return `new ${si.apiName}().${m.name}(${args});`;
+  // Global ones are called bare everywhere; scoped ones by api name, which works from any scope.
+  const name = si.scope === 'global' ? si.name : si.apiName;
+  if (isClassless(si)) return `${name}(${args});`;
+  if (!m) return `var ${lowerFirst(si.name)} = new ${name}();`;
+  if (isStaticObject(si) || m.isStatic) return `${name}.${m.name}(${args});`;
+  return `new ${name}().${m.name}(${args});`;
 }
 
 function lowerFirst(s: string): string {
