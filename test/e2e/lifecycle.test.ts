@@ -199,7 +199,7 @@ describe('e2e: lifecycle over stdio', function () {
     });
 
     it('is rebuilt, with one log line, when corrupt', async () => {
-      await fs.writeFile(path.join(root, '.deepcodeseek', 'index.json'), '{"format": 3, "files": [ {"entry": trunc');
+      await fs.writeFile(path.join(root, '.deepcodeseek', 'index.json'), '{"format": 4, "files": [ {"entry": trunc');
       const client = await startAndIndex();
       try {
         const lines = client.logs.filter((l) => /cache .* unreadable/.test(l));

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { FileEntry } from '../model';
 
 /** Bump when FileEntry or extraction changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 const CACHE_FILE = 'index.json';
 
 export interface CachedFile {

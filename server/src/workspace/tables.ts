@@ -73,9 +73,18 @@ export function sideOfTable(table: string): Side {
   return spec && spec.fields.length > 0 && spec.fields.every((f) => f.side === 'client') ? 'client' : 'server';
 }
 
-/** The side of one field of a table; `clientFlag` is a UI action's `client` value. */
-export function sideOfField(table: string, field: string, clientFlag?: boolean): Side {
-  if (table === 'sys_ui_action' && field === 'script') return clientFlag ? 'client' : 'server';
+/**
+ * A UI action that runs in the browser and then on the instance tests `typeof window ==
+ * 'undefined'` to call its server half: its Script Include calls are server calls.
+ */
+const SERVER_HALF = /typeof\s+window\s*[!=]==?\s*['"]undefined['"]/;
+
+/**
+ * The side of one field of a table; `clientFlag` is a UI action's `client` value, `script` its
+ * text (a client UI action with a server half counts as server code).
+ */
+export function sideOfField(table: string, field: string, clientFlag?: boolean, script?: string): Side {
+  if (table === 'sys_ui_action' && field === 'script') return clientFlag && !(script && SERVER_HALF.test(script)) ? 'client' : 'server';
   const f = BY_TABLE.get(table)?.fields.find((x) => x.name === field);
   return f ? f.side : sideOfTable(table);
 }

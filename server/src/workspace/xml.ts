@@ -172,7 +172,7 @@ function recordOf(el: XmlElement, field: string, fieldEl: XmlElement, ctx: Recor
     name,
     scope,
     active: booleanOf(childText(el, 'active')) !== false,
-    side: sideOfField(table, field, booleanOf(childText(el, 'client')) === true),
+    side: sideOfField(table, field, booleanOf(childText(el, 'client')) === true, textOf(fieldEl)),
     field,
     script: textOf(fieldEl),
     scriptStart: scriptStartOf(fieldEl, ctx),
