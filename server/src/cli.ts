@@ -20,6 +20,8 @@ usage:
                                                      index a workspace and print what was found
   deepcodeseek synth --out DIR --script-includes N --seed S
                                                      write a synthetic ServiceNow instance
+  deepcodeseek query --workspace DIR --file F --line L --character C [--json]
+                                                     the ranked APIs at a position, with each stage's scores
   deepcodeseek cases --workspace DIR --out FILE [--limit N] [--seed S]
                                                      leak-free eval cases from the workspace's call sites
   deepcodeseek eval --workspace DIR --cases FILE [--json OUT] [--typed 0,2] [--ablations]
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   index: indexCommand,
   synth: synthCommand,
+  query: queryCommand,
   cases: casesCommand,
   eval: evalCommand,
   train: trainCommand,
@@ -115,6 +118,54 @@ async function indexQuietly(root: string, persist: boolean): Promise<ApiIndex> {
   const index = new ApiIndex();
   await new Indexer(index, { root, settings: defaultSettings(), editor: consoleEditor('warn'), persist }).indexAll();
   return index;
+}
+
+async function queryCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { workspace: { type: 'string', short: 'w' }, file: { type: 'string' }, line: { type: 'string' }, character: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (!values.file || values.line === undefined || values.character === undefined) throw new TypeError('missing option: --file F --line L --character C (0-based line and character)');
+  const { Session } = require('./session') as typeof import('./session');
+  const { featureState } = require('./features/common') as typeof import('./features/common');
+  const { explain } = require('./features/explain') as typeof import('./features/explain');
+  const { pathToFileURL } = require('url') as typeof import('url');
+  const { readFile } = require('fs/promises') as typeof import('fs/promises');
+  const root = path.resolve(values.workspace ?? '.');
+  const file = path.resolve(root, values.file);
+  const session = new Session(consoleEditor('warn'));
+  const ws = session.addWorkspace(root);
+  await ws.startIndexing();
+  const uri = pathToFileURL(file).toString();
+  session.documents.open(uri, file.endsWith('.xml') ? 'xml' : 'javascript', 1, await readFile(file, 'utf8'));
+  const result = await explain(featureState(session), [uri, { line: Number(values.line), character: Number(values.character) }]);
+  await session.dispose();
+  if (!result) {
+    process.stderr.write(`no script at ${values.file}:${values.line}:${values.character}\n`);
+    return 1;
+  }
+  if (values.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    return 0;
+  }
+  const c = result.context;
+  const lines = [
+    `position   ${c.kind}${c.typed ? ` (typed '${c.typed}')` : ''} in ${c.recordType}, ${c.side} side, scope ${c.scope}${c.collection ? `, table ${c.collection}` : ''}`,
+    `query      ${result.query.terms.slice(0, 12).map(([t, w]) => `${t}:${w.toFixed(1)}`).join(' ')}`,
+    `timings    ${result.timings.map((t) => `${t.stage} ${t.ms.toFixed(2)}`).join(', ')} ms`,
+    ...result.trace.map((t) => `trace      ${t}`),
+    '',
+  ];
+  const stageNames = ['lexical', 'usage', 'dense', 'fused', 'rerank'];
+  const fmtStage = (s?: { score: number; rank: number | null }) => (s && s.rank !== null ? `${s.rank}` : '-');
+  lines.push(
+    table(
+      ['#', 'API', 'method', ...stageNames.map((s) => `${s} rank`)],
+      result.candidates.slice(0, 20).map((x) => [x.rank, x.apiName, x.method ?? '', ...stageNames.map((s) => fmtStage(x.stages[s]))]),
+    ),
+  );
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
 }
 
 async function casesCommand(args: string[]): Promise<number> {

@@ -6,7 +6,10 @@
 import {
   CancellationToken,
   CodeActionKind,
+  CompletionItem,
   Connection,
+  ErrorCodes,
+  ResponseError,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -44,13 +47,17 @@ export function startServer(connection: Connection): void {
   let clientConfiguration = false;
   let clientSnippets = false;
   let initialized = false;
+  let initializeReceived = false;
+  let configurationRegistration = false;
   /** The client cannot watch files for us (or the settings say so): our own watcher does. */
   let serverWatches = false;
   /** Workspaces whose first indexing has started (their `ready` is then meaningful). */
   const indexing = new WeakSet<Workspace>();
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    initializeReceived = true;
     const caps = params.capabilities;
+    configurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     clientWatches = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     clientConfiguration = !!caps.workspace?.configuration;
     clientSnippets = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
@@ -74,7 +81,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(async () => {
     initialized = true;
     await loadSettings();
-    if (clientConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'deepcodeseek' });
+    if (clientConfiguration && configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'deepcodeseek' });
     const watchMode = session.settings['index.watch'];
     const useClient = clientWatches && (watchMode === 'auto' || watchMode === 'client');
     if (useClient) {
@@ -86,16 +93,32 @@ export function startServer(connection: Connection): void {
     await Promise.all(session.workspaces.map((ws) => indexWithProgress(ws)));
   });
 
-  async function loadSettings(): Promise<void> {
-    if (!clientConfiguration) return;
-    try {
-      const raw = await connection.workspace.getConfiguration('deepcodeseek');
-      const { settings, rejected } = resolveSettings(raw);
-      Object.assign(session.settings, settings);
-      for (const line of rejected) editor.log('warn', line);
-    } catch (err) {
-      editor.log('warn', `could not read settings, using defaults: ${(err as Error).message}`);
+  /**
+   * Reads the settings: pulled with workspace/configuration when the client can answer it, else
+   * taken from what a didChangeConfiguration pushes. A change of reranker settings reloads it.
+   */
+  async function loadSettings(pushed?: unknown, reload = false): Promise<void> {
+    let raw: unknown = (pushed as { deepcodeseek?: unknown } | undefined)?.deepcodeseek;
+    if (clientConfiguration) {
+      try {
+        raw = await connection.workspace.getConfiguration('deepcodeseek');
+      } catch (err) {
+        editor.log('warn', `could not read settings, using defaults: ${(err as Error).message}`);
+        return;
+      }
     }
+    if (raw === undefined) return;
+    const before = rerankKey();
+    const { settings, rejected } = resolveSettings(raw);
+    Object.assign(session.settings, settings);
+    for (const line of rejected) editor.log('warn', line);
+    editor.log('debug', `settings: ${JSON.stringify(session.settings)}`);
+    if (reload && rerankKey() !== before) for (const ws of session.workspaces) void ws.ready.then(() => ws.loadReranker());
+  }
+
+  function rerankKey(): string {
+    const s = session.settings;
+    return JSON.stringify([s['rerank.enabled'], s['rerank.model'], s['rerank.modelKind'], s['rerank.tokenizer'], s['rerank.threads']]);
   }
 
   async function indexWithProgress(ws: Workspace): Promise<void> {
@@ -156,6 +179,7 @@ export function startServer(connection: Connection): void {
 
   function timed<P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R> | R) {
     return async (params: P, token: CancellationToken): Promise<R> => {
+      if (!initializeReceived) throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method} before initialize`);
       const started = performance.now();
       try {
         return await handler(params, token);
@@ -188,7 +212,7 @@ export function startServer(connection: Connection): void {
     const items = changes.map((c) => ({ uri: c.uri, kind: kinds[c.type] }));
     for (const [ws, list] of changesByWorkspace(items)) void applyChanges(ws, list);
   });
-  connection.onDidChangeConfiguration(() => void loadSettings());
+  connection.onDidChangeConfiguration((params) => void loadSettings(params.settings, true));
   connection.onWorkspaceSymbol(
     timed('workspace/symbol', async (params, token) => {
       await Promise.all(session.workspaces.map((w) => w.ready.catch(() => undefined)));
@@ -204,7 +228,7 @@ export function startServer(connection: Connection): void {
       return completion(features, params, token, { snippets: clientSnippets, version });
     }),
   );
-  connection.onCompletionResolve((item) => resolveCompletionItem(features, item));
+  connection.onCompletionResolve(timed('completionItem/resolve', (item: CompletionItem) => resolveCompletionItem(features, item)));
   connection.onHover(timed('textDocument/hover', async (params, token) => (await ready(params.textDocument.uri), hover(features, params, token))));
   connection.onDefinition(timed('textDocument/definition', async (params, token) => (await ready(params.textDocument.uri), definition(features, params, token))));
   connection.onSignatureHelp(timed('textDocument/signatureHelp', async (params, token) => (await ready(params.textDocument.uri), signatureHelp(features, params, token))));

@@ -34,10 +34,12 @@ export interface ExplainResult {
 
 const QUERY_TERMS = 30;
 
-/** Reads `[uri, position]`; anything else is not an explain request. */
+/** Reads `[uri, position]` or `[{ textDocument: { uri }, position }]`; anything else is not an explain request. */
 export function explainArguments(args: unknown[] | undefined): { uri: string; position: Position } | undefined {
-  const [uri, position] = args ?? [];
-  const p = position as Position | undefined;
+  const [first, second] = args ?? [];
+  const asParams = first as { textDocument?: { uri?: unknown }; position?: Position } | undefined;
+  const uri = typeof first === 'string' ? first : asParams?.textDocument?.uri;
+  const p = (typeof first === 'string' ? second : asParams?.position) as Position | undefined;
   if (typeof uri !== 'string' || !p || typeof p.line !== 'number' || typeof p.character !== 'number') return undefined;
   return { uri, position: { line: p.line, character: p.character } };
 }

@@ -139,6 +139,7 @@ export async function loadReranker(choice: RerankerChoice, log: (line: string) =
 
 async function loadUserModel(choice: RerankerChoice): Promise<{ ok: true; reranker: Reranker } | { ok: false; error: string }> {
   const modelPath = choice.userModel!;
+  if (!existsSync(modelPath)) return { ok: false, error: `reranker model not found: ${modelPath}` };
   if (choice.userKind === 'compact-reranker') return CompactReranker.load(modelPath, `compact-reranker (${modelPath})`, choice.threads);
   const kind = choice.userKind === 'cross-encoder' || choice.userKind === 'qwen3-reranker' ? choice.userKind : 'auto';
   const ce = await loadCrossEncoder({ modelPath, tokenizerPath: choice.tokenizer || undefined, kind, threads: choice.threads });
