@@ -203,6 +203,7 @@ async function evalCommand(args: string[]): Promise<number> {
   const { formatReport, writeReport } = require('./eval/report') as typeof import('./eval/report');
   const { createBm25Baseline } = require('./eval/bm25-baseline') as typeof import('./eval/bm25-baseline');
   const { EvalWorkspace, retrievalPipeline, fullPipeline } = require('./eval/pipelines') as typeof import('./eval/pipelines');
+  const { DEFAULT_RETRIEVAL_OPTIONS } = require('./retrieval/retrieval-index') as typeof import('./retrieval/retrieval-index');
   const { CompactReranker, SHIPPED_COMPACT } = require('./rerank/reranker') as typeof import('./rerank/reranker');
   const { cases, problems } = await readCases(path.resolve(values.cases));
   for (const p of problems.slice(0, 5)) process.stderr.write(`${p.path}: ${p.message}\n`);
@@ -212,7 +213,7 @@ async function evalCommand(args: string[]): Promise<number> {
   if (values.ablations) {
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-dense', new Set(['dense'])));
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-usage', new Set(['usage'])));
-    const noDocs = new EvalWorkspace(index, { dense: true, usage: true, docs: { jsdoc: false }, embedderDim: 64 });
+    const noDocs = new EvalWorkspace(index, { ...DEFAULT_RETRIEVAL_OPTIONS, docs: { jsdoc: false } });
     pipelines.push(retrievalPipeline(noDocs, 'retrieval-no-jsdoc'));
   }
   const modelPath = values.model ? path.resolve(values.model) : SHIPPED_COMPACT;

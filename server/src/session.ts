@@ -14,9 +14,13 @@ import { KnowledgeGraphCache } from './index/knowledge-graph';
 import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipeline';
 import { applyRerank, loadReranker, Reranker } from './rerank/reranker';
 import { readWorkspaceModelReport, WORKSPACE_MODEL } from './training/model-files';
-import { cacheDirFor } from './index/persistence';
+import { cacheDirFor, loadArtifact, saveArtifact } from './index/persistence';
+import { learnedFromJson, learnedToJson } from './retrieval/retrieval-index';
 import { RetrievalIndex } from './retrieval/retrieval-index';
 import { FileChange, watchWorkspace } from './workspace/watcher';
+
+/** The embedder learned from the workspace, kept beside the index cache so a restart reuses it. */
+const EMBEDDER_FILE = 'embedder.json';
 
 /** The stages `completion.pipeline: lexical` leaves out. */
 const LEXICAL_ONLY: ReadonlySet<string> = new Set(['usage', 'dense', 'priors']);
@@ -39,7 +43,7 @@ export class Workspace {
     readonly root: string,
     private readonly settings: Settings,
     private readonly editor: Editor,
-    persist = true,
+    private readonly persist = true,
   ) {
     this.indexer = new Indexer(this.index, { root, settings, editor, persist });
     this.graph = new KnowledgeGraphCache(this.index);
@@ -56,7 +60,12 @@ export class Workspace {
 
   startIndexing(onProgress?: (done: number, total: number) => void): Promise<IndexStats> {
     const done = this.indexer.indexAll(onProgress).then(async (stats) => {
-      this.retrieval.build();
+      const cacheDir = cacheDirFor(this.root, this.settings['index.cacheDir']);
+      const learned = this.persist ? learnedFromJson(await loadArtifact(cacheDir, EMBEDDER_FILE)) : undefined;
+      const { fitted } = this.retrieval.build(learned);
+      if (fitted && this.persist) {
+        await saveArtifact(cacheDir, EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.editor.log('warn', `could not save the learned embedder: ${(err as Error).message}`));
+      }
       await this.loadReranker();
       return stats;
     });

@@ -89,3 +89,21 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
   // A .gitignore keeps the cache out of the user's commits without touching their own files.
   await fs.writeFile(path.join(dir, '.gitignore'), '*\n').catch(() => undefined);
 }
+
+/** Reads a JSON artifact of the cache folder (the learned embedder); undefined when absent or unreadable. */
+export async function loadArtifact(dir: string, name: string): Promise<unknown> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, name), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a JSON artifact of the cache folder atomically. */
+export async function saveArtifact(dir: string, name: string, value: unknown): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  const target = path.join(dir, name);
+  const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(value));
+  await fs.rename(tmp, target);
+}

@@ -46,6 +46,25 @@ export const USAGE_FIELD_WEIGHTS: FieldConfig<UsageField> = {
   caller: { weight: 1.0, b: 0.0 },
 };
 
+/** An embedder learned from a workspace, with the corpus size it was fitted on. */
+export interface LearnedEmbedder {
+  embedder: CooccurrenceEmbedder;
+  documents: number;
+  dim: number;
+}
+
+/** The persisted form of a learned embedder (in the cache folder). */
+export function learnedToJson(l: LearnedEmbedder): unknown {
+  return { format: 1, documents: l.documents, dim: l.dim, embedder: l.embedder.toJSON() };
+}
+
+export function learnedFromJson(json: unknown): LearnedEmbedder | undefined {
+  const j = json as { format?: number; documents?: number; dim?: number; embedder?: unknown } | undefined;
+  if (!j || j.format !== 1 || typeof j.documents !== 'number' || typeof j.dim !== 'number') return undefined;
+  const loaded = CooccurrenceEmbedder.fromJSON(j.embedder);
+  return loaded.ok ? { embedder: loaded.embedder, documents: j.documents, dim: j.dim } : undefined;
+}
+
 export interface ApiDocRef {
   id: number;
   kind: 'script-include' | 'platform';
@@ -78,9 +97,13 @@ export interface RetrievalOptions {
   /** Include usage examples (call sites) as documents. */
   usage: boolean;
   embedderDim: number;
+  /** Co-occurrence window of the learned embedder (0: the whole document). */
+  embedderWindow: number;
+  /** Also learn the embedder from usage snippets (not only from the API documents). */
+  embedderUsageDocs: boolean;
 }
 
-export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = { dense: true, docs: { jsdoc: true }, usage: true, embedderDim: 64 };
+export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = { dense: true, docs: { jsdoc: true }, usage: true, embedderDim: 64, embedderWindow: 0, embedderUsageDocs: true };
 
 export class RetrievalIndex {
   readonly apiBm25 = new Bm25Index<ApiField>({ fields: API_FIELD_WEIGHTS });
@@ -109,8 +132,12 @@ export class RetrievalIndex {
     this.embedder = new HashingEmbedder({ dim: options.embedderDim });
   }
 
-  /** Builds everything from the current index and follows its changes from then on. */
-  build(): void {
+  /**
+   * Builds everything from the current index and follows its changes from then on. A learned
+   * embedder from an earlier run (`learned`) is reused when it was fitted on a workspace of about
+   * this size; otherwise one is fitted now and `fitted` says so (the caller persists it).
+   */
+  build(learned?: LearnedEmbedder): { fitted?: LearnedEmbedder } {
     this.unsubscribe?.();
     const corpus: string[][] = [];
     const pending: Array<{ ref: ApiDocRef; tokens: string[] }> = [];
@@ -120,17 +147,25 @@ export class RetrievalIndex {
     }
     for (const entry of this.index.visibleFiles()) {
       for (const ref of this.addEntryDocs(entry)) pending.push({ ref, tokens: allTerms(ref.fields) });
-      this.addEntryUsages(entry, corpus);
+      this.addEntryUsages(entry, this.options.embedderUsageDocs ? corpus : undefined);
     }
     for (const p of pending) if (p.ref.kind === 'script-include') corpus.push(p.tokens);
+    let fitted: LearnedEmbedder | undefined;
     if (this.options.dense) {
-      // The embedder is learned from the workspace's own documents and usage snippets.
-      this.embedder = corpus.length >= 20 ? CooccurrenceEmbedder.fit(corpus, { dim: this.options.embedderDim, window: 0, minCount: 2, seed: 7, maxVocab: 20000 }) : new HashingEmbedder({ dim: this.options.embedderDim });
+      const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - corpus.length) <= 0.25 * Math.max(corpus.length, 1);
+      if (reusable) this.embedder = learned.embedder;
+      else if (corpus.length >= 20) {
+        // The embedder is learned from the workspace's own documents and usage snippets.
+        const embedder = CooccurrenceEmbedder.fit(corpus, { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 });
+        this.embedder = embedder;
+        fitted = { embedder, documents: corpus.length, dim: this.options.embedderDim };
+      } else this.embedder = new HashingEmbedder({ dim: this.options.embedderDim });
       this.vectors = new VectorIndex(this.embedder.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
       for (const p of pending) this.vectors.add(p.ref.id, this.embedDoc(p.ref.fields));
     }
     this.generation = this.index.generation;
     this.unsubscribe = this.index.onDidChange((change) => this.applyChange(change.paths, change.generation));
+    return { fitted };
   }
 
   dispose(): void {
