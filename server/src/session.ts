@@ -3,6 +3,7 @@
  * its index, indexer, knowledge graph and optional file watcher), the open documents and the
  * settings. It knows nothing of the LSP connection: it reaches the editor through `Editor`.
  */
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { defaultSettings, Settings } from './config';
@@ -15,12 +16,16 @@ import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipe
 import { applyRerank, loadReranker, Reranker } from './rerank/reranker';
 import { readWorkspaceModelReport, WORKSPACE_MODEL } from './training/model-files';
 import { cacheDirFor, loadArtifact, saveArtifact } from './index/persistence';
-import { learnedFromJson, learnedToJson } from './retrieval/retrieval-index';
+import { learnedFromJson, learnedToJson, RetrievalSnapshot } from './retrieval/retrieval-index';
+import { VectorIndex } from './index/vectors';
 import { RetrievalIndex } from './retrieval/retrieval-index';
 import { FileChange, watchWorkspace } from './workspace/watcher';
 
 /** The embedder learned from the workspace, kept beside the index cache so a restart reuses it. */
 const EMBEDDER_FILE = 'embedder.json';
+
+/** The persisted retrieval state: BM25 indexes with their id maps, and the hnsw graph. */
+const RETRIEVAL_FILE = 'retrieval.json';
 
 /** The stages `completion.pipeline: lexical` leaves out. */
 const LEXICAL_ONLY: ReadonlySet<string> = new Set(['usage', 'dense', 'priors']);
@@ -60,18 +65,68 @@ export class Workspace {
 
   startIndexing(onProgress?: (done: number, total: number) => void): Promise<IndexStats> {
     const done = this.indexer.indexAll(onProgress).then(async (stats) => {
-      const cacheDir = cacheDirFor(this.root, this.settings['index.cacheDir']);
-      const learned = this.persist ? learnedFromJson(await loadArtifact(cacheDir, EMBEDDER_FILE)) : undefined;
-      const { fitted } = this.retrieval.build(learned);
-      if (fitted && this.persist) {
-        await saveArtifact(cacheDir, EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.editor.log('warn', `could not save the learned embedder: ${(err as Error).message}`));
-      }
+      await this.buildRetrieval();
       await this.loadReranker();
       return stats;
     });
     done.then(this.settle.resolve, this.settle.reject);
     return done;
   }
+
+  private get cacheDir(): string {
+    return cacheDirFor(this.root, this.settings['index.cacheDir']);
+  }
+
+  /**
+   * Restores the retrieval state of the last run (learned embedder, BM25 indexes, vectors) and
+   * brings it up to date, or builds it from the index; a fresh build is saved for next time.
+   */
+  private async buildRetrieval(): Promise<void> {
+    const started = performance.now();
+    const how = await this.prepareRetrieval();
+    this.editor.log('info', `retrieval ${how} in ${Math.round(performance.now() - started)} ms`);
+  }
+
+  private async prepareRetrieval(): Promise<string> {
+    const learned = this.persist ? learnedFromJson(await loadArtifact(this.cacheDir, EMBEDDER_FILE)) : undefined;
+    if (this.persist && learned) {
+      const snap = (await loadArtifact(this.cacheDir, RETRIEVAL_FILE)) as RetrievalSnapshot | undefined;
+      const vectors = snap?.vectorsFile ? VectorIndex.load(path.join(this.cacheDir, path.basename(snap.vectorsFile)), learned.dim) : undefined;
+      if (snap && this.retrieval.restore(snap, learned, vectors?.ok ? vectors.index : undefined)) {
+        this.savedGeneration = this.index.generation;
+        return 'restored from the cache';
+      }
+    }
+    const { fitted } = this.retrieval.build(learned);
+    if (!this.persist) return 'built';
+    if (fitted) await saveArtifact(this.cacheDir, EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.editor.log('warn', `could not save the learned embedder: ${(err as Error).message}`));
+    await this.saveRetrieval();
+    return fitted ? 'built (embedder learned)' : 'built';
+  }
+
+  /** Writes the retrieval state when it moved since the last save (after a build, at shutdown). */
+  async saveRetrieval(): Promise<void> {
+    if (!this.persist || this.savedGeneration === this.index.generation || this.retrieval.generation < 0) return;
+    try {
+      // The vectors go to a file named by this save and the snapshot names it, so a snapshot never
+      // pairs with vectors of another save, even when a save is cut short.
+      const snap = this.retrieval.snapshot();
+      const previous = ((await loadArtifact(this.cacheDir, RETRIEVAL_FILE)) as RetrievalSnapshot | undefined)?.vectorsFile;
+      if (this.retrieval.vectors) {
+        snap.vectorsFile = `vectors-${Date.now().toString(36)}-${process.pid}.bin`;
+        this.retrieval.vectors.save(path.join(this.cacheDir, snap.vectorsFile));
+      }
+      await saveArtifact(this.cacheDir, RETRIEVAL_FILE, snap);
+      if (previous && previous !== snap.vectorsFile) {
+        for (const f of [previous, `${previous}.json`]) await fs.rm(path.join(this.cacheDir, path.basename(f)), { force: true });
+      }
+      this.savedGeneration = this.index.generation;
+    } catch (err) {
+      this.editor.log('warn', `could not save the retrieval state in ${this.cacheDir}: ${(err as Error).message}`);
+    }
+  }
+
+  private savedGeneration = -1;
 
   /** (Re)loads the reranker the settings ask for; one log line says which one runs. */
   async loadReranker(): Promise<void> {
@@ -100,6 +155,7 @@ export class Workspace {
   }
 
   async dispose(): Promise<void> {
+    await this.saveRetrieval();
     this.retrieval.dispose();
     await this.watcher?.close();
     this.watcher = undefined;

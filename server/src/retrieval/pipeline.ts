@@ -39,15 +39,18 @@ export interface RankRequest {
  * another seed and on the demo workspace.
  */
 export const FUSION = {
-  k: 50,
-  lexical: 1.3,
-  usage: 0.9,
-  dense: 1.8,
-  popularity: 0.008,
-  recordAffinity: 0.005,
-  tableAffinity: 0.02,
-  collectionAffinity: 0.02,
-  sameScope: 0.045,
+  k: 55,
+  lexical: 0.35,
+  usage: 1.15,
+  dense: 1.9,
+  popularity: 0.024,
+  recordAffinity: 0.0095,
+  tableAffinity: 0.003,
+  collectionAffinity: 0.011,
+  sameScope: 0.055,
+  lexicalScore: 0.063,
+  usageScore: 0.018,
+  denseScore: 0.077,
   typedExact: 0.05,
   listDepth: 120,
 };
@@ -159,6 +162,8 @@ export class RetrievalPipeline {
     if (byId.size === 0) allowed.forEach((on, id) => on && slot(id));
 
     const usePriors = !req.disable?.has('priors');
+    const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
+    const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     const details: CandidateDetail[] = [];
     for (const [id, s] of byId) {
       const ref = this.retrieval.docs.get(id);
@@ -166,7 +171,15 @@ export class RetrievalPipeline {
       const name = ref.si?.name ?? ref.platform!.name;
       const counts = ref.si ? this.retrieval.usageCounts(ref.si.name, excluded) : undefined;
       const tableOverlap = ref.si ? overlap(ref.si.tables, query.tables) : 0;
-      let score = FUSION.lexical / (FUSION.k + s.lexical[1]) + FUSION.usage / (FUSION.k + s.usage[1]) + FUSION.dense / (FUSION.k + s.dense[1]);
+      // Reciprocal ranks say where a candidate stands in each list; the scores relative to each
+      // list's best say by how much (a runaway lexical match must not lose to three weak ones).
+      let score =
+        FUSION.lexical / (FUSION.k + s.lexical[1]) +
+        FUSION.usage / (FUSION.k + s.usage[1]) +
+        FUSION.dense / (FUSION.k + s.dense[1]) +
+        FUSION.lexicalScore * (s.lexical[0] / maxLexical) +
+        FUSION.usageScore * (s.usage[0] / maxUsage) +
+        FUSION.denseScore * Math.max(0, s.dense[0]);
       if (usePriors) {
         const total = counts?.total ?? 0;
         score += FUSION.popularity * Math.log1p(total);

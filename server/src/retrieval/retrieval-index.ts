@@ -65,15 +65,39 @@ export function learnedFromJson(json: unknown): LearnedEmbedder | undefined {
   return loaded.ok ? { embedder: loaded.embedder, documents: j.documents, dim: j.dim } : undefined;
 }
 
-export interface ApiDocRef {
-  id: number;
-  kind: 'script-include' | 'platform';
-  si?: ScriptIncludeInfo;
-  platform?: PlatformApi;
-  /** The file the Script Include came from (for exclusion and updates). */
-  path?: string;
+/** One API document. Its field terms are computed when first read (a restored index reads few). */
+export class ApiDocRef {
+  private cached?: ApiFields;
+  constructor(
+    readonly id: number,
+    readonly kind: 'script-include' | 'platform',
+    private readonly compute: () => ApiFields,
+    readonly si?: ScriptIncludeInfo,
+    readonly platform?: PlatformApi,
+    /** The file the Script Include came from (for exclusion and updates). */
+    readonly path?: string,
+  ) {}
+
   /** The field terms as indexed (feature extraction reads them). */
-  fields: ApiFields;
+  get fields(): ApiFields {
+    return (this.cached ??= this.compute());
+  }
+}
+
+/** The persisted retrieval state: which document and usage ids stand for what, and both BM25 indexes. */
+export interface RetrievalSnapshot {
+  format: 1;
+  options: string;
+  embedderId: string;
+  /** Per file: its entry hash, its document ids (with their keys) and its usage ids. */
+  files: Array<{ path: string; hash: string; docs: Array<[number, string]>; usages: number[] }>;
+  platform: Array<[number, string]>;
+  api: unknown;
+  usage: unknown;
+  nextDocId: number;
+  nextUsageId: number;
+  /** The file (in the cache folder) holding the dense vectors saved with this snapshot. */
+  vectorsFile?: string;
 }
 
 export interface UsageRef {
@@ -106,8 +130,8 @@ export interface RetrievalOptions {
 export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = { dense: true, docs: { jsdoc: true }, usage: true, embedderDim: 64, embedderWindow: 0, embedderUsageDocs: true };
 
 export class RetrievalIndex {
-  readonly apiBm25 = new Bm25Index<ApiField>({ fields: API_FIELD_WEIGHTS });
-  readonly usageBm25 = new Bm25Index<UsageField>({ fields: USAGE_FIELD_WEIGHTS });
+  apiBm25 = new Bm25Index<ApiField>({ fields: API_FIELD_WEIGHTS });
+  usageBm25 = new Bm25Index<UsageField>({ fields: USAGE_FIELD_WEIGHTS });
   vectors?: VectorIndex;
   embedder: Embedder;
   readonly docs = new Map<number, ApiDocRef>();
@@ -142,7 +166,7 @@ export class RetrievalIndex {
     const corpus: string[][] = [];
     const pending: Array<{ ref: ApiDocRef; tokens: string[] }> = [];
     for (const api of platformApis()) {
-      const ref = this.addDoc({ kind: 'platform', platform: api, fields: platformFields(api) });
+      const ref = this.addDoc('platform', () => platformFields(api), undefined, api);
       pending.push({ ref, tokens: allTerms(ref.fields) });
     }
     for (const entry of this.index.visibleFiles()) {
@@ -255,6 +279,103 @@ export class RetrievalIndex {
     return out;
   }
 
+  // --- persistence ---------------------------------------------------------------------------
+
+  /** What a restart needs to skip tokenizing and indexing unchanged files (vectors are saved apart). */
+  snapshot(): RetrievalSnapshot {
+    const files: RetrievalSnapshot['files'] = [];
+    const paths = new Set([...this.docsByPath.keys(), ...this.usagesByPath.keys()]);
+    for (const path of paths) {
+      const entry = this.index.file(path);
+      if (!entry) continue;
+      const docs = (this.docsByPath.get(path) ?? []).map((id) => [id, siKey(this.docs.get(id)!.si!)] as [number, string]);
+      files.push({ path, hash: entry.hash, docs, usages: this.usagesByPath.get(path) ?? [] });
+    }
+    const platform = this.platformDocs().map((r) => [r.id, platformKey(r.platform!)] as [number, string]);
+    return {
+      format: 1,
+      options: optionsKey(this.options),
+      embedderId: this.embedder.id,
+      files,
+      platform,
+      api: this.apiBm25.toJSON(),
+      usage: this.usageBm25.toJSON(),
+      nextDocId: this.nextDocId,
+      nextUsageId: this.nextUsageId,
+    };
+  }
+
+  /**
+   * Restores a snapshot taken by an earlier run, then brings it up to date with the index: files
+   * whose hash changed, appeared or went are re-indexed the ordinary way. Returns false (and
+   * leaves the index empty) when the snapshot does not fit; the caller then builds.
+   */
+  restore(snap: RetrievalSnapshot, learned: LearnedEmbedder | undefined, vectors: VectorIndex | undefined): boolean {
+    if (!snap || snap.format !== 1 || snap.options !== optionsKey(this.options)) return false;
+    // Small workspaces use the deterministic hashing embedder and persist no learned one.
+    const embedder = learned?.embedder ?? this.embedder;
+    if (this.options.dense && (!vectors || embedder.id !== snap.embedderId)) return false;
+    const apis = new Map(platformApis().map((a) => [platformKey(a), a]));
+    if (snap.platform.length !== apis.size || snap.platform.some(([, name]) => !apis.has(name))) return false;
+    const api = Bm25Index.fromJSON<ApiField>(snap.api);
+    const usage = Bm25Index.fromJSON<UsageField>(snap.usage);
+    if (!api.ok || !usage.ok) return false;
+    this.unsubscribe?.();
+    this.apiBm25 = api.index;
+    this.usageBm25 = usage.index;
+    this.apiBm25.setParams(API_FIELD_WEIGHTS);
+    this.usageBm25.setParams(USAGE_FIELD_WEIGHTS);
+    this.nextDocId = snap.nextDocId;
+    this.nextUsageId = snap.nextUsageId;
+    if (this.options.dense) {
+      this.embedder = embedder;
+      this.vectors = vectors;
+    }
+    for (const [id, name] of snap.platform) {
+      const p = apis.get(name)!;
+      this.addDoc('platform', () => platformFields(p), undefined, p, undefined, id, true);
+    }
+    const stale = new Set<string>();
+    const seen = new Set<string>();
+    for (const f of snap.files) {
+      seen.add(f.path);
+      const entry = this.index.file(f.path);
+      const keys = entry ? new Map(entry.scriptIncludes.map((si) => [siKey(si), si])) : undefined;
+      const fits = entry && !this.index.isClaimed(f.path) && entry.hash === f.hash && f.docs.every(([, key]) => keys!.has(key)) && f.usages.length === (this.options.usage ? entry.callSites.length : 0);
+      if (!fits) {
+        // Take its old documents out; the file is indexed afresh below if it still counts.
+        for (const [id] of f.docs) {
+          this.apiBm25.remove(id);
+          this.vectors?.remove(id);
+        }
+        for (const id of f.usages) this.usageBm25.remove(id);
+        stale.add(f.path);
+        continue;
+      }
+      for (const [id, key] of f.docs) {
+        const si = keys!.get(key)!;
+        this.addDoc('script-include', () => scriptIncludeFields(si, this.options.docs), si, undefined, f.path, id, true);
+      }
+      if (f.docs.length) this.docsByPath.set(f.path, f.docs.map(([id]) => id));
+      f.usages.forEach((id, i) => this.usages.set(id, { id, site: entry!.callSites[i], path: f.path }));
+      if (f.usages.length) this.usagesByPath.set(f.path, f.usages);
+    }
+    for (const entry of this.index.visibleFiles()) {
+      if (!seen.has(entry.path) && (entry.scriptIncludes.length || entry.callSites.length)) stale.add(entry.path);
+      else if (seen.has(entry.path) && !stale.has(entry.path)) for (const site of entry.callSites) bumpTarget(this.counts, site, 1);
+    }
+    for (const path of stale) {
+      const entry = this.index.file(path);
+      if (!entry || this.index.isClaimed(path)) continue;
+      const refs = this.addEntryDocs(entry);
+      if (this.vectors) for (const ref of refs) this.vectors.add(ref.id, this.embedDoc(ref.fields));
+      this.addEntryUsages(entry);
+    }
+    this.generation = this.index.generation;
+    this.unsubscribe = this.index.onDidChange((change) => this.applyChange(change.paths, change.generation));
+    return true;
+  }
+
   // --- incremental maintenance -------------------------------------------------------------
 
   private applyChange(paths: string[], generation: number): void {
@@ -293,10 +414,10 @@ export class RetrievalIndex {
     this.usagesByPath.delete(path);
   }
 
-  private addDoc(partial: Omit<ApiDocRef, 'id'>): ApiDocRef {
-    const ref: ApiDocRef = { id: this.nextDocId++, ...partial };
+  private addDoc(kind: ApiDocRef['kind'], compute: () => ApiFields, si?: ScriptIncludeInfo, platform?: PlatformApi, path?: string, id = this.nextDocId++, indexed = false): ApiDocRef {
+    const ref = new ApiDocRef(id, kind, compute, si, platform, path);
     this.docs.set(ref.id, ref);
-    this.apiBm25.add(ref.id, ref.fields);
+    if (!indexed) this.apiBm25.add(ref.id, ref.fields);
     if (ref.si) this.docIdByKey.set(siKey(ref.si), ref.id);
     return ref;
   }
@@ -304,7 +425,7 @@ export class RetrievalIndex {
   private addEntryDocs(entry: FileEntry): ApiDocRef[] {
     const refs: ApiDocRef[] = [];
     for (const si of entry.scriptIncludes) {
-      refs.push(this.addDoc({ kind: 'script-include', si, path: entry.path, fields: scriptIncludeFields(si, this.options.docs) }));
+      refs.push(this.addDoc('script-include', () => scriptIncludeFields(si, this.options.docs), si, undefined, entry.path));
     }
     if (refs.length) this.docsByPath.set(entry.path, refs.map((r) => r.id));
     return refs;
@@ -324,6 +445,16 @@ export class RetrievalIndex {
     }
     if (ids.length) this.usagesByPath.set(entry.path, ids);
   }
+}
+
+/** A platform API is named per side: GlideRecord exists on both, with different surfaces. */
+function platformKey(api: PlatformApi): string {
+  return `${api.side}:${api.name}`;
+}
+
+/** The options that change what is indexed: a snapshot taken under others does not fit. */
+function optionsKey(o: RetrievalOptions): string {
+  return JSON.stringify([o.dense, o.docs.jsdoc, o.usage, o.embedderDim, o.embedderWindow, o.embedderUsageDocs]);
 }
 
 export function siKey(si: ScriptIncludeInfo): string {
