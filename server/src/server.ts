@@ -180,6 +180,8 @@ export function startServer(connection: Connection): void {
   function timed<P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R> | R) {
     return async (params: P, token: CancellationToken): Promise<R> => {
       if (!initializeReceived) throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method} before initialize`);
+      const docUri = (params as { textDocument?: { uri?: string } })?.textDocument?.uri;
+      if (docUri !== undefined && !session.documents.get(docUri)) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: ${docUri} is not open`);
       const started = performance.now();
       try {
         return await handler(params, token);

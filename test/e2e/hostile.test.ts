@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { CancellationTokenSource } from 'vscode-languageserver/node';
-import { LspClient } from '../../server/src/bench/lsp-client';
+import { eventually, LspClient } from '../../server/src/bench/lsp-client';
 
 const HEALTHY_SI = `/** Closes and reopens incidents. */
 var IncidentCloser = Class.create();
@@ -128,6 +128,7 @@ describe('e2e: hostile workspaces, floods and faults', function () {
     assert.ok(huge.some((s) => s.name === 'HugeUtils'), 'oversized file is known by name');
     const xxe = await client.request<Array<{ name: string; location: { uri: string } }>>('workspace/symbol', { query: 'Xxe' });
     for (const s of xxe) {
+      await client.open(s.location.uri, await fs.readFile(new URL(s.location.uri), 'utf8'), 'xml');
       const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: s.location.uri }, position: { line: 0, character: 0 } });
       assert.ok(!JSON.stringify(hover ?? '').includes('TOPSECRET'));
     }
@@ -169,11 +170,27 @@ describe('e2e: hostile workspaces, floods and faults', function () {
     assert.equal(list.items[0]?.label, 'IncidentCloser');
   });
 
-  it('gives requests for documents it never saw an empty answer, not a crash', async () => {
+  it('answers requests for documents that were never opened with an InvalidParams error', async () => {
     const uri = pathToFileURL(path.join(root, 'never', 'opened.js')).toString();
-    const list = await client.request<{ items: Item[] } | null>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 0 } });
-    assert.ok(list === null || list.items.length === 0);
-    assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } }), null);
+    for (const method of ['textDocument/completion', 'textDocument/hover', 'textDocument/definition']) {
+      await assert.rejects(client.request(method, { textDocument: { uri }, position: { line: 0, character: 0 } }), (err: { code?: number }) => err.code === -32602, method);
+    }
+    const symbols = await client.request<Array<{ name: string }>>('workspace/symbol', { query: 'IncidentCloser' });
+    assert.ok(symbols.length > 0, 'still serving');
+  });
+
+  it('falls back from a corrupt model with one clear log line', async () => {
+    const corrupt = path.join(os.tmpdir(), `dcs-corrupt-${process.pid}.onnx`);
+    await fs.writeFile(corrupt, Buffer.from('this is not an onnx model'));
+    try {
+      await client.changeSettings({ rerank: { model: corrupt } });
+      await eventually(() => client.logs.some((l) => l.includes(corrupt)), 10_000);
+      assert.equal(client.logs.filter((l) => l.includes(corrupt)).length, 1, client.logs.join('\n'));
+      const list = await client.request<{ items: Item[] }>('textDocument/completion', { textDocument: { uri: callerUri() }, position: holePosition });
+      assert.equal(list.items[0]?.label, 'IncidentCloser');
+    } finally {
+      await fs.rm(corrupt, { force: true });
+    }
   });
 
   it('writes nothing outside .deepcodeseek/', async () => {

@@ -119,6 +119,12 @@ export class LspClient {
     await withTimeout(ended, timeoutMs, 'indexing progress did not end');
   }
 
+  /** Changes what workspace/configuration answers and tells the server, as an editor does. */
+  async changeSettings(settings: Record<string, unknown>): Promise<void> {
+    this.opts.settings = settings;
+    await this.notify('workspace/didChangeConfiguration', { settings: { deepcodeseek: settings } });
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }

@@ -165,7 +165,7 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   let resolve: LatencySummary = summarize([]);
   for (const pipeline of PIPELINES) {
     (settings.completion as Record<string, unknown>).pipeline = pipeline;
-    await client.notify('workspace/didChangeConfiguration', { settings: { deepcodeseek: settings } });
+    await client.changeSettings(settings);
     await new Promise((r) => setTimeout(r, 200));
     const timing = await measureCompletions(client, root, cases, pipeline === 'full');
     completion[pipeline] = summarize(timing.completion);

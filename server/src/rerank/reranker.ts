@@ -148,6 +148,7 @@ async function loadUserModel(choice: RerankerChoice): Promise<{ ok: true; rerank
   if (kind === 'auto') {
     const compact = await CompactReranker.load(modelPath, `compact-reranker (${modelPath})`, choice.threads);
     if (compact.ok) return compact;
+    return { ok: false, error: `reranker model ${modelPath} is neither a cross-encoder (${ce.error}) nor a compact reranker (${compact.error})` };
   }
   return ce;
 }
