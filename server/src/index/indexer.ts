@@ -11,11 +11,10 @@ import * as path from 'path';
 import { FileEntry, Problem, ScriptIncludeKind } from '../model';
 import { Settings } from '../config';
 import { Editor } from '../editor';
-import { extractRecord } from '../syntax/extract';
 import { scanWorkspace, ScannedFile } from '../workspace/scan';
-import { readWorkspaceFile, ReadResult } from '../workspace/read';
 import { FileChange } from '../workspace/watcher';
 import { ApiIndex } from './api-index';
+import { defaultWorkerCount, extractAll, ExtractJob, extractFile, ExtractResult } from './extract-pool';
 import { CachedFile, cacheDirFor, loadCache, saveCache } from './persistence';
 
 export const SERVER_VERSION = '0.1.0';
@@ -39,10 +38,17 @@ export interface IndexerOptions {
   editor: Editor;
   /** Persist to the cache folder (the CLI's `--no-cache` turns it off). */
   persist: boolean;
+  /** Threads that read and extract files in a full index; 1 stays in-process. Default: one per core, at most 4. */
+  workers?: number;
+  /** Fewest files to read before a full index starts threads (below it their start-up costs more than it saves). */
+  poolThreshold?: number;
 }
 
-/** How many files are read at once: enough to overlap I/O, few enough to bound memory. */
-const READ_CONCURRENCY = 16;
+/** Below this many files to read, starting worker threads costs more than it saves. */
+export const POOL_THRESHOLD = 500;
+
+/** Progress is reported each time this many more files are done. */
+const PROGRESS_STEP = 200;
 
 export class Indexer {
   private cached = new Map<string, CachedFile>();
@@ -79,18 +85,49 @@ export class Indexer {
     }
     const scan = await scanWorkspace(this.opts.root, { exclude: settings['index.exclude'] });
     const stats: IndexStats = { files: scan.files.length, reused: 0, sameHash: 0, extracted: 0, cache: cacheState, ms: 0, problems: [...scan.problems] };
+    const total = scan.files.length;
+    // Size/mtime reuse is decided here; only the files left to read go to extraction.
+    const slots = new Array<CachedFile | undefined>(total);
+    const toRead: number[] = [];
+    const jobs: ExtractJob[] = [];
+    scan.files.forEach((file, i) => {
+      const prior = this.cached.get(file.path);
+      if (prior && isUnchangedOnDisk(prior, file)) {
+        stats.reused++;
+        slots[i] = prior;
+      } else {
+        toRead.push(i);
+        jobs.push({ path: file.path, priorHash: prior?.entry.hash });
+      }
+    });
+    let done = stats.reused;
+    const report = (count: number): void => {
+      const before = done;
+      done += count;
+      if (onProgress && (Math.floor(before / PROGRESS_STEP) !== Math.floor(done / PROGRESS_STEP) || done === total)) onProgress(done, total);
+    };
+    report(0);
+    const pooled = jobs.length >= (this.opts.poolThreshold ?? POOL_THRESHOLD);
+    const results = await extractAll({
+      root: this.opts.root,
+      jobs,
+      maxFileSize: settings['index.maxFileSize'],
+      workers: pooled ? (this.opts.workers ?? defaultWorkerCount()) : 1,
+      log: (message) => editor.log('warn', message),
+      onResults: report,
+    });
+    results.forEach((result, k) => {
+      const file = scan.files[toRead[k]];
+      slots[toRead[k]] = this.settle(file, result, this.cached.get(file.path), stats);
+    });
     const entries: FileEntry[] = [];
     const fresh = new Map<string, CachedFile>();
-    let done = 0;
-    await forEachLimited(scan.files, READ_CONCURRENCY, async (file) => {
-      const result = await this.entryFor(file, stats);
-      if (result) {
-        entries.push(result.entry);
-        fresh.set(file.path, result);
-      }
-      done++;
-      if (onProgress && (done % 200 === 0 || done === scan.files.length)) onProgress(done, scan.files.length);
-    });
+    for (let i = 0; i < total; i++) {
+      const result = slots[i];
+      if (!result) continue;
+      entries.push(result.entry);
+      fresh.set(scan.files[i].path, result);
+    }
     entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const stale = this.index.paths().filter((p) => !fresh.has(p));
     this.index.removeFiles(stale);
@@ -122,7 +159,7 @@ export class Indexer {
     const entries: FileEntry[] = [];
     const stats: IndexStats = { files: 0, reused: 0, sameHash: 0, extracted: 0, cache: 'loaded', ms: 0, problems: [] };
     for (const rel of updated) {
-      const result = await this.entryFor({ path: rel, size: -1, mtimeMs: -1 }, stats, true);
+      const result = await this.readOne({ path: rel, size: -1, mtimeMs: -1 }, stats);
       if (result) {
         entries.push(result.entry);
         this.cached.set(rel, result);
@@ -138,23 +175,34 @@ export class Indexer {
     return { updated: entries.map((e) => e.path), removed: gone };
   }
 
-  /** Reads and extracts one file, or reuses what the cache has for it. */
-  private async entryFor(file: ScannedFile, stats: IndexStats, forceRead = false): Promise<CachedFile | undefined> {
+  /** Reads and extracts one file in-process (an edit: latency matters more than throughput). */
+  private async readOne(file: ScannedFile, stats: IndexStats): Promise<CachedFile | undefined> {
     const prior = this.cached.get(file.path);
-    if (!forceRead && prior && prior.size === file.size && prior.mtimeMs === file.mtimeMs && prior.entry.includes.length === 0) {
-      stats.reused++;
-      return prior;
+    const result = await extractFile(this.opts.root, { path: file.path, priorHash: prior?.entry.hash }, { maxFileSize: this.opts.settings['index.maxFileSize'] });
+    return this.settle(file, result, prior, stats);
+  }
+
+  /**
+   * What the index keeps for a file that was read: nothing if it is gone, the prior entry if its
+   * hash is unchanged, else the new entry.
+   */
+  private settle(file: ScannedFile, result: ExtractResult, prior: CachedFile | undefined, stats: IndexStats): CachedFile | undefined {
+    switch (result.kind) {
+      case 'gone':
+        return undefined;
+      case 'unchanged':
+        if (prior && prior.entry.hash === result.hash) {
+          stats.sameHash++;
+          return { entry: prior.entry, size: file.size, mtimeMs: file.mtimeMs };
+        }
+        // The job was built from this same prior, so this cannot happen; dropping the file is safe
+        // because the next change or start re-reads it.
+        return undefined;
+      case 'extracted':
+        stats.extracted++;
+        for (const p of result.entry.problems) if (p.severity !== 'info') this.opts.editor.log('debug', `${p.path}: ${p.message}`);
+        return { entry: result.entry, size: file.size, mtimeMs: file.mtimeMs };
     }
-    const read = await readWorkspaceFile(this.opts.root, file.path, { maxFileSize: this.opts.settings['index.maxFileSize'] });
-    if (read.layout === undefined || (read.records.length === 0 && isGone(read))) return undefined;
-    if (prior && prior.entry.hash === read.hash) {
-      stats.sameHash++;
-      return { entry: prior.entry, size: file.size, mtimeMs: file.mtimeMs };
-    }
-    stats.extracted++;
-    const entry = buildEntry(file.path, read);
-    for (const p of entry.problems) if (p.severity !== 'info') this.opts.editor.log('debug', `${p.path}: ${p.message}`);
-    return { entry, size: file.size, mtimeMs: file.mtimeMs };
   }
 
   private scheduleSave(): void {
@@ -186,43 +234,15 @@ export class Indexer {
   }
 }
 
-/** A read that failed because the file is no longer there. */
-function isGone(read: ReadResult): boolean {
-  return read.problems.some((p) => /ENOENT|no longer exists|not found/i.test(p.message));
+/**
+ * A cached file whose size and mtime match needs no read. A file with Fluent includes is always
+ * read, because an included file can change without the including file's stat changing.
+ */
+function isUnchangedOnDisk(prior: CachedFile, file: ScannedFile): boolean {
+  return prior.size === file.size && prior.mtimeMs === file.mtimeMs && prior.entry.includes.length === 0;
 }
 
-/** Turns the records of one file into its index entry. */
-export function buildEntry(relPath: string, read: ReadResult): FileEntry {
-  const entry: FileEntry = {
-    path: relPath,
-    hash: read.hash,
-    layout: read.layout,
-    scriptIncludes: [],
-    callSites: [],
-    callers: [],
-    problems: [...read.problems],
-    includes: [...read.includes],
-  };
-  for (const record of read.records) {
-    const x = extractRecord(record, relPath);
-    entry.scriptIncludes.push(...x.scriptIncludes);
-    entry.callSites.push(...x.callSites);
-    if (x.caller) entry.callers.push(x.caller);
-    entry.problems.push(...x.problems);
-  }
-  return entry;
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-}
+export { buildEntry } from './extract-pool';
 
 /** A summary of the index for `deepcodeseek index` and the bench. */
 export interface IndexReport {

@@ -1,0 +1,28 @@
+/**
+ * Entry of an extract worker thread (started by extract-pool.ts): answers each batch of paths
+ * with its results in job order. The thread loads its own tree-sitter parser on first use.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { extractBatch, WorkerReply, WorkerRequest, WorkerSetup } from './extract-pool';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort;
+
+port?.on('message', (request: WorkerRequest) => {
+  void answer(request).then((reply) => {
+    try {
+      port.postMessage(reply);
+    } catch (err) {
+      // A result that cannot be cloned fails its batch, which the pool then redoes in-process.
+      port.postMessage({ id: request.id, error: `could not send results: ${(err as Error).message}` } satisfies WorkerReply);
+    }
+  });
+});
+
+async function answer(request: WorkerRequest): Promise<WorkerReply> {
+  try {
+    return { id: request.id, results: await extractBatch(setup.root, request.jobs, { maxFileSize: setup.maxFileSize }) };
+  } catch (err) {
+    return { id: request.id, error: (err as Error).message };
+  }
+}
