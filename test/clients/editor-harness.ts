@@ -98,15 +98,10 @@ export function assertEditorReport(report: EditorReport, workspace: string): voi
     `no debug log line: the settings did not reach the server:\n${context}`,
   );
   assert.ok(mentions(report.symbols, 'IncidentUtils'), `workspace/symbol did not find IncidentUtils:\n${context}`);
-  if (report.completionProvider) {
-    // As the editor shows them: by sortText. The code around the cut is about active incidents on a CI.
-    const shown = (report.completion ?? []).map((label, i) => ({ label, key: report.sortText?.[i] ?? label }));
-    shown.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const top5 = shown.slice(0, 5).map((s) => s.label);
-    assert.ok(mentions(top5, 'IncidentUtils'), `completion after \`new \` did not rank IncidentUtils in the top 5: ${top5.join(', ')}\n${context}`);
-  } else {
-    // FALLBACK until the server advertises completionProvider: attach, settings and
-    // workspace/symbol above are the whole check. Remove this branch once completion lands.
-    assert.equal(report.completion, undefined);
-  }
+  assert.equal(report.completionProvider, true, `the server does not advertise completion:\n${context}`);
+  // As the editor shows them: by sortText. The code around the cut is about active incidents on a CI.
+  const shown = (report.completion ?? []).map((label, i) => ({ label, key: report.sortText?.[i] ?? label }));
+  shown.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const top5 = shown.slice(0, 5).map((s) => s.label);
+  assert.ok(mentions(top5, 'IncidentUtils'), `completion after \`new \` did not rank IncidentUtils in the top 5: ${top5.join(', ')}\n${context}`);
 }

@@ -2,8 +2,8 @@
 
 ;; Loaded after eglot and clients/emacs/deepcodeseek.el in `emacs --batch'. Opens a business rule
 ;; in a copy of the demo workspace with Eglot, waits for the server and the index, asks for
-;; completion after `new ' (or, while the server has no completion, for workspace symbols) and
-;; writes what it saw as JSON to $DCS_RESULT.
+;; workspace symbols and for completion after `new ', and writes what it saw as JSON to
+;; $DCS_RESULT.
 
 (require 'json)
 

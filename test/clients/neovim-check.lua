@@ -1,7 +1,7 @@
 -- Run by test/clients/neovim.test.ts: `nvim --headless -u neovim-check.lua`. Sets up the plugin
 -- from clients/neovim, opens a business rule in a copy of the demo workspace, waits for the
--- server and the index, asks for completion after `new ` (or, while the server has no
--- completion, for workspace symbols) and writes what it saw as JSON to $DCS_RESULT.
+-- server and the index, asks for workspace symbols and for completion after `new `, and writes
+-- what it saw as JSON to $DCS_RESULT.
 
 local repo, file, out = os.getenv('DCS_REPO'), os.getenv('DCS_FILE'), os.getenv('DCS_RESULT')
 local report = { logs = {} }
