@@ -209,18 +209,32 @@ function peakRss(proc: ChildProcess): number {
   }
 }
 
-/** Writes a new Script Include file, tells the server, and times until workspace/symbol finds it. */
+/**
+ * Writes a new Script Include file, tells the server, and times until the next completion offers
+ * it (the path a user feels: save a file, then type its name somewhere else).
+ */
 async function measureChangeVisibility(client: LspClient, root: string): Promise<number[]> {
   const out: number[] = [];
+  const probeUri = pathToFileURL(path.join(root, 'bench_probe', 'caller.js')).toString();
   for (let i = 0; i < 5; i++) {
     const name = `BenchProbe${i}Utils`;
     const file = path.join(root, 'bench_probe', 'script_includes', `${name}.js`);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, `var ${name} = Class.create();\n${name}.prototype = {\n  probe: function () { return ${i}; },\n  type: '${name}'\n};\n`);
+    const text = `var probe = new BenchProbe${i}`;
+    await client.open(probeUri, text, 'javascript', i + 1);
     const t = performance.now();
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).toString(), type: 1 }] });
-    await eventually(async () => (await client.request<Array<{ name: string }>>('workspace/symbol', { query: name })).some((s) => s.name === name), 10_000, 1);
+    await eventually(
+      async () => {
+        const list = await client.request<{ items: Array<{ label: string }> } | null>('textDocument/completion', { textDocument: { uri: probeUri }, position: { line: 0, character: text.length } });
+        return list?.items.some((it) => it.label === name);
+      },
+      10_000,
+      1,
+    );
     out.push(performance.now() - t);
+    await client.notify('textDocument/didClose', { textDocument: { uri: probeUri } });
   }
   await fs.rm(path.join(root, 'bench_probe'), { recursive: true, force: true });
   await client.notify('workspace/didChangeWatchedFiles', { changes: [0, 1, 2, 3, 4].map((i) => ({ uri: pathToFileURL(path.join(root, 'bench_probe', 'script_includes', `BenchProbe${i}Utils.js`)).toString(), type: 3 })) });

@@ -16,45 +16,50 @@ const LIMIT = 500;
 
 export function workspaceSymbols(sources: readonly SymbolSource[], query: string, token?: CancellationLike): SymbolInformation[] {
   const q = query.trim().toLowerCase();
-  const scored: Array<{ score: number; info: SymbolInformation }> = [];
+  // Score everything first and build symbols (with their URIs, which cost) for the best only.
+  const scored: Array<{ score: number; name: string; kind: SymbolKind; si: ScriptIncludeInfo; range: SymbolInformation['location']['range']; source: SymbolSource }> = [];
   for (const source of sources) {
     for (const si of source.scriptIncludes()) {
       if (token?.isCancellationRequested) return [];
-      const uri = source.uriOf(si.path);
       const siScore = matchScore(si.name, q) ?? matchScore(si.apiName, q);
-      if (siScore !== undefined) {
-        scored.push({
-          score: siScore,
-          info: { name: si.name, kind: SymbolKind.Class, location: { uri, range: si.nameRange }, containerName: si.apiName },
-        });
-      }
+      if (siScore !== undefined) scored.push({ score: siScore, name: si.name, kind: SymbolKind.Class, si, range: si.nameRange, source });
       for (const m of si.methods) {
         const mScore = matchScore(m.name, q);
         if (mScore === undefined) continue;
-        scored.push({
-          score: mScore + (m.isPrivate ? 0.5 : 0) + 0.25,
-          info: { name: m.name, kind: SymbolKind.Method, location: { uri, range: m.nameRange }, containerName: si.apiName },
-        });
+        scored.push({ score: mScore + (m.isPrivate ? 0.5 : 0) + 0.25, name: m.name, kind: SymbolKind.Method, si, range: m.nameRange, source });
       }
     }
   }
-  scored.sort((a, b) => a.score - b.score || a.info.name.localeCompare(b.info.name));
-  return scored.slice(0, LIMIT).map((s) => s.info);
+  scored.sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
+  return scored.slice(0, LIMIT).map((s) => ({ name: s.name, kind: s.kind, location: { uri: s.source.uriOf(s.si.path), range: s.range }, containerName: s.si.apiName }));
 }
 
-/** Lower is better; undefined when the name does not match at all. */
+/** ASCII-folded char code: matching ignores case without allocating lowercased copies. */
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** Where `q` (already lowercase) occurs in `name` ignoring case, from `from`; -1 when it does not. */
+function indexOfFolded(name: string, q: string, from = 0): number {
+  outer: for (let i = from; i + q.length <= name.length; i++) {
+    for (let j = 0; j < q.length; j++) if (fold(name.charCodeAt(i + j)) !== q.charCodeAt(j)) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Lower is better; undefined when the name does not match at all. `q` must be lowercase. */
 export function matchScore(name: string, q: string): number | undefined {
   if (!q) return 4;
-  const n = name.toLowerCase();
-  if (n === q) return 0;
-  if (n.startsWith(q)) return 1;
-  const at = n.indexOf(q);
+  const at = indexOfFolded(name, q);
+  if (at === 0) return name.length === q.length ? 0 : 1;
   if (at > 0) {
-    const before = name[at - 1];
-    const startsWord = before === '_' || before === '.' || (name[at] >= 'A' && name[at] <= 'Z');
+    const before = name.charCodeAt(at - 1);
+    const first = name.charCodeAt(at);
+    const startsWord = before === 95 /* _ */ || before === 46 /* . */ || (first >= 65 && first <= 90);
     return startsWord ? 2 : 3;
   }
   let i = 0;
-  for (const ch of n) if (ch === q[i] && ++i === q.length) return 4;
+  for (let k = 0; k < name.length; k++) if (fold(name.charCodeAt(k)) === q.charCodeAt(i) && ++i === q.length) return 4;
   return undefined;
 }
