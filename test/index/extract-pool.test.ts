@@ -231,4 +231,18 @@ extractAll({ root: ${JSON.stringify(root)}, jobs: ${JSON.stringify(sourceJobs())
     });
     assert.strictEqual(out.trim(), String(sourceJobs().length));
   });
+
+  it('sends what a worker prints to stderr, never to stdout (the protocol channel of the server)', async function () {
+    this.timeout(20_000);
+    const pool = JSON.stringify(path.resolve(__dirname, '..', '..', 'server', 'src', 'index', 'extract-pool.js'));
+    const worker = await failingWorker('chatty', "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', (m) => { console.log('chatter from a worker'); parentPort.postMessage({ id: m.id, error: 'quiet now' }); });\n");
+    const script = `const { extractAll } = require(${pool});
+extractAll({ root: ${JSON.stringify(root)}, jobs: ${JSON.stringify(sourceJobs())}, maxFileSize: ${MAX}, workers: 2, batchSize: 5, workerFile: ${JSON.stringify(worker)} })
+  .then((r) => process.stdout.write('results ' + r.length));`;
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(process.execPath, ['-e', script], { timeout: 15_000 }, (err, stdout, stderr) => (err ? reject(err) : resolve({ stdout, stderr })));
+    });
+    assert.strictEqual(stdout, `results ${sourceJobs().length}`);
+    assert.match(stderr, /chatter from a worker/);
+  });
 });

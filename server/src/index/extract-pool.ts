@@ -172,7 +172,10 @@ function driveWorker(
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(file, { workerData: setup });
+      // A worker's stdout would go to the process's stdout, which is the protocol channel in
+      // `serve --stdio`; anything a worker prints goes to stderr instead.
+      worker = new Worker(file, { workerData: setup, stdout: true });
+      worker.stdout.pipe(process.stderr, { end: false });
     } catch (err) {
       onFailed([], (err as Error).message);
       resolve();

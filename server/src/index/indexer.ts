@@ -89,6 +89,7 @@ export class Indexer {
     // Size/mtime reuse is decided here; only the files left to read go to extraction.
     const slots = new Array<CachedFile | undefined>(total);
     const toRead: number[] = [];
+    const priors: Array<CachedFile | undefined> = [];
     const jobs: ExtractJob[] = [];
     scan.files.forEach((file, i) => {
       const prior = this.cached.get(file.path);
@@ -97,16 +98,19 @@ export class Indexer {
         slots[i] = prior;
       } else {
         toRead.push(i);
+        priors.push(prior);
         jobs.push({ path: file.path, priorHash: prior?.entry.hash });
       }
     });
-    let done = stats.reused;
+    let done = 0;
+    // Results arrive a batch at a time, so progress fires on crossing each step, not on multiples.
     const report = (count: number): void => {
+      if (count === 0) return;
       const before = done;
       done += count;
       if (onProgress && (Math.floor(before / PROGRESS_STEP) !== Math.floor(done / PROGRESS_STEP) || done === total)) onProgress(done, total);
     };
-    report(0);
+    report(stats.reused);
     const pooled = jobs.length >= (this.opts.poolThreshold ?? POOL_THRESHOLD);
     const results = await extractAll({
       root: this.opts.root,
@@ -116,9 +120,9 @@ export class Indexer {
       log: (message) => editor.log('warn', message),
       onResults: report,
     });
+    // Settled against the prior each job was built from, even if an edit replaced it meanwhile.
     results.forEach((result, k) => {
-      const file = scan.files[toRead[k]];
-      slots[toRead[k]] = this.settle(file, result, this.cached.get(file.path), stats);
+      slots[toRead[k]] = this.settle(scan.files[toRead[k]], result, priors[k], stats);
     });
     const entries: FileEntry[] = [];
     const fresh = new Map<string, CachedFile>();
@@ -195,8 +199,8 @@ export class Indexer {
           stats.sameHash++;
           return { entry: prior.entry, size: file.size, mtimeMs: file.mtimeMs };
         }
-        // The job was built from this same prior, so this cannot happen; dropping the file is safe
-        // because the next change or start re-reads it.
+        // Jobs carry the hash of the prior they are settled against, so this cannot happen;
+        // dropping the file is safe because the next change or start re-reads it.
         return undefined;
       case 'extracted':
         stats.extracted++;
