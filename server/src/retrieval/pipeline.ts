@@ -74,6 +74,14 @@ export interface PipelineOutput extends RankResult {
 
 const CLASS_KINDS = new Set(['class-create', 'extends-object', 'es-class', 'name-only']);
 
+/** A Script Include left after pruning, with what per-keystroke filters read. */
+interface PrunedEntry {
+  si: ScriptIncludeInfo;
+  id: number;
+  lower: string;
+  isClass: boolean;
+}
+
 export class RetrievalPipeline {
   constructor(
     readonly index: ApiIndex,
@@ -105,11 +113,13 @@ export class RetrievalPipeline {
     let allowedCount = 0;
     const typed = ctx.typed.toLowerCase();
     const scoped = ctx.kind === 'new-scoped' || (ctx.kind === 'glide-ajax' && !!ctx.qualifier);
-    for (const { si, id } of pruned.kept) {
-      if (req.excludePaths?.has(si.path)) continue;
-      if (ctx.kind === 'new' && !CLASS_KINDS.has(si.kind)) continue;
+    const exclude = req.excludePaths && req.excludePaths.size > 0 ? req.excludePaths : undefined;
+    const onlyClasses = ctx.kind === 'new';
+    for (const { si, id, lower, isClass } of pruned.kept) {
+      if (onlyClasses && !isClass) continue;
+      if (typed && !lower.startsWith(typed)) continue;
       if (scoped && si.scope !== ctx.qualifier) continue;
-      if (typed && !si.name.toLowerCase().startsWith(typed)) continue;
+      if (exclude?.has(si.path)) continue;
       allowed[id] = 1;
       allowedCount++;
     }
@@ -244,7 +254,7 @@ export class RetrievalPipeline {
     return [...agg].map(([id, a]) => ({ id, ...a })).sort((x, y) => y.score - x.score || x.id - y.id);
   }
 
-  private pruneCache?: { generation: number; byKey: Map<string, { kept: Array<{ si: ScriptIncludeInfo; id: number }>; total: number; inactive: number; inaccessible: number }> };
+  private pruneCache?: { generation: number; byKey: Map<string, { kept: PrunedEntry[]; total: number; inactive: number; inaccessible: number }> };
 
   /** Knowledge-graph pruning with document ids, cached per scope and side until the index changes. */
   private prunedFor(scope: string, side: Side) {
@@ -254,10 +264,10 @@ export class RetrievalPipeline {
     let hit = this.pruneCache.byKey.get(key);
     if (!hit) {
       const p = this.graph().prune(scope, side);
-      const kept: Array<{ si: ScriptIncludeInfo; id: number }> = [];
+      const kept: PrunedEntry[] = [];
       for (const si of p.kept) {
         const id = this.retrieval.docIdOf(si);
-        if (id !== undefined) kept.push({ si, id });
+        if (id !== undefined) kept.push({ si, id, lower: si.name.toLowerCase(), isClass: CLASS_KINDS.has(si.kind) });
       }
       hit = { kept, total: p.total, inactive: p.inactive, inaccessible: p.inaccessible };
       this.pruneCache.byKey.set(key, hit);
