@@ -69,6 +69,9 @@ export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(os.availableParallelism(), 4));
 }
 
+/** Old-generation heap of one extraction worker. */
+export const WORKER_HEAP_MB = 160;
+
 export const DEFAULT_BATCH_SIZE = 128;
 
 /** Files read at once on one thread: enough to overlap I/O with parsing. */
@@ -174,7 +177,10 @@ function driveWorker(
     try {
       // A worker's stdout would go to the process's stdout, which is the protocol channel in
       // `serve --stdio`; anything a worker prints goes to stderr instead.
-      worker = new Worker(file, { workerData: setup, stdout: true });
+      // A worker keeps nothing between batches, so a small heap is enough and keeps the peak
+      // memory of a cold index down; a file too big for it fails the batch, which is then
+      // redone in-process.
+      worker = new Worker(file, { workerData: setup, stdout: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 } });
       worker.stdout.pipe(process.stderr, { end: false });
     } catch (err) {
       onFailed([], (err as Error).message);

@@ -76,18 +76,45 @@ function isCachedFile(f: unknown): f is CachedFile {
 /** Writes the cache atomically: readers see the old file or the new one, never half of one. */
 export async function saveCache(dir: string, files: Iterable<CachedFile>, writer: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const contents: CacheContents = { format: CACHE_FORMAT, writer, savedAt: new Date().toISOString(), files: [...files] };
-  const target = path.join(dir, CACHE_FILE);
+  const head = JSON.stringify({ format: CACHE_FORMAT, writer, savedAt: new Date().toISOString() }).slice(0, -1);
+  // Written file by file: one string of the whole index would double the memory it takes.
+  await writeAtomically(path.join(dir, CACHE_FILE), function* () {
+    yield `${head},"files":[`;
+    let first = true;
+    for (const f of files) {
+      yield (first ? '' : ',') + JSON.stringify(f);
+      first = false;
+    }
+    yield ']}';
+  });
+  // A .gitignore keeps the cache out of the user's commits without touching their own files.
+  await fs.writeFile(path.join(dir, '.gitignore'), '*\n').catch(() => undefined);
+}
+
+/** Writes the pieces to a temporary file, then renames it over the target. */
+async function writeAtomically(target: string, pieces: () => Iterable<string>): Promise<void> {
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(contents));
+  const handle = await fs.open(tmp, 'w');
   try {
+    let buffered: string[] = [];
+    let size = 0;
+    for (const piece of pieces()) {
+      buffered.push(piece);
+      size += piece.length;
+      if (size > 1 << 20) {
+        await handle.write(buffered.join(''));
+        buffered = [];
+        size = 0;
+      }
+    }
+    if (buffered.length) await handle.write(buffered.join(''));
+    await handle.close();
     await fs.rename(tmp, target);
   } catch (err) {
+    await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  // A .gitignore keeps the cache out of the user's commits without touching their own files.
-  await fs.writeFile(path.join(dir, '.gitignore'), '*\n').catch(() => undefined);
 }
 
 /** Reads a JSON artifact of the cache folder (the learned embedder); undefined when absent or unreadable. */
@@ -99,11 +126,24 @@ export async function loadArtifact(dir: string, name: string): Promise<unknown> 
   }
 }
 
-/** Writes a JSON artifact of the cache folder atomically. */
+/**
+ * Writes a JSON artifact of the cache folder atomically. Top-level fields are serialised one at a
+ * time, so a large artifact never exists as one string.
+ */
 export async function saveArtifact(dir: string, name: string, value: unknown): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const target = path.join(dir, name);
-  const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(value));
-  await fs.rename(tmp, target);
+  await writeAtomically(path.join(dir, name), function* () {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      yield JSON.stringify(value);
+      return;
+    }
+    let first = true;
+    yield '{';
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v === undefined) continue;
+      yield `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+      first = false;
+    }
+    yield '}';
+  });
 }
