@@ -25,6 +25,7 @@ import { ApiIndex } from '../index/api-index';
 import { parseJavaScript, SyntaxNode, Tree } from '../syntax/parser';
 import { readWorkspaceFile } from '../workspace/read';
 import { EvalCase } from './types';
+import { mulberry32 } from '../random';
 
 /** What replaces a leaked name: two characters that say nothing about any name. */
 export const PLACEHOLDER = '__';
@@ -229,23 +230,12 @@ export function dedupeCases(cases: readonly EvalCase[], tailChars = DEFAULT_DEDU
   return { cases: out, dropped: cases.length - out.length };
 }
 
-/** A small seeded generator (mulberry32): the same seed draws the same sample everywhere. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** At most `limit` cases drawn with `seed`, kept in their original order. */
 export function sampleCases<T>(items: readonly T[], limit: number, seed = 1): T[] {
   if (limit >= items.length) return [...items];
   const idx = items.map((_, i) => i);
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   for (let i = idx.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [idx[i], idx[j]] = [idx[j], idx[i]];

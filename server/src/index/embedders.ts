@@ -8,6 +8,7 @@
  *
  * Everything is deterministic given the seed: the same corpus and options give the same bytes.
  */
+import { mulberry32 } from '../random';
 
 /** Embeds a bag of tokens into an L2-normalised vector (all zeros when no token counts). */
 export interface Embedder {
@@ -44,17 +45,6 @@ function mix32(h: number): number {
   return h >>> 0;
 }
 
-/** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Scales `v` to unit length in place; a zero vector stays zero. */
 export function normalize(v: Float32Array): Float32Array {
@@ -459,7 +449,7 @@ function symmetricEigen(a: Float64Array, l: number): { values: Float64Array; vec
 function factorize(m: SparseMatrix, dim: number, iterations: number, seed: number): Float32Array {
   const n = m.n;
   const l = Math.min(n, dim + 10);
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   let y: Float32Array = new Float32Array(n * l);
   for (let i = 0; i < y.length; i += 2) {
     // Box-Muller: two Gaussians per pair of uniforms.

@@ -4,6 +4,7 @@
  * same options always give byte-identical files. Sub-streams are derived from (seed, label,
  * index) so that rendering one record never shifts the randomness of another.
  */
+import { mulberry32 } from '../random';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -20,17 +21,6 @@ export interface Rng {
   hex(length: number): string;
 }
 
-/** mulberry32: 32 bits of state, good enough statistical quality for test data, and tiny. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function createRng(seed: number): Rng {
   const next = mulberry32(seed);
