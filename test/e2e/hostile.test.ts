@@ -5,13 +5,13 @@
  * answering well on the healthy part, log clear lines, and write nothing outside `.deepcodeseek/`.
  */
 import * as assert from 'node:assert/strict';
-import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { CancellationTokenSource } from 'vscode-languageserver/node';
 import { eventually, LspClient } from '../../server/src/bench/lsp-client';
+import { snapshotFiles } from '../helpers/snapshot';
 
 const HEALTHY_SI = `/** Closes and reopens incidents. */
 var IncidentCloser = Class.create();
@@ -74,19 +74,6 @@ async function hostileWorkspace(): Promise<string> {
   return root;
 }
 
-async function snapshot(root: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  async function walk(dir: string): Promise<void> {
-    for (const d of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, d.name);
-      if (d.name === '.deepcodeseek' || d.isSymbolicLink()) continue;
-      if (d.isDirectory()) await walk(full);
-      else if (d.isFile()) out.set(path.relative(root, full), createHash('sha256').update(await fs.readFile(full)).digest('hex'));
-    }
-  }
-  await walk(root);
-  return out;
-}
 
 interface Item {
   label: string;
@@ -103,7 +90,7 @@ describe('e2e: hostile workspaces, floods and faults', function () {
 
   before(async () => {
     root = await hostileWorkspace();
-    baseline = await snapshot(root);
+    baseline = await snapshotFiles(root);
     const started = await LspClient.start({ roots: [root], settings: { rerank: { model: path.join(root, 'missing-model.onnx') } }, watchFiles: true });
     client = started.client;
     await client.initializedAndIndexed(90_000);
@@ -194,7 +181,7 @@ describe('e2e: hostile workspaces, floods and faults', function () {
   });
 
   it('writes nothing outside .deepcodeseek/', async () => {
-    assert.deepEqual(await snapshot(root), baseline);
+    assert.deepEqual(await snapshotFiles(root), baseline);
   });
 });
 

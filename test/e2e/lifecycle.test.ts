@@ -5,12 +5,12 @@
  * the promise that nothing outside `.deepcodeseek/` is written.
  */
 import * as assert from 'node:assert/strict';
-import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { eventually, LspClient } from '../../server/src/bench/lsp-client';
+import { snapshotFiles } from '../helpers/snapshot';
 
 interface SymbolInfo {
   name: string;
@@ -50,19 +50,6 @@ async function makeWorkspace(files: Record<string, string>): Promise<string> {
 }
 
 /** Every file under root except the cache folder, with a hash of its bytes. */
-async function snapshot(root: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  async function walk(dir: string): Promise<void> {
-    for (const d of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, d.name);
-      if (d.name === '.deepcodeseek') continue;
-      if (d.isDirectory()) await walk(full);
-      else if (d.isFile()) out.set(path.relative(root, full), createHash('sha256').update(await fs.readFile(full)).digest('hex'));
-    }
-  }
-  await walk(root);
-  return out;
-}
 
 async function symbols(client: LspClient, query: string): Promise<SymbolInfo[]> {
   return client.request<SymbolInfo[]>('workspace/symbol', { query });
@@ -78,7 +65,7 @@ describe('e2e: lifecycle over stdio', function () {
 
     before(async () => {
       root = await makeWorkspace(FILES);
-      baseline = await snapshot(root);
+      baseline = await snapshotFiles(root);
       const started = await LspClient.start({ roots: [root], settings: {}, watchFiles: true });
       client = started.client;
       assert.equal(started.init.capabilities.workspaceSymbolProvider, true);
@@ -130,7 +117,7 @@ describe('e2e: lifecycle over stdio', function () {
       await fs.rm(file);
       await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
       await eventually(async () => !(await symbols(client, 'ChangeUtils')).some((s) => s.name === 'ChangeUtils'));
-      baseline = await snapshot(root);
+      baseline = await snapshotFiles(root);
     });
 
     it('re-indexes a saved open document', async () => {
@@ -147,7 +134,7 @@ describe('e2e: lifecycle over stdio', function () {
     });
 
     it('writes nothing outside .deepcodeseek/', async () => {
-      assert.deepEqual(await snapshot(root), baseline);
+      assert.deepEqual(await snapshotFiles(root), baseline);
     });
   });
 
