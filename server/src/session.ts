@@ -13,7 +13,8 @@ import { ApiIndex } from './index/api-index';
 import { Indexer, IndexStats } from './index/indexer';
 import { KnowledgeGraphCache } from './index/knowledge-graph';
 import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipeline';
-import { applyRerank, loadReranker, Reranker } from './rerank/reranker';
+import { applyRerank, loadReranker, queryText, Reranker } from './rerank/reranker';
+import { loadOnnxEmbedder, OnnxEmbedder } from './index/onnx-embedder';
 import { readWorkspaceModelReport, WORKSPACE_MODEL } from './training/model-files';
 import { cacheDirFor, loadArtifact, saveArtifact } from './index/persistence';
 import { learnedFromJson, learnedToJson, RetrievalSnapshot } from './retrieval/retrieval-index';
@@ -39,6 +40,8 @@ export class Workspace {
   readonly pipeline: RetrievalPipeline;
   /** The reranker in use (undefined: retrieval order only). */
   reranker?: Reranker;
+  /** The sentence-embedding model of dense retrieval (`embedder.model`), when one loaded. */
+  embeddingModel?: OnnxEmbedder;
   /** Resolves when the first full index is in (the end of the indexing progress). */
   readonly ready: Promise<IndexStats>;
   private settle!: { resolve: (s: IndexStats) => void; reject: (e: unknown) => void };
@@ -65,6 +68,7 @@ export class Workspace {
 
   startIndexing(onProgress?: (done: number, total: number) => void): Promise<IndexStats> {
     const done = this.indexer.indexAll(onProgress).then(async (stats) => {
+      await this.loadEmbeddingModel();
       await this.buildRetrieval();
       await this.loadReranker();
       return stats;
@@ -87,26 +91,62 @@ export class Workspace {
     this.editor.log('info', `retrieval ${how} in ${Math.round(performance.now() - started)} ms`);
   }
 
+  /**
+   * Loads the model `embedder.model` names, before retrieval is built. A missing or malformed
+   * model is one log line and the learned embedder stays in charge.
+   */
+  private async loadEmbeddingModel(): Promise<void> {
+    const configured = this.settings['embedder.model'];
+    if (!configured || this.embeddingModel) return;
+    const modelPath = path.resolve(this.root, configured);
+    const loaded = await loadOnnxEmbedder({ modelPath, threads: this.settings['rerank.threads'] });
+    if (!loaded.ok) {
+      this.editor.log('warn', `${loaded.error}; dense retrieval uses embeddings learned from the workspace`);
+      return;
+    }
+    this.embeddingModel = loaded.embedder;
+    this.retrieval.useModel(loaded.embedder, (message) => this.editor.log('warn', message));
+    this.editor.log('info', `dense retrieval: embedding model ${modelPath} (${loaded.embedder.dim} dimensions)`);
+  }
+
   private async prepareRetrieval(): Promise<string> {
     const learned = this.persist ? learnedFromJson(await loadArtifact(this.cacheDir, EMBEDDER_FILE)) : undefined;
-    if (this.persist && learned) {
+    const dim = this.embeddingModel?.dim ?? learned?.dim;
+    if (this.persist && dim !== undefined) {
       const snap = (await loadArtifact(this.cacheDir, RETRIEVAL_FILE)) as RetrievalSnapshot | undefined;
-      const vectors = snap?.vectorsFile ? VectorIndex.load(path.join(this.cacheDir, path.basename(snap.vectorsFile)), learned.dim) : undefined;
+      const vectors = snap?.vectorsFile ? VectorIndex.load(path.join(this.cacheDir, path.basename(snap.vectorsFile)), dim) : undefined;
       if (snap && this.retrieval.restore(snap, learned, vectors?.ok ? vectors.index : undefined)) {
         this.savedGeneration = this.index.generation;
         return 'restored from the cache';
       }
     }
     const { fitted } = this.retrieval.build(learned);
+    if (this.embeddingModel) this.followEmbedding();
     if (!this.persist) return 'built';
     if (fitted) await saveArtifact(this.cacheDir, EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.editor.log('warn', `could not save the learned embedder: ${(err as Error).message}`));
     await this.saveRetrieval();
     return fitted ? 'built (embedder learned)' : 'built';
   }
 
+  /**
+   * Logs when the model has embedded the documents of a build, then saves: a snapshot taken
+   * earlier would list documents whose vectors it lacks.
+   */
+  private followEmbedding(): void {
+    const started = performance.now();
+    const count = this.retrieval.pendingEmbeddings;
+    void this.retrieval.whenEmbedded().then(async () => {
+      const ms = performance.now() - started;
+      this.editor.log('info', `embedding model: ${count} documents in ${Math.round(ms)} ms (${count ? (ms / count).toFixed(2) : '0'} ms each)`);
+      await this.saveRetrieval();
+    });
+  }
+
   /** Writes the retrieval state when it moved since the last save (after a build, at shutdown). */
   async saveRetrieval(): Promise<void> {
     if (!this.persist || this.savedGeneration === this.index.generation || this.retrieval.generation < 0) return;
+    // Vectors still on their way would be missing from the saved ones for good.
+    if (this.retrieval.pendingEmbeddings > 0) return;
     try {
       // The vectors go to a file named by this save and the snapshot names it, so a snapshot never
       // pairs with vectors of another save, even when a save is cut short.
@@ -157,6 +197,9 @@ export class Workspace {
   async dispose(): Promise<void> {
     await this.saveRetrieval();
     this.retrieval.dispose();
+    await this.retrieval.whenEmbedded();
+    await this.embeddingModel?.release();
+    this.embeddingModel = undefined;
     await this.watcher?.close();
     this.watcher = undefined;
     await this.indexer.flush();
@@ -169,7 +212,11 @@ export class Workspace {
   async rank(req: RankRequest, budgetMs = this.settings['completion.latencyBudgetMs']): Promise<PipelineOutput> {
     const started = performance.now();
     const mode = this.settings['completion.pipeline'];
-    const out = this.pipeline.rank(mode === 'lexical' ? { ...req, disable: LEXICAL_ONLY } : req);
+    const embedded = await this.embedQuery(req, mode);
+    const ranked = embedded.vector ? { ...req, queryVector: embedded.vector } : req;
+    const out = this.pipeline.rank(mode === 'lexical' ? { ...ranked, disable: LEXICAL_ONLY } : ranked);
+    if (embedded.ms !== undefined) out.timings.unshift({ stage: 'embed-query', ms: embedded.ms });
+    if (embedded.error) out.trace.push(`query embedding failed (${embedded.error}): dense skipped`);
     const reranker = mode === 'full' ? this.reranker : undefined;
     if (!reranker || out.cancelled || out.details.length < 2) return out;
     // Reranking gets what retrieval left of the budget, less a margin for building the answer.
@@ -183,6 +230,23 @@ export class Workspace {
     }
     out.trace.push(`rerank ${outcome.status}${outcome.detail ? ` (${outcome.detail})` : ''}: the retrieval order stands`);
     return out;
+  }
+
+  /**
+   * The query's vector under the embedding model, when the dense stage will run and wants one.
+   * The model is asynchronous, so this happens before the synchronous pipeline.
+   */
+  private async embedQuery(req: RankRequest, mode: string): Promise<{ vector?: Float32Array; ms?: number; error?: string }> {
+    const model = this.retrieval.model;
+    const kind = req.context.kind;
+    if (!model || req.queryVector || mode === 'lexical' || req.disable?.has('dense') || kind === 'none' || kind === 'member' || kind === 'sysparm-name') return {};
+    const started = performance.now();
+    try {
+      const [vector] = await model.embedBatch([queryText(req.context)]);
+      return { vector, ms: performance.now() - started };
+    } catch (err) {
+      return { ms: performance.now() - started, error: (err as Error).message };
+    }
   }
 
   /** Workspace-relative path of an absolute path under this root, else undefined. */

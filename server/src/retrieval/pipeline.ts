@@ -31,6 +31,12 @@ export interface RankRequest {
   token?: CancellationLike;
   /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`). */
   disable?: ReadonlySet<string>;
+  /**
+   * The query's dense vector, computed beforehand by the retrieval's sentence-embedding model
+   * (which runs asynchronously, so not inside this synchronous pipeline). Under a model and
+   * without it, the dense stage is skipped; without a model it is ignored.
+   */
+  queryVector?: Float32Array;
 }
 
 /**
@@ -151,9 +157,13 @@ export class RetrievalPipeline {
     lap('usage');
     let dense: Array<{ id: number; score: number }> = [];
     if (!req.disable?.has('dense') && this.retrieval.vectors) {
-      const qTerms = [...query.terms].filter(([term]) => !term.includes(':'));
-      const qv = this.retrieval.embedder.embed(qTerms.map(([term]) => term), qTerms.map(([, w]) => w));
-      dense = this.retrieval.vectors.search(qv, depth, filter);
+      if (!this.retrieval.embedsText) {
+        const qTerms = [...query.terms].filter(([term]) => !term.includes(':'));
+        const qv = this.retrieval.embedder.embed(qTerms.map(([term]) => term), qTerms.map(([, w]) => w));
+        dense = this.retrieval.vectors.search(qv, depth, filter);
+      } else if (req.queryVector && req.queryVector.length === this.retrieval.vectors.dim) {
+        dense = this.retrieval.vectors.search(req.queryVector, depth, filter);
+      } else trace.push('dense skipped: no query vector from the embedding model');
     }
     lap('dense');
     if (cancelled()) return { ...empty('cancelled'), query };

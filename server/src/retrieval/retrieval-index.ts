@@ -3,7 +3,9 @@
  * - a BM25F index of enriched Script Include documents (and the platform APIs),
  * - a BM25 index of usage documents, one per call site (usage examples from the workspace),
  * - a dense index (hnswlib-node) of the same Script Include documents under an embedder learned
- *   from the workspace's own code,
+ *   from the workspace's own code, or under a user's ONNX sentence-embedding model (`useModel`),
+ *   whose vectors are computed asynchronously in batches: a document not yet embedded is simply
+ *   absent from the dense list until it is,
  * - usage statistics by target name (how often, from which record types, with which methods).
  *
  * It subscribes to the ApiIndex's change events: a changed file removes and re-adds only the
@@ -24,8 +26,9 @@ import {
   usageFields,
 } from '../index/api-documents';
 import { Bm25Index, FieldConfig } from '../index/bm25';
-import { CooccurrenceEmbedder, Embedder, HashingEmbedder } from '../index/embedders';
+import { AsyncEmbedder, CooccurrenceEmbedder, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../index/platform-apis';
+import { splitIdentifier } from '../index/tokens';
 import { VectorIndex } from '../index/vectors';
 
 /** BM25F field weights of the API documents; tuned on synthetic instances. */
@@ -127,13 +130,27 @@ export interface RetrievalOptions {
   embedderUsageDocs: boolean;
 }
 
+/**
+ * Documents handed to the model per call: it sorts them by length into its own batches, so a
+ * larger chunk pads less, while a smaller one lets queries and file changes in sooner.
+ */
+const EMBED_CHUNK = 64;
+
 export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = { dense: true, docs: { jsdoc: true }, usage: true, embedderDim: 64, embedderWindow: 0, embedderUsageDocs: true };
 
 export class RetrievalIndex {
   apiBm25 = new Bm25Index<ApiField>({ fields: API_FIELD_WEIGHTS });
   usageBm25 = new Bm25Index<UsageField>({ fields: USAGE_FIELD_WEIGHTS });
   vectors?: VectorIndex;
+  /** Embeds query terms and documents when no model is in use. */
   embedder: Embedder;
+  /** A sentence-embedding model over document text: when set, it owns the dense space. */
+  model?: AsyncEmbedder;
+  private onModelError?: (message: string) => void;
+  /** Documents waiting for the model, and the loop working through them. */
+  private embedQueue: ApiDocRef[] = [];
+  private draining?: Promise<void>;
+  private disposed = false;
   readonly docs = new Map<number, ApiDocRef>();
   readonly usages = new Map<number, UsageRef>();
   private readonly docsByPath = new Map<string, number[]>();
@@ -161,6 +178,38 @@ export class RetrievalIndex {
    * embedder from an earlier run (`learned`) is reused when it was fitted on a workspace of about
    * this size; otherwise one is fitted now and `fitted` says so (the caller persists it).
    */
+  /**
+   * Makes `model` the dense space of the next `build` or `restore`: documents are embedded from
+   * their text, in batches, off the synchronous path; queries must then come with a
+   * `queryVector` from the same model. `onError` hears about a failed batch (those documents stay
+   * out of the dense list).
+   */
+  useModel(model: AsyncEmbedder, onError?: (message: string) => void): void {
+    this.model = model;
+    this.onModelError = onError;
+  }
+
+  /** The id of the dense space in use (vectors are comparable only within one). */
+  get embedderId(): string {
+    return this.model?.id ?? this.embedder.id;
+  }
+
+  /** Dense vectors come from a model over text, so the pipeline cannot embed query terms itself. */
+  get embedsText(): boolean {
+    return !!this.model;
+  }
+
+  /** Documents still waiting for the model's vectors, the batch in flight included. */
+  get pendingEmbeddings(): number {
+    return this.embedQueue.length + this.inFlight;
+  }
+  private inFlight = 0;
+
+  /** Resolves once every queued document has its vector (or failed to get one). */
+  async whenEmbedded(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
   build(learned?: LearnedEmbedder): { fitted?: LearnedEmbedder } {
     this.unsubscribe?.();
     const corpus: string[][] = [];
@@ -175,7 +224,11 @@ export class RetrievalIndex {
     }
     for (const p of pending) if (p.ref.kind === 'script-include') corpus.push(p.tokens);
     let fitted: LearnedEmbedder | undefined;
-    if (this.options.dense) {
+    if (this.options.dense && this.model) {
+      // The model embeds text; nothing is learned from the workspace.
+      this.vectors = new VectorIndex(this.model.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
+      this.embedRefs(pending.map((p) => p.ref));
+    } else if (this.options.dense) {
       const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - corpus.length) <= 0.25 * Math.max(corpus.length, 1);
       if (reusable) this.embedder = learned.embedder;
       else if (corpus.length >= 20) {
@@ -194,6 +247,42 @@ export class RetrievalIndex {
 
   dispose(): void {
     this.unsubscribe?.();
+    // The loop stops after the batch in flight; `whenEmbedded` tells when.
+    this.disposed = true;
+    this.embedQueue = [];
+  }
+
+  /** Gives documents their dense vectors: at once under the learned embedder, queued under a model. */
+  private embedRefs(refs: readonly ApiDocRef[]): void {
+    if (!this.vectors || refs.length === 0) return;
+    if (!this.model) {
+      for (const ref of refs) this.vectors.add(ref.id, this.embedDoc(ref.fields));
+      return;
+    }
+    this.embedQueue.push(...refs);
+    this.draining ??= this.drainQueue().finally(() => (this.draining = undefined));
+  }
+
+  private async drainQueue(): Promise<void> {
+    const model = this.model!;
+    while (this.embedQueue.length && !this.disposed) {
+      // A document removed while it waited is skipped; one removed while its batch ran is not added.
+      const batch = this.embedQueue.splice(0, EMBED_CHUNK).filter((ref) => this.docs.get(ref.id) === ref);
+      if (!batch.length) continue;
+      let vectors: Float32Array[];
+      this.inFlight = batch.length;
+      try {
+        vectors = await model.embedBatch(batch.map(embeddingText));
+      } catch (err) {
+        this.onModelError?.(`embedding ${batch.length} documents failed: ${(err as Error).message}`);
+        continue;
+      } finally {
+        this.inFlight = 0;
+      }
+      batch.forEach((ref, i) => {
+        if (this.docs.get(ref.id) === ref && this.vectors && vectors[i]?.length === this.vectors.dim) this.vectors.add(ref.id, vectors[i]);
+      });
+    }
   }
 
   /** Weighted embedding of a document: name and summary matter most. */
@@ -295,7 +384,7 @@ export class RetrievalIndex {
     return {
       format: 1,
       options: optionsKey(this.options),
-      embedderId: this.embedder.id,
+      embedderId: this.embedderId,
       files,
       platform,
       api: this.apiBm25.toJSON(),
@@ -314,7 +403,10 @@ export class RetrievalIndex {
     if (!snap || snap.format !== 1 || snap.options !== optionsKey(this.options)) return false;
     // Small workspaces use the deterministic hashing embedder and persist no learned one.
     const embedder = learned?.embedder ?? this.embedder;
-    if (this.options.dense && (!vectors || embedder.id !== snap.embedderId)) return false;
+    // A snapshot made under another embedder (learned vs. model, or another model) never mixes in.
+    const spaceId = this.model?.id ?? embedder.id;
+    const dim = this.model?.dim ?? embedder.dim;
+    if (this.options.dense && (!vectors || spaceId !== snap.embedderId || vectors.dim !== dim)) return false;
     const apis = new Map(platformApis().map((a) => [platformKey(a), a]));
     if (snap.platform.length !== apis.size || snap.platform.some(([, name]) => !apis.has(name))) return false;
     const api = Bm25Index.fromJSON<ApiField>(snap.api);
@@ -328,7 +420,7 @@ export class RetrievalIndex {
     this.nextDocId = snap.nextDocId;
     this.nextUsageId = snap.nextUsageId;
     if (this.options.dense) {
-      this.embedder = embedder;
+      if (!this.model) this.embedder = embedder;
       this.vectors = vectors;
     }
     for (const [id, name] of snap.platform) {
@@ -367,8 +459,7 @@ export class RetrievalIndex {
     for (const path of stale) {
       const entry = this.index.file(path);
       if (!entry || this.index.isClaimed(path)) continue;
-      const refs = this.addEntryDocs(entry);
-      if (this.vectors) for (const ref of refs) this.vectors.add(ref.id, this.embedDoc(ref.fields));
+      this.embedRefs(this.addEntryDocs(entry));
       this.addEntryUsages(entry);
     }
     this.generation = this.index.generation;
@@ -389,8 +480,7 @@ export class RetrievalIndex {
     for (const p of affected) {
       const entry = this.index.file(p);
       if (!entry || this.index.isClaimed(p)) continue;
-      const refs = this.addEntryDocs(entry);
-      if (this.vectors) for (const ref of refs) this.vectors.add(ref.id, this.embedDoc(ref.fields));
+      this.embedRefs(this.addEntryDocs(entry));
       this.addEntryUsages(entry);
     }
     this.generation = generation;
@@ -459,6 +549,25 @@ function optionsKey(o: RetrievalOptions): string {
 
 export function siKey(si: ScriptIncludeInfo): string {
   return `${si.apiName}@${si.path}`;
+}
+
+/**
+ * A document as a sentence-embedding model reads it: the name's words and its API name, the
+ * summary, the public methods with their summaries, and the tables it touches.
+ */
+export function embeddingText(ref: ApiDocRef): string {
+  if (ref.platform) {
+    const p = ref.platform;
+    return `${splitIdentifier(p.name).join(' ')} (${p.name}): ${p.description} Methods: ${[...new Set(p.methods.map((m) => m.name))].slice(0, 16).join(', ')}`;
+  }
+  const si = ref.si!;
+  const summary = si.description || si.jsdoc?.summary || '';
+  const methods = si.methods
+    .filter((m) => !m.isPrivate && m.name !== 'initialize')
+    .slice(0, 16)
+    .map((m) => `${m.name}${m.jsdoc?.summary ? ` - ${m.jsdoc.summary}` : ''}`);
+  const tables = si.tables.length ? ` Tables: ${si.tables.join(', ')}.` : '';
+  return `${splitIdentifier(si.name).join(' ')} (${si.apiName}): ${summary}${tables} Methods: ${methods.join('; ')}`;
 }
 
 function allTerms(fields: ApiFields): string[] {
