@@ -28,6 +28,13 @@ const EMBEDDER_FILE = 'embedder.json';
 /** The persisted retrieval state: BM25 indexes with their id maps, and the hnsw graph. */
 const RETRIEVAL_FILE = 'retrieval.json';
 
+/** The query's vector under the embedding model, how long it took, or why there is none. */
+interface QueryEmbedding {
+  vector?: Float32Array;
+  ms?: number;
+  error?: string;
+}
+
 /** The stages `completion.pipeline: lexical` leaves out. */
 const LEXICAL_ONLY: ReadonlySet<string> = new Set(['usage', 'dense', 'priors']);
 
@@ -212,7 +219,8 @@ export class Workspace {
   async rank(req: RankRequest, budgetMs = this.settings['completion.latencyBudgetMs']): Promise<PipelineOutput> {
     const started = performance.now();
     const mode = this.settings['completion.pipeline'];
-    const embedded = await this.embedQuery(req, mode);
+    // No model, no await: the default path stays as synchronous as it was.
+    const embedded = this.retrieval.model ? await this.embedQuery(req, mode) : ({} as QueryEmbedding);
     const ranked = embedded.vector ? { ...req, queryVector: embedded.vector } : req;
     const out = this.pipeline.rank(mode === 'lexical' ? { ...ranked, disable: LEXICAL_ONLY } : ranked);
     if (embedded.ms !== undefined) out.timings.unshift({ stage: 'embed-query', ms: embedded.ms });
@@ -236,7 +244,7 @@ export class Workspace {
    * The query's vector under the embedding model, when the dense stage will run and wants one.
    * The model is asynchronous, so this happens before the synchronous pipeline.
    */
-  private async embedQuery(req: RankRequest, mode: string): Promise<{ vector?: Float32Array; ms?: number; error?: string }> {
+  private async embedQuery(req: RankRequest, mode: string): Promise<QueryEmbedding> {
     const model = this.retrieval.model;
     const kind = req.context.kind;
     if (!model || req.queryVector || mode === 'lexical' || req.disable?.has('dense') || kind === 'none' || kind === 'member' || kind === 'sysparm-name') return {};
