@@ -128,6 +128,12 @@ export interface RetrievalOptions {
   embedderWindow: number;
   /** Also learn the embedder from usage snippets (not only from the API documents). */
   embedderUsageDocs: boolean;
+  /**
+   * Most documents the embedder is learned from: every API document, then an even sample of
+   * usage snippets up to this many. Learning costs time and memory with every pair of words in a
+   * document, and a sample of a large workspace already holds its vocabulary.
+   */
+  embedderMaxDocs: number;
 }
 
 /**
@@ -136,7 +142,7 @@ export interface RetrievalOptions {
  */
 const EMBED_CHUNK = 64;
 
-export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = { dense: true, docs: { jsdoc: true }, usage: true, embedderDim: 64, embedderWindow: 0, embedderUsageDocs: true };
+export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = { dense: true, docs: { jsdoc: true }, usage: true, embedderDim: 64, embedderWindow: 0, embedderUsageDocs: true, embedderMaxDocs: 15000 };
 
 export class RetrievalIndex {
   apiBm25 = new Bm25Index<ApiField>({ fields: API_FIELD_WEIGHTS });
@@ -212,6 +218,8 @@ export class RetrievalIndex {
 
   build(learned?: LearnedEmbedder): { fitted?: LearnedEmbedder } {
     this.unsubscribe?.();
+    // Usage snippets first, API documents after: a sample keeps every API document.
+    const usageCorpus: string[][] = [];
     const corpus: string[][] = [];
     const pending: Array<{ ref: ApiDocRef; tokens: string[] }> = [];
     for (const api of platformApis()) {
@@ -220,22 +228,25 @@ export class RetrievalIndex {
     }
     for (const entry of this.index.visibleFiles()) {
       for (const ref of this.addEntryDocs(entry)) pending.push({ ref, tokens: allTerms(ref.fields) });
-      this.addEntryUsages(entry, this.options.embedderUsageDocs ? corpus : undefined);
+      this.addEntryUsages(entry, this.options.embedderUsageDocs ? usageCorpus : undefined);
     }
     for (const p of pending) if (p.ref.kind === 'script-include') corpus.push(p.tokens);
+    const apiDocs = corpus.length;
+    corpus.push(...sampleDocs(usageCorpus, Math.max(0, this.options.embedderMaxDocs - apiDocs)));
+    const documents = apiDocs + usageCorpus.length;
     let fitted: LearnedEmbedder | undefined;
     if (this.options.dense && this.model) {
       // The model embeds text; nothing is learned from the workspace.
       this.vectors = new VectorIndex(this.model.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
       this.embedRefs(pending.map((p) => p.ref));
     } else if (this.options.dense) {
-      const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - corpus.length) <= 0.25 * Math.max(corpus.length, 1);
+      const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - documents) <= 0.25 * Math.max(documents, 1);
       if (reusable) this.embedder = learned.embedder;
       else if (corpus.length >= 20) {
         // The embedder is learned from the workspace's own documents and usage snippets.
         const embedder = CooccurrenceEmbedder.fit(corpus, { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 });
         this.embedder = embedder;
-        fitted = { embedder, documents: corpus.length, dim: this.options.embedderDim };
+        fitted = { embedder, documents, dim: this.options.embedderDim };
       } else this.embedder = new HashingEmbedder({ dim: this.options.embedderDim });
       this.vectors = new VectorIndex(this.embedder.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
       for (const p of pending) this.vectors.add(p.ref.id, this.embedDoc(p.ref.fields));
@@ -537,6 +548,13 @@ export class RetrievalIndex {
   }
 }
 
+/** At most `max` documents, drawn evenly across the corpus (deterministic: every k-th). */
+export function sampleDocs<T>(docs: readonly T[], max: number): readonly T[] {
+  if (docs.length <= max) return docs;
+  const step = docs.length / max;
+  return Array.from({ length: max }, (_, i) => docs[Math.floor(i * step)]);
+}
+
 /** A platform API is named per side: GlideRecord exists on both, with different surfaces. */
 function platformKey(api: PlatformApi): string {
   return `${api.side}:${api.name}`;
@@ -544,7 +562,7 @@ function platformKey(api: PlatformApi): string {
 
 /** The options that change what is indexed: a snapshot taken under others does not fit. */
 function optionsKey(o: RetrievalOptions): string {
-  return JSON.stringify([o.dense, o.docs.jsdoc, o.usage, o.embedderDim, o.embedderWindow, o.embedderUsageDocs]);
+  return JSON.stringify([o.dense, o.docs.jsdoc, o.usage, o.embedderDim, o.embedderWindow, o.embedderUsageDocs, o.embedderMaxDocs]);
 }
 
 export function siKey(si: ScriptIncludeInfo): string {
