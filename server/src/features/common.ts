@@ -9,8 +9,6 @@ export interface CancellationLike {
   readonly isCancellationRequested: boolean;
 }
 
-export const NEVER_CANCELLED: CancellationLike = { isCancellationRequested: false };
-
 /**
  * What every document feature is given: the session (workspaces, open documents, settings) and
  * the per-version cache of parsed scripts. Built once by server.ts; tests build their own.

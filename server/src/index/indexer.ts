@@ -7,7 +7,6 @@
  * This is an edge module (it does I/O through workspace/ and persistence); the analysis it calls
  * does none.
  */
-import * as path from 'path';
 import { FileEntry, Problem, ScriptIncludeKind } from '../model';
 import { Settings } from '../config';
 import { Editor } from '../editor';
@@ -309,9 +308,3 @@ export function reportIndex(index: ApiIndex, stats: IndexStats, root: string): I
   };
 }
 
-/** Converts an absolute file path or file URI under `root` to the index's relative form. */
-export function toRelative(root: string, fsPath: string): string | undefined {
-  const rel = path.relative(root, fsPath);
-  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  return rel.split(path.sep).join('/');
-}

@@ -11,8 +11,6 @@ import { ScriptIncludeInfo, Side } from '../model';
 import { ApiIndex } from '../index/api-index';
 import { publicMethods } from '../index/api-documents';
 import { KnowledgeGraph } from '../index/knowledge-graph';
-import { PlatformApi } from '../index/platform-apis';
-import { tokenize } from '../index/tokens';
 import { buildQuery, Query } from './query';
 import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
 import { CursorContext, RankedCandidate, RankResult, StageTiming } from './types';
@@ -353,13 +351,4 @@ function overlap(a: readonly string[], b: readonly string[]): number {
   let n = 0;
   for (const x of b) if (set.has(x)) n++;
   return n / b.length;
-}
-
-export function platformOf(ref: ApiDocRef): PlatformApi | undefined {
-  return ref.platform;
-}
-
-/** Words of a name, for display in traces. */
-export function words(name: string): string {
-  return tokenize(name).join(' ');
 }

@@ -11,7 +11,7 @@
  * It subscribes to the ApiIndex's change events: a changed file removes and re-adds only the
  * documents that came from it.
  */
-import { CallSite, FileEntry, MethodInfo, ScriptIncludeInfo, Side } from '../model';
+import { CallSite, FileEntry, MethodInfo, ScriptIncludeInfo } from '../model';
 import { ApiIndex } from '../index/api-index';
 import {
   API_FIELDS,
@@ -21,7 +21,6 @@ import {
   methodTerms,
   platformFields,
   scriptIncludeFields,
-  USAGE_FIELDS,
   UsageField,
   usageFields,
 } from '../index/api-documents';
@@ -621,7 +620,3 @@ function bumpTarget(counts: Map<string, UsageCounts>, site: CallSite, by: number
   if (c.total === 0) counts.delete(site.target);
 }
 
-/** Which side a platform API doc serves. */
-export function platformSide(ref: ApiDocRef): Side | undefined {
-  return ref.platform?.side;
-}
