@@ -174,7 +174,7 @@ describe('e2e: lifecycle over stdio', function () {
     it('is written on the first start and reused on the second', async () => {
       const first = await startAndIndex();
       await first.stop();
-      const cache = path.join(root, '.deepcodeseek', 'index.json');
+      const cache = path.join(root, '.deepcodeseek', 'index.jsonl');
       assert.ok((await fs.stat(cache)).size > 0);
       const second = await startAndIndex();
       try {
@@ -186,7 +186,7 @@ describe('e2e: lifecycle over stdio', function () {
     });
 
     it('is rebuilt, with one log line, when corrupt', async () => {
-      await fs.writeFile(path.join(root, '.deepcodeseek', 'index.json'), '{"format": 4, "files": [ {"entry": trunc');
+      await fs.writeFile(path.join(root, '.deepcodeseek', 'index.jsonl'), '{"format": 5, "writer": "x"}\n{"entry": trunc');
       const client = await startAndIndex();
       try {
         const lines = client.logs.filter((l) => /cache .* unreadable/.test(l));
@@ -195,8 +195,8 @@ describe('e2e: lifecycle over stdio', function () {
       } finally {
         await client.stop();
       }
-      const load = JSON.parse(await fs.readFile(path.join(root, '.deepcodeseek', 'index.json'), 'utf8'));
-      assert.equal(load.files.length, 2);
+      const lines = (await fs.readFile(path.join(root, '.deepcodeseek', 'index.jsonl'), 'utf8')).trim().split('\n');
+      assert.deepEqual(JSON.parse(lines[lines.length - 1]), { end: 2 }, 'rebuilt with both files');
     });
   });
 });

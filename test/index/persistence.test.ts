@@ -27,8 +27,18 @@ describe('index/persistence', () => {
   });
 
   it('reports garbage, truncation, wrong format and wrong shape as unreadable', async () => {
-    const file = path.join(dir, 'index.json');
-    for (const content of ['\u0000\u0001garbage', '{"format": ' + CACHE_FORMAT + ', "files": [', JSON.stringify({ format: -1, files: [] }), JSON.stringify({ format: CACHE_FORMAT, files: [{ nope: 1 }] })]) {
+    const file = path.join(dir, 'index.jsonl');
+    const head = JSON.stringify({ format: CACHE_FORMAT, writer: 't', savedAt: '' });
+    const good = JSON.stringify({ entry: fileEntry('a.js'), size: 1, mtimeMs: 1 });
+    for (const content of [
+      '\u0000\u0001garbage',
+      `${head}\n${good}\n`, // cut before the end marker
+      `${head}\n${good}\n{"end": 2}\n`, // the marker counts another file
+      `${head}\n${good.slice(0, 30)}`, // cut inside a line
+      `${JSON.stringify({ format: -1 })}\n{"end": 0}\n`,
+      `${head}\n{"nope": 1}\n{"end": 1}\n`,
+      '',
+    ]) {
       await fs.writeFile(file, content);
       const load = await loadCache(dir);
       assert.equal(load.status, 'unreadable', content.slice(0, 20));
@@ -38,6 +48,6 @@ describe('index/persistence', () => {
   it('writes atomically: no temporary files are left behind, and it ignores itself in git', async () => {
     await saveCache(dir, [], 'test');
     await saveCache(dir, [], 'test');
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['.gitignore', 'index.json']);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['.gitignore', 'index.jsonl']);
   });
 });

@@ -1,15 +1,16 @@
 /**
- * The persisted index (`.deepcodeseek/index.json` by default): versioned, written atomically
+ * The persisted index (`.deepcodeseek/index.jsonl` by default): versioned, written atomically
  * (temporary file + rename), keyed by each file's content hash, and treated as absent when it
  * cannot be read, so a corrupt cache costs one rebuild and one log line, never a crash.
  */
-import { promises as fs } from 'fs';
+import { createReadStream, promises as fs } from 'fs';
+import { createInterface } from 'readline';
 import * as path from 'path';
 import { FileEntry } from '../model';
 
 /** Bump when FileEntry or extraction changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 4;
-const CACHE_FILE = 'index.json';
+export const CACHE_FORMAT = 5;
+const CACHE_FILE = 'index.jsonl';
 
 export interface CachedFile {
   entry: FileEntry;
@@ -17,12 +18,12 @@ export interface CachedFile {
   mtimeMs: number;
 }
 
+/** The first line of the cache file; one CachedFile per line follows, then `{"end": count}`. */
 export interface CacheContents {
   format: number;
   /** The server version that wrote it (for diagnostics only). */
   writer: string;
   savedAt: string;
-  files: CachedFile[];
 }
 
 export type CacheLoad =
@@ -35,27 +36,40 @@ export function cacheDirFor(root: string, setting: string): string {
 }
 
 export async function loadCache(dir: string): Promise<CacheLoad> {
-  let text: string;
+  const file = path.join(dir, CACHE_FILE);
   try {
-    text = await fs.readFile(path.join(dir, CACHE_FILE), 'utf8');
+    await fs.access(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'absent' };
     return { status: 'unreadable', reason: (err as Error).message };
   }
+  // JSON Lines, read line by line: the whole cache never exists as one string.
+  const files = new Map<string, CachedFile>();
+  let header: Partial<CacheContents> | undefined;
+  let footer: { end?: number } | undefined;
   try {
-    const data = JSON.parse(text) as Partial<CacheContents>;
-    if (!data || typeof data !== 'object') return { status: 'unreadable', reason: 'not a JSON object' };
-    if (data.format !== CACHE_FORMAT) return { status: 'unreadable', reason: `format ${String(data.format)}, expected ${CACHE_FORMAT}` };
-    if (!Array.isArray(data.files)) return { status: 'unreadable', reason: 'no file list' };
-    const files = new Map<string, CachedFile>();
-    for (const f of data.files) {
-      if (!isCachedFile(f)) return { status: 'unreadable', reason: 'malformed file entry' };
-      files.set(f.entry.path, f);
+    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (!line) continue;
+      if (footer) return { status: 'unreadable', reason: 'data after the end marker' };
+      const value = JSON.parse(line) as unknown;
+      if (!header) {
+        header = value as Partial<CacheContents>;
+        if (!header || typeof header !== 'object') return { status: 'unreadable', reason: 'not a JSON object' };
+        if (header.format !== CACHE_FORMAT) return { status: 'unreadable', reason: `format ${String(header.format)}, expected ${CACHE_FORMAT}` };
+      } else if (value && typeof value === 'object' && 'end' in value) {
+        footer = value as { end?: number };
+      } else {
+        if (!isCachedFile(value)) return { status: 'unreadable', reason: 'malformed file entry' };
+        files.set(value.entry.path, value);
+      }
     }
-    return { status: 'loaded', files };
   } catch (err) {
     return { status: 'unreadable', reason: `invalid JSON (${(err as Error).message.slice(0, 80)})` };
   }
+  if (!header) return { status: 'unreadable', reason: 'empty' };
+  if (!footer || footer.end !== files.size) return { status: 'unreadable', reason: 'truncated' };
+  return { status: 'loaded', files };
 }
 
 function isCachedFile(f: unknown): f is CachedFile {
@@ -76,16 +90,16 @@ function isCachedFile(f: unknown): f is CachedFile {
 /** Writes the cache atomically: readers see the old file or the new one, never half of one. */
 export async function saveCache(dir: string, files: Iterable<CachedFile>, writer: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const head = JSON.stringify({ format: CACHE_FORMAT, writer, savedAt: new Date().toISOString() }).slice(0, -1);
-  // Written file by file: one string of the whole index would double the memory it takes.
+  // JSON Lines: a header, one file per line, and an end marker with the count (a cut file is
+  // then recognised as such). Written piece by piece, never as one string.
   await writeAtomically(path.join(dir, CACHE_FILE), function* () {
-    yield `${head},"files":[`;
-    let first = true;
+    yield JSON.stringify({ format: CACHE_FORMAT, writer, savedAt: new Date().toISOString() }) + '\n';
+    let count = 0;
     for (const f of files) {
-      yield (first ? '' : ',') + JSON.stringify(f);
-      first = false;
+      yield JSON.stringify(f) + '\n';
+      count++;
     }
-    yield ']}';
+    yield JSON.stringify({ end: count }) + '\n';
   });
   // A .gitignore keeps the cache out of the user's commits without touching their own files.
   await fs.writeFile(path.join(dir, '.gitignore'), '*\n').catch(() => undefined);
