@@ -7,9 +7,9 @@
  * Every stage checks the cancellation token; a cancelled request returns what it has with
  * `cancelled: true`.
  */
-import { ScriptIncludeInfo, Side } from '../model';
+import { MethodInfo, ScriptIncludeInfo, Side } from '../model';
 import { ApiIndex } from '../index/api-index';
-import { publicMethods } from '../index/api-documents';
+import { nameTerms, publicMethods } from '../index/api-documents';
 import { KnowledgeGraph } from '../index/knowledge-graph';
 import { buildQuery, Query } from './query';
 import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
@@ -58,6 +58,21 @@ export const FUSION = {
   typedExact: 0.05,
   listDepth: 120,
 };
+
+/** Weights of method ranking; tuned on synthetic instances and the demo for method top-1. */
+export const METHOD_WEIGHTS = { fit: 1.5, name: 2, usage: 1, privatePenalty: 3 };
+
+const nameTermCache = new Map<string, string[]>();
+/** The words of a method name (cached: the same names recur on every keystroke). */
+function nameTermsOf(name: string): string[] {
+  let terms = nameTermCache.get(name);
+  if (!terms) {
+    terms = nameTerms(name);
+    if (nameTermCache.size > 50_000) nameTermCache.clear();
+    nameTermCache.set(name, terms);
+  }
+  return terms;
+}
 
 /** Everything a reranker or the explain view wants to know about one candidate. */
 export interface CandidateDetail {
@@ -290,16 +305,33 @@ export class RetrievalPipeline {
     const counts = d.usage;
     const methods = this.methodsFor(si);
     if (!methods.length) return;
-    const scored = methods.map((m) => {
-      let s = 0;
-      for (const t of this.retrieval.methodTerms(m)) s += query.terms.get(t) ?? 0;
-      s = Math.log1p(s) + 1.5 * Math.log1p(counts?.byMethod.get(m.name) ?? 0);
-      if (m.isPrivate) s -= 3;
-      return { name: m.name, s };
-    });
+    const scored = methods.map((m) => ({ name: m.name, s: this.methodScore(m, query, counts) }));
     scored.sort((a, b) => b.s - a.s || a.name.localeCompare(b.name));
     d.candidate.methods = scored.map((x) => x.name);
     d.candidate.method = scored[0].name;
+  }
+
+  /**
+   * How likely a method is at this position: how well its words (name, parameters, tables,
+   * JSDoc) fit the query, normalised by how many distinct words it has, and how often the
+   * workspace calls it.
+   */
+  methodScore(m: MethodInfo, query: Query, counts: UsageCounts | undefined): number {
+    const terms = this.retrieval.methodTerms(m);
+    let fit = 0;
+    const seen = new Set<string>();
+    for (const t of terms) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      fit += query.terms.get(t) ?? 0;
+    }
+    const nameFit = nameTermsOf(m.name).reduce((sum, t) => sum + (query.terms.get(t) ?? 0), 0);
+    return (
+      METHOD_WEIGHTS.fit * Math.log1p(fit / Math.sqrt(Math.max(1, seen.size))) +
+      METHOD_WEIGHTS.name * Math.log1p(nameFit) +
+      METHOD_WEIGHTS.usage * Math.log1p(counts?.byMethod.get(m.name) ?? 0) -
+      (m.isPrivate ? METHOD_WEIGHTS.privatePenalty : 0)
+    );
   }
 
   /** Public methods first (own and inherited), never `initialize`. */
@@ -331,10 +363,8 @@ export class RetrievalPipeline {
     const candidates: RankedCandidate[] = methods
       .filter((m) => !typed || m.name.toLowerCase().startsWith(typed))
       .map((m) => {
-        let s = 0;
-        for (const t of this.retrieval.methodTerms(m)) s += query.terms.get(t) ?? 0;
         const used = counts?.byMethod.get(m.name) ?? 0;
-        const score = Math.log1p(s) + 1.5 * Math.log1p(used) - (m.isPrivate ? 3 : 0);
+        const score = this.methodScore(m, query, counts);
         return { key: `${si.apiName}#${m.name}`, kind: 'script-include' as const, name: si.name, apiName: si.apiName, method: m.name, score, stages: { usage: { score: used, rank: 0 } } };
       })
       .sort((a, b) => b.score - a.score || a.method!.localeCompare(b.method!));
