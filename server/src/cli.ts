@@ -222,7 +222,8 @@ async function evalCommand(args: string[]): Promise<number> {
   else process.stderr.write(`${loaded.error}; the full pipeline is left out\n`);
   const typedChars = (values.typed ?? '0,2').split(',').map(Number);
   const report = await runEval(pipelines, cases, { typedChars });
-  process.stdout.write(formatReport(report));
+  const text = formatReport(report);
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   if (values.json) await writeReport(path.resolve(values.json), report);
   if (loaded.ok) await loaded.reranker.release();
   return 0;
