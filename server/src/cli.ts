@@ -223,7 +223,7 @@ async function evalCommand(args: string[]): Promise<number> {
   const typedChars = (values.typed ?? '0,2').split(',').map(Number);
   const report = await runEval(pipelines, cases, { typedChars });
   const text = formatReport(report);
-  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (values.json) await writeReport(path.resolve(values.json), report);
   if (loaded.ok) await loaded.reranker.release();
   return 0;
