@@ -121,6 +121,7 @@ export class Workspace {
     const dim = this.embeddingModel?.dim ?? learned?.dim;
     if (this.persist && dim !== undefined) {
       const snap = (await loadArtifact(this.cacheDir, RETRIEVAL_FILE)) as RetrievalSnapshot | undefined;
+      this.savedVectorsFile = snap?.vectorsFile;
       const vectors = snap?.vectorsFile ? VectorIndex.load(path.join(this.cacheDir, path.basename(snap.vectorsFile)), dim) : undefined;
       if (snap && this.retrieval.restore(snap, learned, vectors?.ok ? vectors.index : undefined)) {
         this.savedGeneration = this.index.generation;
@@ -158,7 +159,7 @@ export class Workspace {
       // The vectors go to a file named by this save and the snapshot names it, so a snapshot never
       // pairs with vectors of another save, even when a save is cut short.
       const snap = this.retrieval.snapshot();
-      const previous = ((await loadArtifact(this.cacheDir, RETRIEVAL_FILE)) as RetrievalSnapshot | undefined)?.vectorsFile;
+      const previous = this.savedVectorsFile;
       if (this.retrieval.vectors) {
         snap.vectorsFile = `vectors-${Date.now().toString(36)}-${process.pid}.bin`;
         this.retrieval.vectors.save(path.join(this.cacheDir, snap.vectorsFile));
@@ -168,12 +169,15 @@ export class Workspace {
         for (const f of [previous, `${previous}.json`]) await fs.rm(path.join(this.cacheDir, path.basename(f)), { force: true });
       }
       this.savedGeneration = this.index.generation;
+      this.savedVectorsFile = snap.vectorsFile;
     } catch (err) {
       this.editor.log('warn', `could not save the retrieval state in ${this.cacheDir}: ${(err as Error).message}`);
     }
   }
 
   private savedGeneration = -1;
+  /** The vectors file the snapshot on disk names, to remove once a newer one replaces it. */
+  private savedVectorsFile?: string;
 
   /** (Re)loads the reranker the settings ask for; one log line says which one runs. */
   async loadReranker(): Promise<void> {
