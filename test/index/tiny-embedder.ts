@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataType, attr, buildModel, floatTensor, int64Tensor, node, tensorValue } from '../../server/src/rerank/onnx-builder';
 import { createRng } from '../../server/src/training/mlp';
-import { tempDir } from '../rerank/tiny-models';
+import { bertPostProcessor, tempDir } from '../rerank/tiny-models';
 
 export const EMBED_WORDS = [
   '[PAD]', '[UNK]', '[CLS]', '[SEP]',
@@ -28,21 +28,7 @@ export function wordLevelTokenizerJson(): object {
     added_tokens: EMBED_WORDS.slice(0, 4).map((w, i) => special(i, w)),
     normalizer: { type: 'Lowercase' },
     pre_tokenizer: { type: 'WhitespaceSplit' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: '[CLS]', type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '[SEP]', type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 1 } },
-        { SpecialToken: { id: '[SEP]', type_id: 1 } },
-      ],
-      special_tokens: {
-        '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] },
-        '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] },
-      },
-    },
+    post_processor: bertPostProcessor(),
     decoder: null,
     model: { type: 'WordLevel', unk_token: '[UNK]', vocab: Object.fromEntries(EMBED_WORDS.map((w, i) => [w, i])) },
   };
