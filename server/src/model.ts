@@ -144,6 +144,12 @@ export interface ScriptIncludeInfo {
   tables: string[];
   glideApis: string[];
   calls: string[];
+  /**
+   * What the body says: the distinct words of its own code (identifiers split into words, string
+   * literals, comments), in first-seen order and capped, so a caller's field names and messages
+   * can meet the Script Include that handles them. Absent for name-only Script Includes.
+   */
+  body?: string[];
   path: string;
   layout: Layout;
   sysId?: string;

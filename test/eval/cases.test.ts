@@ -231,7 +231,7 @@ describe('eval cases: the demo workspace', () => {
     const index = await indexWorkspace(DEMO);
     const { cases } = await buildCases(DEMO, index);
     assert.ok(cases.length > 100, `${cases.length} cases`);
-    assert.deepStrictEqual(cases.filter(containsLeak).map((c) => c.id), []);
+    assert.deepStrictEqual(cases.filter((c) => containsLeak(c)).map((c) => c.id), []);
     assert.deepStrictEqual([...new Set(cases.map((c) => c.form))].sort(), ['extends', 'function', 'glide-ajax', 'new', 'static']);
     // Cases from Script Include callers hide only the caller's own file, never the answer's.
     for (const c of cases.filter((x) => x.exclude)) {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { Bm25Index, Bm25Query, FieldConfig } from '../../server/src/index/bm25';
-import { tokenize } from '../../server/src/index/tokens';
+import { tokenize } from '../../server/src/text/tokens';
 
 type Field = 'name' | 'description' | 'tables';
 

@@ -18,7 +18,7 @@ import { defaultSettings } from '../config';
 import { ScriptIncludeInfo, SourceRecord } from '../model';
 import { ApiIndex } from '../index/api-index';
 import { Bm25Index } from '../index/bm25';
-import { tokenize } from '../index/tokens';
+import { tokenize } from '../text/tokens';
 import { readWorkspaceFile } from '../workspace/read';
 import { DEPTH } from './metrics';
 import { EvalAnswer, EvalCase, EvalPipeline } from './types';

@@ -65,30 +65,56 @@ function escapeRegExp(s: string): string {
  * first (so an api name goes whole before its name part), until none is left: a word holding
  * `_` could in principle reappear across a placeholder, so one pass is not proof.
  */
-export function scrub(text: string, words: readonly string[]): string {
+export function scrub(text: string, words: readonly string[], keep: readonly string[] = []): string {
   const list = [...new Set(words.filter((w) => w.length > 0))].sort((a, b) => b.length - a.length);
   if (!list.length) return text;
+  // Kept words (a scope name that happens to hold the answer's name, `x_acme_hrutils` for
+  // `HRUtils`) are what the user sees and types before the hole: they are set aside, the rest
+  // is scrubbed, and they come back unchanged.
+  const kept = keptWords(keep, list);
+  const parts = kept ? text.split(kept) : [text];
   const re = new RegExp(list.map(escapeRegExp).join('|'), 'gi');
-  let out = text;
-  for (let pass = 0; pass < 8; pass++) {
-    const next = out.replace(re, PLACEHOLDER);
-    if (next === out) break;
-    out = next;
-  }
-  return out;
+  return parts
+    .map((part, i) => {
+      if (kept && i % 2 === 1) return part;
+      let out = part;
+      for (let pass = 0; pass < 8; pass++) {
+        const next = out.replace(re, PLACEHOLDER);
+        if (next === out) break;
+        out = next;
+      }
+      return out;
+    })
+    .join('');
 }
 
-function holds(text: string | undefined, word: string | undefined): boolean {
-  return !!text && !!word && text.toLowerCase().includes(word.toLowerCase());
+/**
+ * A capturing pattern of the kept words that hold one of the scrubbed words as a part (and are
+ * not themselves a scrubbed word), matched as whole identifiers; undefined when there are none.
+ */
+function keptWords(keep: readonly string[], scrubbed: readonly string[]): RegExp | undefined {
+  const lower = scrubbed.map((w) => w.toLowerCase());
+  const list = keep.filter((k) => k && !lower.includes(k.toLowerCase()) && lower.some((w) => k.toLowerCase().includes(w)));
+  if (!list.length) return undefined;
+  return new RegExp(`(?<![A-Za-z0-9_$])(${list.map(escapeRegExp).join('|')})(?![A-Za-z0-9_$])`, 'gi');
 }
 
-/** True when prefix or suffix shows the answer's name or api name, or the suffix shows the expected method. */
-export function containsLeak(c: EvalCase): boolean {
+function holds(text: string | undefined, word: string | undefined, keep: readonly string[]): boolean {
+  if (!text || !word) return false;
+  const kept = keptWords(keep, [word]);
+  return (kept ? text.replace(kept, '') : text).toLowerCase().includes(word.toLowerCase());
+}
+
+/**
+ * True when prefix or suffix shows the answer's name or api name, or the suffix shows the
+ * expected method. `keep` lists words that may hold the name without leaking it (scope names).
+ */
+export function containsLeak(c: EvalCase, keep: readonly string[] = []): boolean {
   const { scriptInclude, apiName, method } = c.expected;
   for (const text of [c.prefix, c.suffix]) {
-    if (holds(text, scriptInclude) || holds(text, apiName)) return true;
+    if (holds(text, scriptInclude, keep) || holds(text, apiName, keep)) return true;
   }
-  return holds(c.suffix, method);
+  return holds(c.suffix, method, keep);
 }
 
 // --- where the hole and the statement are ----------------------------------------------------
@@ -177,6 +203,8 @@ export interface SiteContext {
   /** Files to hide from the index for this case. */
   exclude?: string[];
   suffixLines?: number;
+  /** Scope names of the workspace, left as they are by leak removal. Default: the answer's scope. */
+  scopes?: readonly string[];
 }
 
 export type CaseOutcome = { ok: true; case: EvalCase } | { ok: false; reason: string };
@@ -189,9 +217,12 @@ export function caseFromSite(ctx: SiteContext): CaseOutcome {
   const cut = holeStart(site, at);
   const end = statementEnd(ctx.tree, script, at);
   const words = [target.apiName, target.name];
-  const prefix = scrub(script.slice(0, cut), words);
+  // Scope names are visible context (`new x_acme_hrutils.` is typed before the hole), never
+  // the answer, even when the answer's name is part of them.
+  const keep = ctx.scopes ?? [target.scope];
+  const prefix = scrub(script.slice(0, cut), words, keep);
   const rawSuffix = takeLines(script, end, ctx.suffixLines ?? DEFAULT_SUFFIX_LINES);
-  const suffix = scrub(rawSuffix, site.method ? [...words, site.method] : words);
+  const suffix = scrub(rawSuffix, site.method ? [...words, site.method] : words, keep);
   const c: EvalCase = {
     id: caseId(site),
     prefix,
@@ -206,7 +237,7 @@ export function caseFromSite(ctx: SiteContext): CaseOutcome {
   if (site.collection !== undefined) c.collection = site.collection;
   if (site.method !== undefined) c.expected.method = site.method;
   if (ctx.exclude?.length) c.exclude = [...ctx.exclude];
-  if (containsLeak(c)) return { ok: false, reason: 'leak' };
+  if (containsLeak(c, keep)) return { ok: false, reason: 'leak' };
   return { ok: true, case: c };
 }
 
@@ -295,6 +326,12 @@ function collectSites(index: ApiIndex, includeInactive: boolean, skipped: Record
         bump(skipped, 'unresolved');
         continue;
       }
+      // Client code reaches a Script Include only through GlideAjax: a direct call from client
+      // code names a browser-side function that happens to share the name.
+      if (site.side === 'client' && site.form !== 'glide-ajax') {
+        bump(skipped, 'client-direct-call');
+        continue;
+      }
       if (!target.active && !includeInactive) {
         bump(skipped, 'inactive-target');
         continue;
@@ -304,9 +341,11 @@ function collectSites(index: ApiIndex, includeInactive: boolean, skipped: Record
       // file that declares every Script Include of the app and would hide the answer too.
       const callerIsScriptInclude = site.callerTable === 'sys_script_include' || entry.scriptIncludes.some((si) => si.path === site.path);
       const exclude = callerIsScriptInclude ? [site.path] : [];
-      if (exclude.length && !answerableWithout(index, target, exclude)) {
-        // An update set holding both the caller and the only copy of the answer.
-        bump(skipped, 'answer-in-excluded-file');
+      // Eval hides the case's own file; when that file holds the only copy of the answer (an
+      // update set, or a snippet holding both the Script Include and its caller), no pipeline
+      // could answer, so there is no question to ask.
+      if (!answerableWithout(index, target, [site.path, ...exclude])) {
+        bump(skipped, 'answer-in-own-file');
         continue;
       }
       out.push({ site, target, entryPath: entry.path, exclude });

@@ -6,9 +6,9 @@
  */
 import { MethodInfo, ScriptIncludeInfo, CallSite } from '../model';
 import { PlatformApi } from './platform-apis';
-import { splitIdentifier, tokenize } from './tokens';
+import { splitIdentifier, tokenize } from '../text/tokens';
 
-export const API_FIELDS = ['name', 'api', 'summary', 'methods', 'params', 'tables', 'glide', 'parent'] as const;
+export const API_FIELDS = ['name', 'api', 'summary', 'methods', 'params', 'tables', 'glide', 'parent', 'body'] as const;
 export type ApiField = (typeof API_FIELDS)[number];
 export type ApiFields = Record<ApiField, string[]>;
 
@@ -57,6 +57,8 @@ export function publicMethods(si: ScriptIncludeInfo): MethodInfo[] {
 export interface DocOptions {
   /** Include JSDoc summaries and the description (turned off to measure what they add). */
   jsdoc: boolean;
+  /** Include the words of the Script Include's code (turned off to measure what they add). Default on. */
+  body?: boolean;
 }
 
 export function scriptIncludeFields(si: ScriptIncludeInfo, opts: DocOptions = { jsdoc: true }): ApiFields {
@@ -74,6 +76,7 @@ export function scriptIncludeFields(si: ScriptIncludeInfo, opts: DocOptions = { 
     tables: tableTerms(si.tables),
     glide: glideTerms(si.glideApis),
     parent: si.parent ? nameTerms(si.parent) : [],
+    body: opts.body === false ? [] : (si.body ?? []),
   };
 }
 
@@ -87,6 +90,7 @@ export function platformFields(api: PlatformApi): ApiFields {
     tables: [],
     glide: [`api:${api.name.toLowerCase()}`],
     parent: api.type ? nameTerms(api.type) : [],
+    body: [],
   };
 }
 

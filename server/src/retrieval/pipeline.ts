@@ -56,6 +56,7 @@ export const FUSION = {
   usageScore: 0.018,
   denseScore: 0.077,
   typedExact: 0.05,
+  shapeMismatch: 0.03,
   listDepth: 120,
 };
 
@@ -98,7 +99,6 @@ interface PrunedEntry {
   si: ScriptIncludeInfo;
   id: number;
   lower: string;
-  isClass: boolean;
 }
 
 export class RetrievalPipeline {
@@ -132,12 +132,13 @@ export class RetrievalPipeline {
     let allowedCount = 0;
     const typed = ctx.typed.toLowerCase();
     const scoped = ctx.kind === 'new-scoped' || (ctx.kind === 'glide-ajax' && !!ctx.qualifier);
+    // A qualifier that names no scope of the workspace (a typo, a scope the workspace does not
+    // hold) narrows nothing: better the whole accessible set than an empty list.
+    const knownQualifier = scoped && pruned.kept.some((e) => e.si.scope === ctx.qualifier);
     const exclude = req.excludePaths && req.excludePaths.size > 0 ? req.excludePaths : undefined;
-    const onlyClasses = ctx.kind === 'new';
-    for (const { si, id, lower, isClass } of pruned.kept) {
-      if (onlyClasses && !isClass) continue;
+    for (const { si, id, lower } of pruned.kept) {
       if (typed && !lower.startsWith(typed)) continue;
-      if (scoped && si.scope !== ctx.qualifier) continue;
+      if (scoped && knownQualifier && si.scope !== ctx.qualifier) continue;
       if (exclude?.has(si.path)) continue;
       allowed[id] = 1;
       allowedCount++;
@@ -221,6 +222,9 @@ export class RetrievalPipeline {
         if (total > 0 && ctx.collection) score += FUSION.collectionAffinity * ((counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total);
         if (ref.si?.scope === ctx.scope) score += FUSION.sameScope;
         if (typed && name.toLowerCase() === typed) score += FUSION.typedExact;
+        // Shape is evidence, not a filter: platform code `new`s plain functions too, and calls
+        // classes without `new` (static helpers).
+        if (ref.si && ctx.kind === 'new' && !CLASS_KINDS.has(ref.si.kind)) score -= FUSION.shapeMismatch;
       }
       const candidate: RankedCandidate = {
         key: ref.si ? ref.si.apiName : `platform:${ref.platform!.name}`,
@@ -290,7 +294,7 @@ export class RetrievalPipeline {
       const kept: PrunedEntry[] = [];
       for (const si of p.kept) {
         const id = this.retrieval.docIdOf(si);
-        if (id !== undefined) kept.push({ si, id, lower: si.name.toLowerCase(), isClass: CLASS_KINDS.has(si.kind) });
+        if (id !== undefined) kept.push({ si, id, lower: si.name.toLowerCase() });
       }
       hit = { kept, total: p.total, inactive: p.inactive, inaccessible: p.inaccessible };
       this.pruneCache.byKey.set(key, hit);

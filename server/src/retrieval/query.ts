@@ -5,7 +5,7 @@
  * cursor but the suffix never enter the query (the context builder guarantees what it holds; this
  * module only reads it).
  */
-import { tokenize } from '../index/tokens';
+import { tokenize } from '../text/tokens';
 import { CursorContext } from './types';
 
 export interface Query {

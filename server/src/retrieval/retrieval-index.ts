@@ -27,7 +27,7 @@ import {
 import { Bm25Index, FieldConfig } from '../index/bm25';
 import { AsyncEmbedder, CooccurrenceEmbedder, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../index/platform-apis';
-import { splitIdentifier } from '../index/tokens';
+import { splitIdentifier } from '../text/tokens';
 import { VectorIndex } from '../index/vectors';
 
 /** BM25F field weights of the API documents; tuned on synthetic instances. */
@@ -40,6 +40,7 @@ export const API_FIELD_WEIGHTS: FieldConfig<ApiField> = {
   tables: { weight: 2.0, b: 0.3 },
   glide: { weight: 0.3, b: 0.5 },
   parent: { weight: 0.8, b: 0.0 },
+  body: { weight: 0.4, b: 0.5 },
 };
 
 export const USAGE_FIELD_WEIGHTS: FieldConfig<UsageField> = {

@@ -9,6 +9,7 @@ import { LineIndex, offsetsToRange, shiftPosition } from './positions';
 import { RawCallSite, ScriptScan, Use, scanScript } from './call-sites';
 import { MethodShape, ScriptIncludeShape, findNamedScriptInclude, findScriptIncludes, functionParams, leadingComment } from './script-includes';
 import { SyntaxTable, buildSyntaxTable } from './walk';
+import { tokenize } from '../text/tokens';
 
 export interface Extraction {
   scriptIncludes: ScriptIncludeInfo[];
@@ -20,6 +21,10 @@ export interface Extraction {
 const SNIPPET_LINES_BEFORE = 6;
 const SNIPPET_LINES_AFTER = 2;
 const SNIPPET_MAX_CHARS = 600;
+/** Most distinct body words kept per Script Include (the index holds thousands of them). */
+const BODY_MAX_TERMS = 400;
+/** Most characters of a Script Include's code read for its body words. */
+const BODY_MAX_CHARS = 200_000;
 
 /** The per-record context every conversion needs. */
 interface Context {
@@ -141,9 +146,25 @@ function scriptIncludeInfo(ctx: Context, shape: ScriptIncludeShape, name: string
     nameRange: range(ctx, t.start[shape.nameNode], t.end[shape.nameNode]),
   };
   if (shape.parent !== undefined) info.parent = shape.parent;
+  const body = bodyTerms(own.map(([a, b]) => t.text.slice(a, Math.min(b, a + BODY_MAX_CHARS))).join('\n'), name);
+  if (body.length) info.body = body;
   const jsdoc = shape.statements.map((s) => leadingComment(t, s)).find((d) => d !== undefined);
   if (jsdoc) info.jsdoc = jsdoc;
   return info;
+}
+
+/** The distinct words of a Script Include's code, without its own name's words and whole name. */
+export function bodyTerms(code: string, name: string): string[] {
+  const own = new Set(tokenize(name));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const term of tokenize(code)) {
+    if (seen.has(term) || own.has(term)) continue;
+    seen.add(term);
+    out.push(term);
+    if (out.length >= BODY_MAX_TERMS) break;
+  }
+  return out;
 }
 
 /** Up to 6 lines before the call and 2 after, at most 600 characters, centred on the call. */

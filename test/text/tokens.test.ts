@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
-import { splitIdentifier, stem, tokenize, termCounts } from '../../server/src/index/tokens';
+import { splitIdentifier, stem, tokenize, termCounts } from '../../server/src/text/tokens';
 
-describe('index/tokens', () => {
+describe('text/tokens', () => {
   describe('splitIdentifier', () => {
     it('splits camelCase and PascalCase', () => {
       assert.deepStrictEqual(splitIdentifier('getManagerForUser'), ['get', 'manager', 'for', 'user']);
