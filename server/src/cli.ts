@@ -175,7 +175,7 @@ async function casesCommand(args: string[]): Promise<number> {
   });
   if (!values.out) throw new TypeError('missing option --out FILE');
   const root = path.resolve(values.workspace ?? '.');
-  const { buildCases, writeCases } = require('./eval/cases') as typeof import('./eval/cases');
+  const { buildCases, writeCases } = require('./rank/cases') as typeof import('./rank/cases');
   const index = await indexQuietly(root, true);
   const { cases, skipped } = await buildCases(root, index, { limit: values.limit ? Number(values.limit) : undefined, seed: values.seed ? Number(values.seed) : undefined });
   await writeCases(path.resolve(values.out), cases);
@@ -185,48 +185,112 @@ async function casesCommand(args: string[]): Promise<number> {
 }
 
 async function evalCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
+    allowPositionals: true,
     options: {
       workspace: { type: 'string', short: 'w' },
+      corpus: { type: 'string', multiple: true },
       cases: { type: 'string' },
+      limit: { type: 'string' },
       json: { type: 'string' },
       typed: { type: 'string' },
       ablations: { type: 'boolean' },
       model: { type: 'string' },
     },
   });
-  if (!values.cases) throw new TypeError('missing option --cases FILE');
-  const root = path.resolve(values.workspace ?? '.');
-  const { readCases } = require('./eval/cases') as typeof import('./eval/cases');
-  const { runEval } = require('./eval/runner') as typeof import('./eval/runner');
-  const { formatReport, writeReport } = require('./eval/report') as typeof import('./eval/report');
-  const { createBm25Baseline } = require('./eval/bm25-baseline') as typeof import('./eval/bm25-baseline');
-  const { EvalWorkspace, retrievalPipeline, fullPipeline } = require('./eval/pipelines') as typeof import('./eval/pipelines');
-  const { DEFAULT_RETRIEVAL_OPTIONS } = require('./retrieval/retrieval-index') as typeof import('./retrieval/retrieval-index');
+  // `--corpus A B C` and `--corpus A --corpus B` both name several workspaces.
+  if (positionals.length && !values.corpus) throw new TypeError(`unexpected argument '${positionals[0]}'`);
+  const corpora = [...(values.corpus ?? []), ...positionals];
+  const typedChars = (values.typed ?? '0,2').split(',').map(Number);
+  if (typedChars.some((k) => !Number.isInteger(k) || k < 0 || k > 50)) throw new TypeError(`--typed takes whole numbers of characters, like 0,2 (got '${values.typed}')`);
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new TypeError(`--limit takes a positive whole number (got '${values.limit}')`);
+  const { existsSync, statSync } = require('fs') as typeof import('fs');
+  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  const { formatReport, writeReport, averageReports } = require('./eval/report') as typeof import('./eval/report');
   const { CompactReranker, SHIPPED_COMPACT } = require('./rerank/reranker') as typeof import('./rerank/reranker');
-  const { cases, problems } = await readCases(path.resolve(values.cases));
-  for (const p of problems.slice(0, 5)) process.stderr.write(`${p.path}: ${p.message}\n`);
-  const index = await indexQuietly(root, true);
-  const ws = new EvalWorkspace(index);
-  const pipelines = [createBm25Baseline(index, root), retrievalPipeline(ws)];
-  if (values.ablations) {
-    pipelines.push(retrievalPipeline(ws, 'retrieval-no-dense', new Set(['dense'])));
-    pipelines.push(retrievalPipeline(ws, 'retrieval-no-usage', new Set(['usage'])));
-    const noDocs = new EvalWorkspace(index, { ...DEFAULT_RETRIEVAL_OPTIONS, docs: { jsdoc: false } });
-    pipelines.push(retrievalPipeline(noDocs, 'retrieval-no-jsdoc'));
-  }
   const modelPath = values.model ? path.resolve(values.model) : SHIPPED_COMPACT;
   const loaded = await CompactReranker.load(modelPath, 'compact-reranker');
-  if (loaded.ok) pipelines.push(fullPipeline(ws, loaded.reranker));
-  else process.stderr.write(`${loaded.error}; the full pipeline is left out\n`);
-  const typedChars = (values.typed ?? '0,2').split(',').map(Number);
-  const report = await runEval(pipelines, cases, { typedChars });
-  const text = formatReport(report);
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  if (values.json) await writeReport(path.resolve(values.json), report);
-  if (loaded.ok) await loaded.reranker.release();
-  return 0;
+  if (!loaded.ok) process.stderr.write(`${loaded.error}; the full pipelines are left out\n`);
+  const reranker = loaded.ok ? loaded.reranker : undefined;
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    if (corpora.length) {
+      // Real-code eval: each workspace's own call sites are its cases.
+      const roots = corpora.map((c) => path.resolve(c));
+      const missing = roots.find((r) => !isDir(r));
+      if (missing) throw new TypeError(`--corpus ${missing}: no such folder`);
+      const { buildCases } = require('./rank/cases') as typeof import('./rank/cases');
+      const reports: Array<{ name: string; report: import('./eval/report').EvalReport }> = [];
+      for (const root of roots) {
+        progress(`${path.basename(root)}: indexing`);
+        const index = await indexQuietly(root, true);
+        const { cases, skipped } = await buildCases(root, index, { limit: limit ?? 2000 });
+        const why = Object.entries(skipped).map(([k, v]) => `${v} ${k}`).join(', ');
+        progress(`${path.basename(root)}: ${cases.length} cases${why ? ` (skipped: ${why})` : ''}`);
+        const report = await evalWorkspace(index, root, cases, reranker, !!values.ablations, typedChars, progress);
+        reports.push({ name: path.basename(root), report });
+        process.stdout.write(`## ${path.basename(root)} (${root})\n\n${formatReport(report)}\n`);
+      }
+      if (reports.length > 1) process.stdout.write(`## macro average over ${reports.length} corpora\n\n${formatReport(averageReports(reports.map((r) => r.report)))}`);
+      if (values.json) await writeReport(path.resolve(values.json), { corpora: reports } as never);
+      return 0;
+    }
+    if (!values.cases) throw new TypeError('missing option --cases FILE (or --corpus DIR to build the cases of each workspace)');
+    const root = path.resolve(values.workspace ?? '.');
+    if (!isDir(root)) throw new TypeError(`--workspace ${root}: no such folder`);
+    const casesFile = path.resolve(values.cases);
+    if (!existsSync(casesFile)) throw new TypeError(`--cases ${values.cases}: no such file`);
+    const { readCases } = require('./rank/cases') as typeof import('./rank/cases');
+    const { cases, problems } = await readCases(casesFile);
+    for (const p of problems.slice(0, 5)) process.stderr.write(`${p.path}: ${p.message}\n`);
+    if (!cases.length) throw new TypeError(`--cases ${values.cases}: no readable case`);
+    const index = await indexQuietly(root, true);
+    const report = await evalWorkspace(index, root, cases, reranker, !!values.ablations, typedChars, progress);
+    const text = formatReport(report);
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (values.json) await writeReport(path.resolve(values.json), report);
+    return 0;
+  } finally {
+    await reranker?.release();
+  }
+}
+
+/** Every pipeline (and, when asked, every ablation) over one indexed workspace, in one run. */
+async function evalWorkspace(
+  index: ApiIndex,
+  root: string,
+  cases: import('./rank/cases').EvalCase[],
+  reranker: import('./rerank/reranker').Reranker | undefined,
+  ablations: boolean,
+  typedChars: number[],
+  progress: (line: string) => void,
+): Promise<import('./eval/report').EvalReport> {
+  const { runEval } = require('./eval/runner') as typeof import('./eval/runner');
+  const { createBm25Baseline } = require('./eval/bm25-baseline') as typeof import('./eval/bm25-baseline');
+  const { EvalWorkspace, retrievalPipeline, fullPipeline, learnedPipeline } = require('./eval/pipelines') as typeof import('./eval/pipelines');
+  const { DEFAULT_RETRIEVAL_OPTIONS } = require('./retrieval/retrieval-index') as typeof import('./retrieval/retrieval-index');
+  const { SERVING_RANK_OPTIONS } = require('./rank/ranker') as typeof import('./rank/ranker');
+  const ws = new EvalWorkspace(index);
+  const extra: Array<{ dispose(): void }> = [];
+  const pipelines: import('./eval/types').EvalPipeline[] = [createBm25Baseline(index, root), retrievalPipeline(ws)];
+  if (reranker) pipelines.push(fullPipeline(ws, reranker), learnedPipeline(ws, reranker, cases));
+  if (ablations) {
+    pipelines.push(retrievalPipeline(ws, 'retrieval-no-dense', new Set(['dense'])));
+    pipelines.push(retrievalPipeline(ws, 'retrieval-no-usage', new Set(['usage'])));
+    pipelines.push(retrievalPipeline(ws, 'retrieval-no-record-name', new Set(['record'])));
+    pipelines.push(retrievalPipeline(ws, 'retrieval-no-hole-shape', new Set(['hole'])));
+    const noDocs = new EvalWorkspace(index, { ...DEFAULT_RETRIEVAL_OPTIONS, docs: { jsdoc: false } });
+    const noBody = new EvalWorkspace(index, { ...DEFAULT_RETRIEVAL_OPTIONS, docs: { jsdoc: true, body: false } });
+    extra.push(noDocs, noBody);
+    pipelines.push(retrievalPipeline(noDocs, 'retrieval-no-jsdoc'));
+    pipelines.push(retrievalPipeline(noBody, 'retrieval-no-body'));
+    if (reranker) pipelines.push(fullPipeline(ws, reranker, 'full-reranker-alone', { ...SERVING_RANK_OPTIONS, rerankWeight: 1 }));
+  }
+  const report = await runEval(pipelines, cases, { typedChars, onRow: (row) => progress(`  ${row.pipeline} typed ${row.typedChars}: top-5 ${(100 * row.metrics.top5).toFixed(1)}%`) });
+  for (const x of [ws, ...extra]) x.dispose();
+  return report;
 }
 
 async function trainCommand(args: string[]): Promise<number> {

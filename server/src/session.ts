@@ -13,9 +13,10 @@ import { ApiIndex } from './index/api-index';
 import { Indexer, IndexStats } from './index/indexer';
 import { KnowledgeGraphCache } from './index/knowledge-graph';
 import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipeline';
-import { applyRerank, loadReranker, queryText, Reranker } from './rerank/reranker';
+import { loadReranker, Reranker } from './rerank/reranker';
+import { PipelineMode, rank, SERVING_RANK_OPTIONS } from './rank/ranker';
 import { loadOnnxEmbedder, OnnxEmbedder } from './index/onnx-embedder';
-import { readWorkspaceModelReport, WORKSPACE_MODEL } from './training/model-files';
+import { readWorkspaceModelReport, WORKSPACE_MODEL } from './rerank/workspace-model';
 import { cacheDirFor, loadArtifact, saveArtifact } from './index/persistence';
 import { learnedFromJson, learnedToJson, RetrievalSnapshot } from './retrieval/retrieval-index';
 import { VectorIndex } from './index/vectors';
@@ -28,15 +29,6 @@ const EMBEDDER_FILE = 'embedder.json';
 /** The persisted retrieval state: BM25 indexes with their id maps, and the hnsw graph. */
 const RETRIEVAL_FILE = 'retrieval.json';
 
-/** The query's vector under the embedding model, how long it took, or why there is none. */
-interface QueryEmbedding {
-  vector?: Float32Array;
-  ms?: number;
-  error?: string;
-}
-
-/** The stages `completion.pipeline: lexical` leaves out. */
-const LEXICAL_ONLY: ReadonlySet<string> = new Set(['usage', 'dense', 'priors']);
 
 export class Workspace {
   readonly index = new ApiIndex();
@@ -185,8 +177,9 @@ export class Workspace {
     this.reranker = undefined;
     await old?.release().catch(() => undefined);
     if (!this.settings['rerank.enabled']) return;
-    const report = await readWorkspaceModelReport(this.root);
-    const workspaceModel = report?.beatsShipped ? path.join(cacheDirFor(this.root, this.settings['index.cacheDir']), WORKSPACE_MODEL) : undefined;
+    // The model and its report live in the cache folder the settings name, as training wrote them.
+    const report = await readWorkspaceModelReport(this.cacheDir);
+    const workspaceModel = report?.beatsShipped ? path.join(this.cacheDir, WORKSPACE_MODEL) : undefined;
     this.reranker = await loadReranker(
       {
         userModel: this.settings['rerank.model'] || undefined,
@@ -221,44 +214,8 @@ export class Workspace {
    * latency budget. Features call this, never the stages directly.
    */
   async rank(req: RankRequest, budgetMs = this.settings['completion.latencyBudgetMs']): Promise<PipelineOutput> {
-    const started = performance.now();
-    const mode = this.settings['completion.pipeline'];
-    // No model, no await: the default path stays as synchronous as it was.
-    const embedded = this.retrieval.model ? await this.embedQuery(req, mode) : ({} as QueryEmbedding);
-    const ranked = embedded.vector ? { ...req, queryVector: embedded.vector } : req;
-    const out = this.pipeline.rank(mode === 'lexical' ? { ...ranked, disable: LEXICAL_ONLY } : ranked);
-    if (embedded.ms !== undefined) out.timings.unshift({ stage: 'embed-query', ms: embedded.ms });
-    if (embedded.error) out.trace.push(`query embedding failed (${embedded.error}): dense skipped`);
-    const reranker = mode === 'full' ? this.reranker : undefined;
-    if (!reranker || out.cancelled || out.details.length < 2) return out;
-    // Reranking gets what retrieval left of the budget, less a margin for building the answer.
-    const left = budgetMs - (performance.now() - started) - 3;
-    const outcome = await reranker.rerank(req.context, out, left, req.token);
-    out.timings.push({ stage: 'rerank', ms: outcome.ms });
-    if (outcome.status === 'ok' && outcome.scores) {
-      const ranked = applyRerank(out, outcome.scores);
-      ranked.trace.push(`reranked by ${reranker.name} in ${outcome.ms.toFixed(2)} ms`);
-      return ranked;
-    }
-    out.trace.push(`rerank ${outcome.status}${outcome.detail ? ` (${outcome.detail})` : ''}: the retrieval order stands`);
-    return out;
-  }
-
-  /**
-   * The query's vector under the embedding model, when the dense stage will run and wants one.
-   * The model is asynchronous, so this happens before the synchronous pipeline.
-   */
-  private async embedQuery(req: RankRequest, mode: string): Promise<QueryEmbedding> {
-    const model = this.retrieval.model;
-    const kind = req.context.kind;
-    if (!model || req.queryVector || mode === 'lexical' || req.disable?.has('dense') || kind === 'none' || kind === 'member' || kind === 'sysparm-name') return {};
-    const started = performance.now();
-    try {
-      const [vector] = await model.embedBatch([queryText(req.context)]);
-      return { vector, ms: performance.now() - started };
-    } catch (err) {
-      return { ms: performance.now() - started, error: (err as Error).message };
-    }
+    const options = { ...SERVING_RANK_OPTIONS, budgetMs, mode: this.settings['completion.pipeline'] as PipelineMode };
+    return rank({ pipeline: this.pipeline, reranker: this.reranker, embeddingModel: this.retrieval.model }, req, options);
   }
 
   /** Workspace-relative path of an absolute path under this root, else undefined. */

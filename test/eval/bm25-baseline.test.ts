@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import { ApiIndex } from '../../server/src/index/api-index';
 import { createBm25Baseline, prefixQuery } from '../../server/src/eval/bm25-baseline';
-import { buildCases } from '../../server/src/eval/cases';
+import { buildCases } from '../../server/src/rank/cases';
 import { rankOf } from '../../server/src/eval/metrics';
 import { EvalCase, EvalPipeline } from '../../server/src/eval/types';
 import { FIXTURE, indexWorkspace, removeWorkspace, writeWorkspace } from './fixture';

@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { createProtocolConnection, ProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
-import { buildCases } from '../eval/cases';
+import { buildCases } from '../rank/cases';
 import { caseContext, EvalWorkspace, fullPipeline, retrievalPipeline } from '../eval/pipelines';
 import { createBm25Baseline } from '../eval/bm25-baseline';
 import { runEval } from '../eval/runner';

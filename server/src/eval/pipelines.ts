@@ -6,34 +6,16 @@
  */
 import { ApiIndex } from '../index/api-index';
 import { KnowledgeGraphCache } from '../index/knowledge-graph';
-import { applyRerank, Reranker } from '../rerank/reranker';
-import { PipelineOutput, RankRequest, RetrievalPipeline } from '../retrieval/pipeline';
+import { Reranker } from '../rerank/reranker';
+import { rank, RankOptions, SERVING_RANK_OPTIONS } from '../rank/ranker';
+import { PipelineOutput, RetrievalPipeline } from '../retrieval/pipeline';
 import { RetrievalIndex, RetrievalOptions, DEFAULT_RETRIEVAL_OPTIONS } from '../retrieval/retrieval-index';
-import { CursorContext } from '../retrieval/types';
-import { cursorContext } from '../syntax/cursor-context';
-import { parseJavaScript } from '../syntax/parser';
-import { EvalAnswer, EvalCase, EvalPipeline } from './types';
+import { EvalAnswer, EvalPipeline } from './types';
+import { EvalCase, sampleCases } from '../rank/cases';
+import { LEARN_MAX_CASES, learnRanking, LearnedRanking } from '../rank/learn';
 
-/** The context a completion request would see at the hole, with `typed` characters typed. */
-export function caseContext(c: EvalCase, typed: string): CursorContext {
-  const text = c.prefix + typed + (c.suffix ?? '');
-  const tree = parseJavaScript(text);
-  return cursorContext(text, tree, c.prefix.length + typed.length, {
-    recordType: c.recordType ?? 'unknown',
-    side: c.side ?? 'server',
-    scope: c.scope ?? 'global',
-    collection: c.collection,
-  });
-}
-
-export function caseRequest(c: EvalCase, typed: string): RankRequest {
-  const context = caseContext(c, typed);
-  // The hole is always a Script Include name; a context that reads as a member access or a
-  // comment (malformed prefix) is still asked as a bare position.
-  if (context.kind === 'none' || context.kind === 'member' || context.kind === 'sysparm-name') context.kind = 'bare';
-  const excludePaths = new Set<string>([...(c.path ? [c.path] : []), ...(c.exclude ?? [])]);
-  return { context, excludePaths, includePlatform: false, maxResults: 40 };
-}
+export { caseContext, caseRequest } from '../rank/case-request';
+import { caseRequest } from '../rank/case-request';
 
 export function answerOf(out: PipelineOutput): EvalAnswer {
   const sis = out.candidates.filter((x) => x.kind === 'script-include');
@@ -60,23 +42,62 @@ export class EvalWorkspace {
   }
 }
 
-export function retrievalPipeline(ws: EvalWorkspace, name = 'retrieval', disable?: ReadonlySet<string>): EvalPipeline {
+/** Retrieval alone (`completion.pipeline: retrieval`), through the one ranker. */
+export function retrievalPipeline(ws: EvalWorkspace, name = 'retrieval', disable?: ReadonlySet<string>, options: RankOptions = SERVING_RANK_OPTIONS): EvalPipeline {
+  const opts: RankOptions = { ...options, mode: 'retrieval' };
   return {
     name,
     async answer(c, typed) {
-      return answerOf(ws.pipeline.rank({ ...caseRequest(c, typed), disable }));
+      return answerOf(await rank({ pipeline: ws.pipeline }, { ...caseRequest(c, typed, opts), disable }, opts));
     },
   };
 }
 
-export function fullPipeline(ws: EvalWorkspace, reranker: Reranker, name = 'full', deadlineMs = 1000): EvalPipeline {
+/** Retrieval then the reranker, with the serving options unless told otherwise (then say so in `name`). */
+export function fullPipeline(ws: EvalWorkspace, reranker: Reranker, name = 'full', options: RankOptions = SERVING_RANK_OPTIONS): EvalPipeline {
+  const opts: RankOptions = { ...options, mode: 'full' };
   return {
     name,
     async answer(c, typed) {
-      const req = caseRequest(c, typed);
-      const out = ws.pipeline.rank(req);
-      const outcome = await reranker.rerank(req.context, out, deadlineMs);
-      return answerOf(outcome.status === 'ok' && outcome.scores ? applyRerank(out, outcome.scores) : out);
+      return answerOf(await rank({ pipeline: ws.pipeline, reranker }, caseRequest(c, typed, opts), opts));
+    },
+  };
+}
+
+/** Which of two folds a case belongs to: by its caller's file, so a file's cases stay together. */
+export function foldOf(c: EvalCase): 0 | 1 {
+  const key = c.path ?? c.id;
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return (h & 1) as 0 | 1;
+}
+
+/**
+ * The full pipeline after learning the workspace, measured out of sample: the cases are split in
+ * two folds by caller file, each fold is answered with what was learned from the other one (as a
+ * server learns from the call sites it has before the user writes new ones).
+ */
+export function learnedPipeline(ws: EvalWorkspace, reranker: Reranker, cases: readonly EvalCase[], name = 'full+learned', options: RankOptions = SERVING_RANK_OPTIONS): EvalPipeline & { learned: Array<LearnedRanking | undefined> } {
+  const opts: RankOptions = { ...options, mode: 'full' };
+  const learned: Array<LearnedRanking | undefined> = [undefined, undefined];
+  return {
+    name,
+    learned,
+    async prepare() {
+      for (const fold of [0, 1] as const) {
+        learned[fold] = await learnRanking({ pipeline: ws.pipeline, reranker }, sampleCases(cases.filter((c) => foldOf(c) !== fold), LEARN_MAX_CASES), { rank: opts });
+      }
+    },
+    async answer(c, typed) {
+      const l = learned[foldOf(c)];
+      const use = l?.kept ? l : undefined;
+      const saved = ws.pipeline.weights;
+      if (use) ws.pipeline.weights = use.weights;
+      try {
+        return answerOf(await rank({ pipeline: ws.pipeline, reranker }, caseRequest(c, typed, opts), use ? { ...opts, rerankWeight: use.rerankWeight } : opts));
+      } finally {
+        ws.pipeline.weights = saved;
+      }
     },
   };
 }

@@ -67,6 +67,27 @@ export function formatReport(report: EvalReport): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * The macro average of several reports (one per corpus): each row's metrics averaged over the
+ * reports that have that pipeline and typed setting, so every corpus weighs the same.
+ */
+export function averageReports(reports: readonly EvalReport[]): EvalReport {
+  const first = reports[0];
+  if (!first) return { cases: 0, typedChars: [], rows: [] };
+  const rows: EvalRow[] = first.rows.map((row) => {
+    const same = reports.map((r) => r.rows.find((x) => x.pipeline === row.pipeline && x.typedChars === row.typedChars)).filter((x): x is EvalRow => !!x);
+    const metrics = { ...row.metrics } as Metrics;
+    for (const key of Object.keys(metrics) as Array<keyof Metrics>) {
+      if (typeof metrics[key] !== 'number') continue;
+      (metrics[key] as number) = same.reduce((sum, x) => sum + (x.metrics[key] as number), 0) / same.length;
+    }
+    metrics.cases = same.reduce((sum, x) => sum + x.metrics.cases, 0);
+    metrics.methodCases = same.reduce((sum, x) => sum + x.metrics.methodCases, 0);
+    return { pipeline: row.pipeline, typedChars: row.typedChars, metrics };
+  });
+  return { cases: reports.reduce((sum, r) => sum + r.cases, 0), typedChars: [...first.typedChars], rows };
+}
+
 /** Writes the report as JSON (the same object `formatReport` prints). */
 export async function writeReport(file: string, report: EvalReport): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;

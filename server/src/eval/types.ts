@@ -1,26 +1,7 @@
 /** The eval case contract of DESIGN.md (one JSON object per line). */
-import { Side } from '../model';
 
-export interface EvalCase {
-  id: string;
-  /** Code before the hole; never contains the answer's name or api_name. */
-  prefix: string;
-  /** Code after the hole (may be empty); never contains the answer either. */
-  suffix?: string;
-  /** Workspace-relative path of the caller. */
-  path?: string;
-  side?: Side;
-  scope?: string;
-  /** The caller's record type (`sys_script`, `sys_script_client`, ...). */
-  recordType?: string;
-  /** The table the caller runs on, when known. */
-  collection?: string;
-  expected: { scriptInclude: string; apiName?: string; method?: string };
-  /** Workspace files hidden from the index for this case (a caller that is itself a Script Include). */
-  exclude?: string[];
-  /** How the answer was used at the hole (`new`, `static`, `function`, `extends`, `glide-ajax`). */
-  form?: string;
-}
+export type { EvalCase } from '../rank/cases';
+import type { EvalCase } from '../rank/cases';
 
 /** What a pipeline answers for one case: ranked Script Includes (api names) and, where it predicts them, methods. */
 export interface EvalAnswer {

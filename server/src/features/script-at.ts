@@ -120,23 +120,23 @@ export function sliceDocPosition(s: ScriptSlice, offset: number): Position {
 
 /** What the index (or, failing that, the path) says about the record a script belongs to. */
 export function factsOf(index: ApiIndex, rel: string, record?: SourceRecord): FileFacts {
-  if (record) return withCollection({ recordType: record.table, side: record.side, scope: record.scope }, record.collection);
+  if (record) return withCollection({ recordType: record.table, side: record.side, scope: record.scope, recordName: record.name }, record.collection);
   const own = index.file(rel);
   if (own && !index.isClaimed(rel)) {
     const si = own.scriptIncludes[0];
-    if (si) return { recordType: 'sys_script_include', side: 'server', scope: si.scope };
+    if (si) return { recordType: 'sys_script_include', side: 'server', scope: si.scope, recordName: si.name };
     const caller = own.callers[0];
-    if (caller) return withCollection({ recordType: caller.table, side: caller.side, scope: caller.scope }, caller.collection);
+    if (caller) return withCollection({ recordType: caller.table, side: caller.side, scope: caller.scope, recordName: caller.name }, caller.collection);
   }
   // A file read through a Fluent record: that record says who it is.
   for (const claimant of index.claimantsOf(rel)) {
     const entry = index.file(claimant);
     const si = entry?.scriptIncludes.find((s) => s.path === rel);
-    if (si) return { recordType: 'sys_script_include', side: 'server', scope: si.scope };
+    if (si) return { recordType: 'sys_script_include', side: 'server', scope: si.scope, recordName: si.name };
     const site = entry?.callSites.find((s) => s.path === rel);
-    if (site) return withCollection({ recordType: site.callerTable, side: site.side, scope: site.scope }, site.collection);
+    if (site) return withCollection({ recordType: site.callerTable, side: site.side, scope: site.scope, recordName: site.callerName }, site.collection);
     const caller = entry?.callers.length === 1 ? entry.callers[0] : undefined;
-    if (caller) return withCollection({ recordType: caller.table, side: caller.side, scope: caller.scope }, caller.collection);
+    if (caller) return withCollection({ recordType: caller.table, side: caller.side, scope: caller.scope, recordName: caller.name }, caller.collection);
   }
   const info = classifyPath(rel);
   if (info?.kind === 'js') return { recordType: info.table, side: info.side, scope: info.scope ?? 'global' };

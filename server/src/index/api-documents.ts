@@ -7,12 +7,13 @@
 import { MethodInfo, ScriptIncludeInfo, CallSite } from '../model';
 import { PlatformApi } from './platform-apis';
 import { splitIdentifier, tokenize } from '../text/tokens';
+import { holeTerms } from '../text/hole-terms';
 
 export const API_FIELDS = ['name', 'api', 'summary', 'methods', 'params', 'tables', 'glide', 'parent', 'body'] as const;
 export type ApiField = (typeof API_FIELDS)[number];
 export type ApiFields = Record<ApiField, string[]>;
 
-export const USAGE_FIELDS = ['context', 'near', 'caller'] as const;
+export const USAGE_FIELDS = ['context', 'near', 'caller', 'hole'] as const;
 export type UsageField = (typeof USAGE_FIELDS)[number];
 
 /** Lowercased words of an identifier plus the whole identifier: `HRAjaxUtils` -> hr, ajax, utils, hrajaxutils. */
@@ -116,10 +117,18 @@ export function usageFields(site: CallSite): Record<UsageField, string[]> {
   // The lines nearest the call say most about it: count them twice.
   const at = lines.findIndex((l) => l.includes('\u0000'));
   const near = at >= 0 ? lines.slice(Math.max(0, at - 2), at + 1).join('\n') : masked;
+  const marker = masked.indexOf('\u0000');
+  const lineStart = marker >= 0 ? masked.lastIndexOf('\n', marker) + 1 : 0;
   return {
+    hole: marker >= 0 ? holeTerms(masked.slice(lineStart, marker)) : [],
     context: tokenize(masked.replace(/\u0000/g, ' ')),
     near: tokenize(near.replace(/\u0000/g, ' ')),
-    caller: [`record:${site.callerTable}`, ...(site.collection ? [`table:${site.collection.toLowerCase()}`, ...tokenize(site.collection)] : [])],
+    caller: [
+      `record:${site.callerTable}`,
+      ...(site.collection ? [`table:${site.collection.toLowerCase()}`, ...tokenize(site.collection)] : []),
+      // Who calls says what for: callers named alike tend to call the same Script Includes.
+      ...tokenize(maskName(site.callerName, site.target).replace(/\u0000/g, ' ')),
+    ],
   };
 }
 

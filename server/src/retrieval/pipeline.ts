@@ -11,7 +11,7 @@ import { MethodInfo, ScriptIncludeInfo, Side } from '../model';
 import { ApiIndex } from '../index/api-index';
 import { nameTerms, publicMethods } from '../index/api-documents';
 import { KnowledgeGraph } from '../index/knowledge-graph';
-import { buildQuery, Query } from './query';
+import { buildQuery, Query, QUERY_WEIGHTS } from './query';
 import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
 import { CursorContext, RankedCandidate, RankResult, StageTiming } from './types';
 
@@ -27,7 +27,7 @@ export interface RankRequest {
   includePlatform?: boolean;
   maxResults?: number;
   token?: CancellationLike;
-  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`). */
+  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`, and the query's `record` and `hole` parts). */
   disable?: ReadonlySet<string>;
   /**
    * The query's dense vector, computed beforehand by the retrieval's sentence-embedding model
@@ -42,6 +42,8 @@ export interface RankRequest {
  * a synthetic instance (seed 1, 2,000 Script Includes) for top-40 recall + MRR, then checked on
  * another seed and on the demo workspace.
  */
+export type FusionWeights = typeof FUSION;
+
 export const FUSION = {
   k: 55,
   lexical: 0.35,
@@ -75,6 +77,49 @@ function nameTermsOf(name: string): string[] {
   return terms;
 }
 
+/**
+ * What fusion reads of one candidate, each part already normalised: the fused score is a fixed
+ * function of this and the weights, so weights can be refitted without searching again.
+ */
+export interface FusionEvidence {
+  /** Rank in each list (Infinity when absent). */
+  lexicalRank: number;
+  usageRank: number;
+  denseRank: number;
+  /** Score relative to the list's best (lexical, usage) or as given (dense cosine). */
+  lexicalRel: number;
+  usageRel: number;
+  dense: number;
+  /** log(1 + calls of it in the workspace). */
+  popularity: number;
+  /** Share of its calls from this record type / on this table. */
+  recordAffinity: number;
+  collectionAffinity: number;
+  tableOverlap: number;
+  sameScope: boolean;
+  typedExact: boolean;
+  /** A classless function offered after `new`. */
+  shapeMismatch: boolean;
+}
+
+/** The fused score of one candidate under `w`; priors only when `priors` is on. */
+export function fusedScore(e: FusionEvidence, w: FusionWeights, priors = true): number {
+  let score =
+    w.lexical / (w.k + e.lexicalRank) +
+    w.usage / (w.k + e.usageRank) +
+    w.dense / (w.k + e.denseRank) +
+    w.lexicalScore * e.lexicalRel +
+    w.usageScore * e.usageRel +
+    w.denseScore * Math.max(0, e.dense);
+  if (!priors) return score;
+  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity;
+  if (e.sameScope) score += w.sameScope;
+  if (e.typedExact) score += w.typedExact;
+  // Shape is evidence, not a filter: platform code `new`s plain functions too.
+  if (e.shapeMismatch) score -= w.shapeMismatch;
+  return score;
+}
+
 /** Everything a reranker or the explain view wants to know about one candidate. */
 export interface CandidateDetail {
   candidate: RankedCandidate;
@@ -85,6 +130,8 @@ export interface CandidateDetail {
   usageHit: { score: number; rank: number; hits: number };
   dense: { score: number; rank: number };
   tableOverlap: number;
+  /** What the fused score was computed from (for refitting the weights on a workspace). */
+  evidence: FusionEvidence;
 }
 
 export interface PipelineOutput extends RankResult {
@@ -102,6 +149,9 @@ interface PrunedEntry {
 }
 
 export class RetrievalPipeline {
+  /** The fusion weights in use: the shipped ones, or ones learned on this workspace. */
+  weights: FusionWeights = { ...FUSION };
+
   constructor(
     readonly index: ApiIndex,
     readonly retrieval: RetrievalIndex,
@@ -158,11 +208,12 @@ export class RetrievalPipeline {
     if (allowedCount === 0) return empty('nothing accessible matches');
 
     // 2. Query from the cursor context.
-    const query = buildQuery(ctx);
+    const query = buildQuery(ctx, queryWeights(req.disable));
     lap('query');
 
     // 3. Candidates from each list.
-    const depth = FUSION.listDepth;
+    const weights = this.weights;
+    const depth = weights.listDepth;
     const filter = (id: number) => allowed[id] === 1;
     const lexical = req.disable?.has('lexical') ? [] : this.retrieval.apiBm25.search(query.terms, depth, filter);
     lap('lexical');
@@ -207,25 +258,23 @@ export class RetrievalPipeline {
       const tableOverlap = ref.si ? overlap(ref.si.tables, query.tables) : 0;
       // Reciprocal ranks say where a candidate stands in each list; the scores relative to each
       // list's best say by how much (a runaway lexical match must not lose to three weak ones).
-      let score =
-        FUSION.lexical / (FUSION.k + s.lexical[1]) +
-        FUSION.usage / (FUSION.k + s.usage[1]) +
-        FUSION.dense / (FUSION.k + s.dense[1]) +
-        FUSION.lexicalScore * (s.lexical[0] / maxLexical) +
-        FUSION.usageScore * (s.usage[0] / maxUsage) +
-        FUSION.denseScore * Math.max(0, s.dense[0]);
-      if (usePriors) {
-        const total = counts?.total ?? 0;
-        score += FUSION.popularity * Math.log1p(total);
-        if (total > 0) score += FUSION.recordAffinity * ((counts!.byRecord.get(ctx.recordType) ?? 0) / total);
-        score += FUSION.tableAffinity * tableOverlap;
-        if (total > 0 && ctx.collection) score += FUSION.collectionAffinity * ((counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total);
-        if (ref.si?.scope === ctx.scope) score += FUSION.sameScope;
-        if (typed && name.toLowerCase() === typed) score += FUSION.typedExact;
-        // Shape is evidence, not a filter: platform code `new`s plain functions too, and calls
-        // classes without `new` (static helpers).
-        if (ref.si && ctx.kind === 'new' && !CLASS_KINDS.has(ref.si.kind)) score -= FUSION.shapeMismatch;
-      }
+      const total = counts?.total ?? 0;
+      const evidence: FusionEvidence = {
+        lexicalRank: s.lexical[1],
+        usageRank: s.usage[1],
+        denseRank: s.dense[1],
+        lexicalRel: s.lexical[0] / maxLexical,
+        usageRel: s.usage[0] / maxUsage,
+        dense: s.dense[0],
+        popularity: Math.log1p(total),
+        recordAffinity: total > 0 ? (counts!.byRecord.get(ctx.recordType) ?? 0) / total : 0,
+        collectionAffinity: total > 0 && ctx.collection ? (counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total : 0,
+        tableOverlap,
+        sameScope: ref.si?.scope === ctx.scope,
+        typedExact: !!typed && name.toLowerCase() === typed,
+        shapeMismatch: !!ref.si && ctx.kind === 'new' && !CLASS_KINDS.has(ref.si.kind),
+      };
+      const score = fusedScore(evidence, weights, usePriors);
       const candidate: RankedCandidate = {
         key: ref.si ? ref.si.apiName : `platform:${ref.platform!.name}`,
         kind: ref.kind,
@@ -245,6 +294,7 @@ export class RetrievalPipeline {
         usageHit: { score: s.usage[0], rank: s.usage[1], hits: s.usage[2] },
         dense: { score: s.dense[0], rank: s.dense[1] },
         tableOverlap,
+        evidence,
       });
     }
     details.sort((a, b) => b.candidate.score - a.candidate.score || a.candidate.key.localeCompare(b.candidate.key));
@@ -377,6 +427,12 @@ export class RetrievalPipeline {
     trace.push(`${candidates.length} methods of ${si.apiName}`);
     return { candidates, details: [], timings, trace, query };
   }
+}
+
+/** The query weights with the parts an ablation turns off (`record`: the record's name; `hole`: the shape before the hole). */
+function queryWeights(disable: ReadonlySet<string> | undefined): typeof QUERY_WEIGHTS {
+  if (!disable || (!disable.has('record') && !disable.has('hole'))) return QUERY_WEIGHTS;
+  return { ...QUERY_WEIGHTS, ...(disable.has('record') ? { recordName: 0 } : {}), ...(disable.has('hole') ? { hole: 0 } : {}) };
 }
 
 function overlap(a: readonly string[], b: readonly string[]): number {

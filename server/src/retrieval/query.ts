@@ -6,6 +6,7 @@
  * module only reads it).
  */
 import { tokenize } from '../text/tokens';
+import { holeTerms } from '../text/hole-terms';
 import { CursorContext } from './types';
 
 export interface Query {
@@ -31,6 +32,8 @@ export const QUERY_WEIGHTS = {
   glideApi: 0.4,
   collection: 1.8,
   suffix: 0.35,
+  recordName: 1.0,
+  hole: 2.0,
   maxTerms: 80,
 };
 
@@ -55,9 +58,12 @@ export function buildQuery(ctx: CursorContext, w = QUERY_WEIGHTS): Query {
   }
   add(terms, ctx.glideApis.slice(0, 30).map((a) => `api:${a.toLowerCase()}`), w.glideApi);
   if (ctx.suffix) add(terms, tokenize(ctx.suffix), w.suffix);
+  if (ctx.recordName) add(terms, tokenize(ctx.recordName), w.recordName);
   const top = capTerms(terms, w.maxTerms);
   const usageTerms = new Map(top);
   usageTerms.set(`record:${ctx.recordType}`, 1.5);
+  // The shape before the hole is asked of the usage examples only (API documents have no such field).
+  if (ctx.kind === 'bare' || ctx.kind === 'new' || ctx.kind === 'new-scoped') for (const t of holeTerms(ctx.linesBefore[0] ?? '')) usageTerms.set(t, (usageTerms.get(t) ?? 0) + w.hole);
   return { terms: top, usageTerms, tables };
 }
 

@@ -47,6 +47,7 @@ export const USAGE_FIELD_WEIGHTS: FieldConfig<UsageField> = {
   context: { weight: 1.0, b: 0.6 },
   near: { weight: 1.0, b: 0.4 },
   caller: { weight: 1.0, b: 0.0 },
+  hole: { weight: 1.0, b: 0.0 },
 };
 
 /** An embedder learned from a workspace, with the corpus size it was fitted on. */

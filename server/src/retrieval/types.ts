@@ -28,6 +28,12 @@ export interface FileFacts {
   scope: string;
   /** The table the record runs on, when known (business rule collection, client script table). */
   collection?: string;
+  /**
+   * The name of the record the script belongs to (a business rule's name, a Script Include's
+   * class name, the file's stem in plain and sn-scriptsync layouts): what the author says the
+   * script is for, part of the query.
+   */
+  recordName?: string;
 }
 
 export interface CursorContext extends FileFacts {

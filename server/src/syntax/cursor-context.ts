@@ -81,6 +81,7 @@ function emptyContext(text: string, at: number, facts: FileFacts, kind: Position
 function factsOf(facts: FileFacts): FileFacts {
   const out: FileFacts = { recordType: facts.recordType, side: facts.side, scope: facts.scope };
   if (facts.collection !== undefined) out.collection = facts.collection;
+  if (facts.recordName !== undefined) out.recordName = facts.recordName;
   return out;
 }
 

@@ -8,19 +8,19 @@ import { createHash } from 'crypto';
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../config';
-import { buildCases } from '../eval/cases';
+import { buildCases } from '../rank/cases';
 import { EvalWorkspace } from '../eval/pipelines';
 import { cacheDirFor } from '../index/persistence';
 import { CompactReranker, MODELS_DIR, SHIPPED_COMPACT } from '../rerank/reranker';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../rerank/features';
 import { evaluateMlp, exportMlpToOnnx, MlpModel, mlpFromJson, mlpToJson, RankingMetrics, rankingMetrics, trainSupervised } from './mlp';
 import { indexWorkspace, listsForCases, TrainReport } from './train-reranker';
+import { readWorkspaceModelReport as readReport, WORKSPACE_MODEL, WORKSPACE_REPORT, WorkspaceModelReport } from '../rerank/workspace-model';
 
 export const SHIPPED_WEIGHTS = path.join(MODELS_DIR, 'compact-reranker.json');
 export const MANIFEST = path.join(MODELS_DIR, 'manifest.json');
 /** The report beside a workspace-trained model; the server reads `beatsShipped` from it. */
-export const WORKSPACE_MODEL = 'reranker.onnx';
-export const WORKSPACE_REPORT = 'reranker.json';
+export { WORKSPACE_MODEL, WORKSPACE_REPORT } from '../rerank/workspace-model';
 
 export interface ManifestEntry {
   name: string;
@@ -156,24 +156,11 @@ export async function writeShippedModel(out: string | undefined, model: MlpModel
   return [file, weights, card, manifestPath];
 }
 
-export interface WorkspaceModelReport {
-  beatsShipped: boolean;
-  trainCases: number;
-  heldOutCases: number;
-  shipped: RankingMetrics;
-  tuned: RankingMetrics;
-  retrieval: RankingMetrics;
-  writtenAt: string;
-}
+export type { WorkspaceModelReport } from '../rerank/workspace-model';
 
-/** Reads the report of a workspace-trained model; undefined when there is none or it is unreadable. */
+/** Reads the report of a workspace-trained model under the default cache folder of `root`. */
 export async function readWorkspaceModelReport(root: string): Promise<WorkspaceModelReport | undefined> {
-  const dir = cacheDirFor(root, defaultSettings()['index.cacheDir']);
-  try {
-    return JSON.parse(await fs.readFile(path.join(dir, WORKSPACE_REPORT), 'utf8')) as WorkspaceModelReport;
-  } catch {
-    return undefined;
-  }
+  return readReport(cacheDirFor(root, defaultSettings()['index.cacheDir']));
 }
 
 /** Deterministic split by case id: about one case in five is held back. */

@@ -16,7 +16,7 @@ import { defaultSettings } from '../config';
 import { consoleEditor } from '../editor';
 import { ApiIndex } from '../index/api-index';
 import { Indexer } from '../index/indexer';
-import { buildCases } from '../eval/cases';
+import { buildCases } from '../rank/cases';
 import { caseRequest, EvalWorkspace } from '../eval/pipelines';
 import { EvalCase } from '../eval/types';
 import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../rerank/features';

@@ -17,10 +17,10 @@ import {
   scrub,
   statementEnd,
   writeCases,
-} from '../../server/src/eval/cases';
+} from '../../server/src/rank/cases';
 import { EvalCase } from '../../server/src/eval/types';
 import { callSite, scriptInclude } from '../helpers/entries';
-import { FIXTURE, indexWorkspace, removeWorkspace, writeWorkspace } from './fixture';
+import { FIXTURE, indexWorkspace, removeWorkspace, writeWorkspace } from '../eval/fixture';
 
 const DEMO = path.resolve(__dirname, '../../../examples/demo-instance');
 

@@ -19,13 +19,37 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { CallSite, Problem, ScriptIncludeInfo, SourceRecord } from '../model';
+import { CallSite, Problem, ScriptIncludeInfo, Side, SourceRecord } from '../model';
 import { defaultSettings } from '../config';
 import { ApiIndex } from '../index/api-index';
 import { parseJavaScript, SyntaxNode, Tree } from '../syntax/parser';
 import { readWorkspaceFile } from '../workspace/read';
-import { EvalCase } from './types';
 import { mulberry32 } from '../random';
+
+/** One question (DESIGN.md's eval case contract, one JSON object per line). */
+export interface EvalCase {
+  id: string;
+  /** Code before the hole; never contains the answer's name or api_name. */
+  prefix: string;
+  /** Code after the hole (may be empty); never contains the answer either. */
+  suffix?: string;
+  /** Workspace-relative path of the caller. */
+  path?: string;
+  side?: Side;
+  scope?: string;
+  /** The caller's record type (`sys_script`, `sys_script_client`, ...). */
+  recordType?: string;
+  /** The table the caller runs on, when known. */
+  collection?: string;
+  /** The caller's record name (or file stem), with the answer's name removed like the code. */
+  recordName?: string;
+  expected: { scriptInclude: string; apiName?: string; method?: string };
+  /** Workspace files hidden from the index for this case (a caller that is itself a Script Include). */
+  exclude?: string[];
+  /** How the answer was used at the hole (`new`, `static`, `function`, `extends`, `glide-ajax`). */
+  form?: string;
+}
+
 
 /** What replaces a leaked name: two characters that say nothing about any name. */
 export const PLACEHOLDER = '__';
@@ -111,7 +135,7 @@ function holds(text: string | undefined, word: string | undefined, keep: readonl
  */
 export function containsLeak(c: EvalCase, keep: readonly string[] = []): boolean {
   const { scriptInclude, apiName, method } = c.expected;
-  for (const text of [c.prefix, c.suffix]) {
+  for (const text of [c.prefix, c.suffix, c.recordName]) {
     if (holds(text, scriptInclude, keep) || holds(text, apiName, keep)) return true;
   }
   return holds(c.suffix, method, keep);
@@ -235,6 +259,7 @@ export function caseFromSite(ctx: SiteContext): CaseOutcome {
     form: site.form,
   };
   if (site.collection !== undefined) c.collection = site.collection;
+  if (site.callerName) c.recordName = scrub(site.callerName, words, keep);
   if (site.method !== undefined) c.expected.method = site.method;
   if (ctx.exclude?.length) c.exclude = [...ctx.exclude];
   if (containsLeak(c, keep)) return { ok: false, reason: 'leak' };
@@ -411,7 +436,7 @@ export async function writeCases(file: string, cases: readonly EvalCase[]): Prom
   await fs.rename(tmp, file);
 }
 
-const OPTIONAL_STRINGS = ['suffix', 'path', 'scope', 'recordType', 'collection', 'form'] as const;
+const OPTIONAL_STRINGS = ['suffix', 'path', 'scope', 'recordType', 'collection', 'recordName', 'form'] as const;
 
 /** Reads one line's object into a case; only id, prefix and expected.scriptInclude are required. */
 function caseOfJson(v: unknown): { case?: EvalCase; error?: string; ignored: string[] } {

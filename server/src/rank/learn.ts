@@ -1,0 +1,225 @@
+/**
+ * Learning the workspace: fits the fusion weights and the reranker's weight on leak-free cases
+ * built from the workspace's own call sites, and keeps the result only when it beats the shipped
+ * defaults on cases held back from the fit.
+ *
+ * Each case is searched once, keeping every candidate's fusion evidence; the fit then rescores
+ * that evidence under other weights (a fixed function, `fusedScore`), so trying a weight costs
+ * arithmetic, not searches. The reranker runs once per case on the fitted top-40 to choose how
+ * much its order weighs against retrieval's. The work yields to the event loop between small
+ * batches of cases, so a server keeps answering keystrokes while it learns.
+ */
+import { createHash } from 'crypto';
+import { CancellationLike } from '../rerank/types';
+import { FusionEvidence, fusedScore, FUSION, FusionWeights, PipelineOutput } from '../retrieval/pipeline';
+import { CursorContext } from '../retrieval/types';
+import { EvalCase } from './cases';
+import { caseRequest } from './case-request';
+import { blendScores, RankerParts, RankOptions, SERVING_RANK_OPTIONS } from './ranker';
+
+/** The list weights the fit may change; the rest (priors, depth) stay as shipped. */
+export const LEARNED_WEIGHTS = ['lexical', 'usage', 'dense', 'lexicalScore', 'usageScore', 'denseScore', 'popularity'] as const;
+/** Multipliers of the shipped value tried for each learned weight. */
+const MULTIPLIERS = [0, 0.25, 0.5, 1, 2, 4];
+const RERANK_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
+/** Most cases one fit reads (an even sample of a large workspace's call sites is enough). */
+export const LEARN_MAX_CASES = 800;
+/** Candidates counted: what completion shows at most. */
+const CUTOFF = 40;
+
+export interface RankingQuality {
+  cases: number;
+  top1: number;
+  top5: number;
+  mrr: number;
+}
+
+/** What learning found, as saved in the cache and shown in the log and explain view. */
+export interface LearnedRanking {
+  format: 1;
+  /** Fusion weights to use (the shipped ones with the learned ones replaced). */
+  weights: FusionWeights;
+  rerankWeight: number;
+  fitCases: number;
+  /** Quality on the held-back cases: shipped defaults, then learned. */
+  heldBack: { defaults: RankingQuality; learned: RankingQuality };
+  /** True when the learned ranking beat the defaults on the held-back cases. */
+  kept: boolean;
+}
+
+export interface LearnOptions {
+  /** Cases per batch between yields to the event loop. Default 4. */
+  batch?: number;
+  token?: CancellationLike;
+  /** The options the defaults are compared under (serving's). */
+  rank?: RankOptions;
+  /** Least improvement of held-back MRR for the learned ranking to be kept. Default 0.005. */
+  margin?: number;
+}
+
+/** One case searched once: each Script Include candidate's evidence, and which one is right. */
+interface Prepared {
+  evidence: FusionEvidence[];
+  keys: string[];
+  priors: boolean;
+  expected: string;
+  output: PipelineOutput;
+  context: CursorContext;
+  /** Reranker scores of the top 40 under the learned weights, and under the shipped ones. */
+  rerank?: RerankedTop;
+  rerankDefaults?: RerankedTop;
+}
+
+interface RerankedTop {
+  keys: string[];
+  scores: Float32Array;
+}
+
+/** About one case in three, by id, is held back from the fit. */
+export function isHeldBack(id: string): boolean {
+  return parseInt(createHash('sha1').update(id).digest('hex').slice(0, 8), 16) % 3 === 0;
+}
+
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Learns fusion and rerank weights from `cases`; undefined when cancelled or too few cases. */
+export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[], opts: LearnOptions = {}): Promise<LearnedRanking | undefined> {
+  const batch = opts.batch ?? 4;
+  const serving = opts.rank ?? SERVING_RANK_OPTIONS;
+  const shipped = { ...FUSION };
+  const saved = parts.pipeline.weights;
+  const prepared: Prepared[] = [];
+  // Searched with the shipped weights and a deep list, so every candidate any weighting could
+  // bring into the top 40 is there (the lists themselves do not depend on the weights).
+  parts.pipeline.weights = shipped;
+  try {
+    for (let i = 0; i < cases.length; i++) {
+      if (i % batch === 0) {
+        await pause();
+        if (opts.token?.isCancellationRequested) return undefined;
+      }
+      const c = cases[i];
+      const req = caseRequest(c, '', serving);
+      const out = parts.pipeline.rank({ ...req, maxResults: 100_000 });
+      const sis = out.details.filter((d) => d.ref.si);
+      prepared.push({ evidence: sis.map((d) => d.evidence), keys: sis.map((d) => d.candidate.apiName), priors: true, expected: c.expected.apiName ?? c.expected.scriptInclude, output: out, context: req.context });
+    }
+  } finally {
+    parts.pipeline.weights = saved;
+  }
+  const fit = prepared.filter((_, i) => !isHeldBack(cases[i].id));
+  const held = prepared.filter((_, i) => isHeldBack(cases[i].id));
+  if (fit.length < 10 || held.length < 5) return undefined;
+
+  let weights = { ...shipped };
+  let best = objective(quality(fit, weights));
+  for (let pass = 0; pass < 2; pass++) {
+    for (const name of LEARNED_WEIGHTS) {
+      for (const m of MULTIPLIERS) {
+        const trial = { ...weights, [name]: shipped[name] * m };
+        const score = objective(quality(fit, trial));
+        if (score > best + 1e-9) {
+          best = score;
+          weights = trial;
+        }
+      }
+      await pause();
+      if (opts.token?.isCancellationRequested) return undefined;
+    }
+  }
+
+  let rerankWeight = 0;
+  if (parts.reranker && serving.mode === 'full') {
+    const scored = await rerankAll(parts, prepared, weights, batch, opts.token);
+    if (!scored) return undefined;
+    let bestRerank = -Infinity;
+    for (const w of RERANK_WEIGHTS) {
+      const score = objective(quality(fit, weights, w));
+      if (score > bestRerank + 1e-9) {
+        bestRerank = score;
+        rerankWeight = w;
+      }
+    }
+    // The defaults' own rerank pass, for a fair comparison on the held-back cases.
+    if (!(await rerankAll(parts, held, shipped, batch, opts.token, true))) return undefined;
+  }
+  const defaults = quality(held, shipped, parts.reranker && serving.mode === 'full' ? serving.rerankWeight : undefined, true);
+  const learned = quality(held, weights, parts.reranker && serving.mode === 'full' ? rerankWeight : undefined);
+  return {
+    format: 1,
+    weights,
+    rerankWeight,
+    fitCases: fit.length,
+    heldBack: { defaults, learned },
+    kept: learned.mrr > defaults.mrr + (opts.margin ?? 0.005),
+  };
+}
+
+/** Reranks each case's top 40 under `weights`, keeping the scores (in `rerank`, or `rerankDefaults`). */
+async function rerankAll(parts: RankerParts, list: Prepared[], weights: FusionWeights, batch: number, token?: CancellationLike, defaults = false): Promise<boolean> {
+  for (let i = 0; i < list.length; i++) {
+    if (i % batch === 0) {
+      await pause();
+      if (token?.isCancellationRequested) return false;
+    }
+    const p = list[i];
+    const top = topDetails(p, weights);
+    const output: PipelineOutput = { ...p.output, details: top, candidates: top.map((d) => d.candidate) };
+    // Learning is not a keystroke: the reranker gets a generous deadline.
+    const outcome = await parts.reranker!.rerank(p.context, output, 1000);
+    const entry = { keys: top.map((d) => d.candidate.apiName), scores: outcome.status === 'ok' && outcome.scores ? outcome.scores : new Float32Array(top.length) };
+    if (defaults) p.rerankDefaults = entry;
+    else p.rerank = entry;
+  }
+  return true;
+}
+
+/** The Script Include details of a case in fused order under `weights`, cut to the top 40, with fused stages set. */
+function topDetails(p: Prepared, weights: FusionWeights) {
+  const sis = p.output.details.filter((d) => d.ref.si);
+  const scored = sis.map((d) => ({ d, s: fusedScore(d.evidence, weights, p.priors) }));
+  scored.sort((a, b) => b.s - a.s || a.d.candidate.key.localeCompare(b.d.candidate.key));
+  return scored.slice(0, CUTOFF).map(({ d, s }, i) => {
+    d.candidate.score = s;
+    d.candidate.stages.fused = { score: s, rank: i + 1 };
+    return d;
+  });
+}
+
+/** Ranking quality over prepared cases under `weights` (and a rerank blend, when given). */
+function quality(list: readonly Prepared[], weights: FusionWeights, rerankWeight?: number, defaults = false): RankingQuality {
+  let top1 = 0;
+  let top5 = 0;
+  let mrr = 0;
+  for (const p of list) {
+    const rank = rankOf(p, weights, rerankWeight, defaults);
+    if (rank === 1) top1++;
+    if (rank <= 5) top5++;
+    if (rank <= CUTOFF) mrr += 1 / rank;
+  }
+  const n = Math.max(1, list.length);
+  return { cases: list.length, top1: top1 / n, top5: top5 / n, mrr: mrr / n };
+}
+
+function objective(q: RankingQuality): number {
+  return q.mrr + 0.5 * q.top5;
+}
+
+/** 1-based rank of the expected answer (Infinity when outside the cut). */
+function rankOf(p: Prepared, weights: FusionWeights, rerankWeight: number | undefined, defaults: boolean): number {
+  const at = p.keys.indexOf(p.expected);
+  if (at < 0) return Infinity;
+  const scores = p.evidence.map((e) => fusedScore(e, weights, p.priors));
+  const mine = scores[at];
+  let rank = 1;
+  for (let i = 0; i < scores.length; i++) if (scores[i] > mine || (scores[i] === mine && p.keys[i] < p.expected)) rank++;
+  if (rank > CUTOFF || rerankWeight === undefined) return rank;
+  const rr = defaults ? p.rerankDefaults : p.rerank;
+  if (!rr) return rank;
+  const blended = blendScores(rr.scores, rerankWeight);
+  const i = rr.keys.indexOf(p.expected);
+  if (i < 0) return rank;
+  let r = 1;
+  for (let j = 0; j < blended.length; j++) if (blended[j] > blended[i] || (blended[j] === blended[i] && j < i)) r++;
+  return r;
+}

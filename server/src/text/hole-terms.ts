@@ -1,0 +1,42 @@
+/**
+ * Terms for the shape of the code just before a hole: the variable the call's result goes to
+ * (`var grTracker = ` -> as:gr, as:tracker) and the token that opens the hole (`if (`, `return`,
+ * `=`, `(`, `,`). The same function reads a query's cursor line and a usage example's call line,
+ * so "a `gr…` variable is being assigned inside a condition" meets the Script Includes the
+ * workspace calls in that spot. Pure, linear, no regular expression backtracking on long lines.
+ */
+import { tokenize } from './tokens';
+
+/** Characters of the line before the hole that are read (a minified line is cut). */
+const MAX_LINE = 200;
+
+const KEYWORD_LEADS = new Set(['return', 'if', 'while', 'typeof', 'throw', 'case', 'else']);
+
+/** The hole terms of the text of a line up to the hole (the call's name excluded). */
+export function holeTerms(lineBefore: string): string[] {
+  let s = lineBefore.length > MAX_LINE ? lineBefore.slice(-MAX_LINE) : lineBefore;
+  s = s.replace(/\s+$/, '');
+  // `new ` and a scope qualifier belong to the call, not to what precedes it.
+  s = s.replace(/(?:^|[^\w$])new$/, (m) => m.slice(0, m.length - 3)).replace(/\s+$/, '');
+  s = s.replace(/[A-Za-z_$][\w$]*\.$/, '').replace(/\s+$/, '');
+  s = s.replace(/(?:^|[^\w$])new$/, (m) => m.slice(0, m.length - 3)).replace(/\s+$/, '');
+  const out: string[] = [];
+  if (!s) return ['lead:start'];
+  const last = s[s.length - 1];
+  if (/[\w$]/.test(last)) {
+    const word = /[\w$]+$/.exec(s)![0];
+    out.push(KEYWORD_LEADS.has(word) ? `lead:${word}` : 'lead:word');
+    return out;
+  }
+  out.push(`lead:${last}`);
+  if (last === '=' && s[s.length - 2] !== '=' && s[s.length - 2] !== '!') {
+    const m = /([A-Za-z_$][\w$]*)\s*=$/.exec(s);
+    if (m) for (const t of tokenize(m[1])) out.push(`as:${t}`);
+  }
+  if (last === '(') {
+    const m = /([A-Za-z_$][\w$]*)\s*\($/.exec(s);
+    if (m && KEYWORD_LEADS.has(m[1])) out.push(`lead:${m[1]}(`);
+    else if (m) for (const t of tokenize(m[1])) out.push(`arg:${t}`);
+  }
+  return out;
+}
