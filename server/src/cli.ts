@@ -136,6 +136,8 @@ async function queryCommand(args: string[]): Promise<number> {
   const session = new Session(consoleEditor('warn'));
   const ws = session.addWorkspace(root);
   await ws.startIndexing();
+  // The explain view shows the steady state: the ranking the workspace learned, if it kept one.
+  await ws.learning;
   const uri = pathToFileURL(file).toString();
   session.documents.open(uri, file.endsWith('.xml') ? 'xml' : 'javascript', 1, await readFile(file, 'utf8'));
   const result = await explain(featureState(session), [uri, { line: Number(values.line), character: Number(values.character) }]);

@@ -69,6 +69,11 @@ export const SETTINGS = {
     default: true,
     description: 'Rerank retrieval candidates with an ONNX model.',
   }),
+  'rank.learnWorkspace': spec<boolean>({
+    type: 'boolean',
+    default: true,
+    description: "Learn ranking weights from the workspace's own call sites after indexing (kept only when they beat the shipped ones on held-back cases).",
+  }),
   'rerank.model': spec<string>({
     type: 'string',
     default: '',

@@ -15,6 +15,9 @@ import { KnowledgeGraphCache } from './index/knowledge-graph';
 import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipeline';
 import { loadReranker, Reranker } from './rerank/reranker';
 import { PipelineMode, rank, SERVING_RANK_OPTIONS } from './rank/ranker';
+import { LEARN_MAX_CASES, learnRanking, LearnedRanking, rankingFromJson } from './rank/learn';
+import { buildCases } from './rank/cases';
+import { createHash } from 'crypto';
 import { loadOnnxEmbedder, OnnxEmbedder } from './index/onnx-embedder';
 import { readWorkspaceModelReport, WORKSPACE_MODEL } from './rerank/workspace-model';
 import { cacheDirFor, loadArtifact, saveArtifact } from './index/persistence';
@@ -28,6 +31,12 @@ const EMBEDDER_FILE = 'embedder.json';
 
 /** The persisted retrieval state: BM25 indexes with their id maps, and the hnsw graph. */
 const RETRIEVAL_FILE = 'retrieval.json';
+
+/** The ranking weights learned on the workspace, with the index signature they were learned on. */
+const RANKING_FILE = 'ranking.json';
+
+/** Share of the workspace's files that must change before the ranking is learned again. */
+const RELEARN_SHARE = 0.1;
 
 
 export class Workspace {
@@ -73,7 +82,73 @@ export class Workspace {
       return stats;
     });
     done.then(this.settle.resolve, this.settle.reject);
+    // Learning starts once the workspace answers, and never holds up `ready`.
+    done.then(() => this.scheduleLearning(), () => undefined);
     return done;
+  }
+
+  /** The ranking learned on this workspace, when one is in use (for the log and explain view). */
+  learned?: LearnedRanking;
+  /** The learning under way, so tests and shutdown can wait for it. */
+  learning?: Promise<void>;
+  private learnToken = { isCancellationRequested: false };
+  private changedSinceLearning = new Set<string>();
+  private unsubscribeLearning?: () => void;
+
+  /**
+   * Learns the ranking from the workspace's own call sites, or restores what was learned on the
+   * same files. Runs in small batches between requests; the result replaces the shipped weights
+   * only when it beat them on held-back cases. Relearns once enough of the workspace changed.
+   */
+  private scheduleLearning(): void {
+    if (!this.settings['rank.learnWorkspace'] || this.learning) return;
+    this.unsubscribeLearning ??= this.index.onDidChange((change) => {
+      for (const p of change.paths) this.changedSinceLearning.add(p);
+      const files = Math.max(1, this.index.fileCount);
+      if (!this.learning && this.changedSinceLearning.size >= Math.max(20, RELEARN_SHARE * files)) this.scheduleLearning();
+    });
+    this.changedSinceLearning.clear();
+    this.learning = this.learnWorkspace()
+      .catch((err) => this.editor.log('warn', `learning the workspace's ranking failed: ${(err as Error).message}; the shipped weights stay`))
+      .finally(() => (this.learning = undefined));
+  }
+
+  private async learnWorkspace(): Promise<void> {
+    const started = performance.now();
+    const signature = this.indexSignature();
+    const cached = this.persist ? rankingFromJson(await loadArtifact(this.cacheDir, RANKING_FILE), signature, this.reranker?.name) : undefined;
+    let learned = cached;
+    if (!learned) {
+      const { cases } = await buildCases(this.root, this.index, { limit: LEARN_MAX_CASES, maxFileSize: this.settings['index.maxFileSize'] });
+      if (this.learnToken.isCancellationRequested) return;
+      learned = await learnRanking({ pipeline: this.pipeline, reranker: this.reranker }, cases, { token: this.learnToken });
+      if (!learned) {
+        this.editor.log('info', `ranking: shipped weights (${cases.length} cases from the workspace's call sites are too few to learn from)`);
+        return;
+      }
+      if (this.persist) await saveArtifact(this.cacheDir, RANKING_FILE, { ...learned, signature, reranker: this.reranker?.name ?? null }).catch((err) => this.editor.log('warn', `could not save the learned ranking: ${(err as Error).message}`));
+    }
+    const h = learned.heldBack;
+    const how = `held-back MRR ${h.defaults.mrr.toFixed(3)} -> ${h.learned.mrr.toFixed(3)}, top-5 ${(100 * h.defaults.top5).toFixed(1)}% -> ${(100 * h.learned.top5).toFixed(1)}% on ${h.learned.cases} cases`;
+    if (learned.kept) {
+      this.learned = learned;
+      this.pipeline.weights = learned.weights;
+    } else {
+      this.learned = undefined;
+    }
+    this.editor.log(
+      'info',
+      `ranking: ${learned.kept ? 'learned on this workspace' : 'shipped weights (learned ones were no better)'} (${how}; ${learned.fitCases} cases fitted${cached ? ', from the cache' : ''}) in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
+
+  /** A digest of the indexed files and their hashes: learned weights belong to one state of the workspace. */
+  private indexSignature(): string {
+    const h = createHash('sha1');
+    const paths: string[] = [];
+    for (const e of this.index.visibleFiles()) paths.push(`${e.path}\u0000${e.hash}`);
+    for (const p of paths.sort()) h.update(p).update('\n');
+    return h.digest('hex');
   }
 
   private get cacheDir(): string {
@@ -199,6 +274,9 @@ export class Workspace {
   }
 
   async dispose(): Promise<void> {
+    this.learnToken.isCancellationRequested = true;
+    this.unsubscribeLearning?.();
+    await this.learning;
     await this.saveRetrieval();
     this.retrieval.dispose();
     await this.retrieval.whenEmbedded();
@@ -214,8 +292,11 @@ export class Workspace {
    * latency budget. Features call this, never the stages directly.
    */
   async rank(req: RankRequest, budgetMs = this.settings['completion.latencyBudgetMs']): Promise<PipelineOutput> {
-    const options = { ...SERVING_RANK_OPTIONS, budgetMs, mode: this.settings['completion.pipeline'] as PipelineMode };
-    return rank({ pipeline: this.pipeline, reranker: this.reranker, embeddingModel: this.retrieval.model }, req, options);
+    const learned = this.learned;
+    const options = { ...SERVING_RANK_OPTIONS, budgetMs, mode: this.settings['completion.pipeline'] as PipelineMode, ...(learned ? { rerankWeight: learned.rerankWeight } : {}) };
+    const out = await rank({ pipeline: this.pipeline, reranker: this.reranker, embeddingModel: this.retrieval.model }, req, options);
+    out.trace.push(learned ? `ranking weights learned on this workspace (${learned.fitCases} cases; rerank weight ${learned.rerankWeight})` : 'ranking weights: shipped');
+    return out;
   }
 
   /** Workspace-relative path of an absolute path under this root, else undefined. */

@@ -32,7 +32,7 @@ describe('features: script at a position', function () {
     withFixture(`${LIBRARY}${XML_TWO_RECORDS}`, (f) => {
       const at = scriptAt(f.session, f.state.scripts, f.uri, f.position);
       assert.ok(at);
-      assert.deepEqual(at.facts, { recordType: 'sys_script_client', side: 'client', scope: 'x_acme_hr', collection: 'incident' });
+      assert.deepEqual(at.facts, { recordType: 'sys_script_client', side: 'client', scope: 'x_acme_hr', collection: 'incident', recordName: 'Second' });
       assert.equal(at.script.slice(at.scriptOffset - 2, at.scriptOffset + 4), 'HRAjax');
       // Round trip: the script offset maps back to the document position.
       assert.deepEqual(at.toDocPosition(at.scriptOffset), f.position);

@@ -115,7 +115,9 @@ describe('eval cases: building from a workspace', () => {
     const b = await buildCases(root, index, { limit: 3, seed: 7 });
     assert.strictEqual(a.cases.length, 3);
     assert.deepStrictEqual(a.cases.map((c) => c.id), b.cases.map((c) => c.id));
-    assert.strictEqual(a.skipped['sampled-out'], built.cases.length - 3);
+    // Sites are drawn before files are read, so what the draw left out may count sites that
+    // would have given no case: at least the cases that are not there.
+    assert.ok(a.skipped['sampled-out'] >= built.cases.length - 3, String(a.skipped['sampled-out']));
     const all = new Set(built.cases.map((c) => c.id));
     for (const c of a.cases) assert.ok(all.has(c.id));
   });

@@ -57,11 +57,13 @@ describe('retrieval/pipeline', () => {
     assert.ok(!top?.methods?.slice(0, 2).includes('_audit'), 'private methods rank last');
   });
 
-  it('offers no classless function after new, but does at a bare position', () => {
-    const afterNew = rank(contextAt(`var members = new |`)).map((c) => c.name);
-    assert.ok(!afterNew.includes('getGroupMembers'));
-    const bare = rank(contextAt(`// members of the group\nvar members = |`)).map((c) => c.name);
-    assert.ok(bare.includes('getGroupMembers'));
+  it('after new, scores a classless function lower than at a bare position, but never hides it', () => {
+    const code = (hole: string) => `// members of the group\nvar members = ${hole}|`;
+    const afterNew = rank(contextAt(code('new '))).find((c) => c.name === 'getGroupMembers');
+    const bare = rank(contextAt(code(''))).find((c) => c.name === 'getGroupMembers');
+    assert.ok(afterNew, 'platform code news plain functions too: shape is evidence, not a filter');
+    assert.ok(bare);
+    assert.ok(afterNew.score < bare.score, `${afterNew.score} vs ${bare.score}`);
   });
 
   it('prunes by the knowledge graph: other scopes see only public Script Includes, client code only client-callable ones', () => {

@@ -386,7 +386,14 @@ function collectSites(index: ApiIndex, includeInactive: boolean, skipped: Record
  */
 export async function buildCases(root: string, index: ApiIndex, opts: BuildCasesOptions = {}): Promise<BuildCasesResult> {
   const skipped: Record<string, number> = {};
-  const pending = collectSites(index, opts.includeInactive ?? false, skipped);
+  let pending = collectSites(index, opts.includeInactive ?? false, skipped);
+  // With a limit, sites are drawn before any file is read (twice the limit, since some give no
+  // case): a large workspace then costs reading a sample, not every caller.
+  if (opts.limit !== undefined && pending.length > 2 * opts.limit) {
+    const drawn = sampleCases(pending, 2 * opts.limit, opts.seed ?? 1);
+    bump(skipped, 'sampled-out', pending.length - drawn.length);
+    pending = drawn;
+  }
   const maxFileSize = opts.maxFileSize ?? defaultSettings()['index.maxFileSize'];
   const byEntry = new Map<string, PendingSite[]>();
   for (const p of pending) {

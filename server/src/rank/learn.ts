@@ -223,3 +223,21 @@ function rankOf(p: Prepared, weights: FusionWeights, rerankWeight: number | unde
   for (let j = 0; j < blended.length; j++) if (blended[j] > blended[i] || (blended[j] === blended[i] && j < i)) r++;
   return r;
 }
+
+/**
+ * A learned ranking read back from the cache, when it was learned on the same files (`signature`)
+ * with the same reranker; undefined otherwise, or when malformed.
+ */
+export function rankingFromJson(json: unknown, signature: string, reranker: string | undefined): LearnedRanking | undefined {
+  const j = json as (LearnedRanking & { signature?: string; reranker?: string | null }) | undefined;
+  if (!j || typeof j !== 'object' || j.format !== 1 || j.signature !== signature || (j.reranker ?? undefined) !== reranker) return undefined;
+  if (typeof j.rerankWeight !== 'number' || !(j.rerankWeight >= 0 && j.rerankWeight <= 1) || typeof j.kept !== 'boolean' || !j.heldBack || !j.weights) return undefined;
+  const weights = { ...FUSION };
+  for (const key of Object.keys(FUSION) as Array<keyof FusionWeights>) {
+    const v = (j.weights as Record<string, unknown>)[key];
+    // A hand-edited or hostile cache must not steer ranking with absurd numbers.
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1000) return undefined;
+    weights[key] = v;
+  }
+  return { format: 1, weights, rerankWeight: j.rerankWeight, fitCases: Number(j.fitCases) || 0, heldBack: j.heldBack, kept: j.kept };
+}
