@@ -73,7 +73,10 @@ async function rerankStage(reranker: Reranker | undefined, req: RankRequest, out
   const outcome = await reranker.rerank(req.context, out, left, req.token);
   out.timings.push({ stage: 'rerank', ms: outcome.ms });
   if (outcome.status === 'ok' && outcome.scores) {
-    const ranked = applyRerank(out, blendScores(outcome.scores, opts.rerankWeight));
+    const scores = blendScores(outcome.scores, opts.rerankWeight);
+    // A candidate every list puts first stays first: the reranker has no evidence the lists lack.
+    if (unanimousFirst(out)) scores[0] = Math.max(...scores) + 1;
+    const ranked = applyRerank(out, scores);
     ranked.trace.push(`reranked by ${reranker.name} in ${outcome.ms.toFixed(2)} ms (weight ${opts.rerankWeight} against the retrieval order)`);
     return ranked;
   }
@@ -87,11 +90,19 @@ async function rerankStage(reranker: Reranker | undefined, req: RankRequest, out
  */
 export function blendScores(rerank: Float32Array, weight: number): Float32Array {
   const n = rerank.length;
-  if (weight >= 1) return rerank;
+  if (weight >= 1) return Float32Array.from(rerank);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => rerank[b] - rerank[a] || a - b);
   const out = new Float32Array(n);
   order.forEach((i, r) => (out[i] = weight / (BLEND_K + r + 1) + (1 - weight) / (BLEND_K + i + 1)));
   return out;
+}
+
+/** Whether the retrieval order's first candidate is first in every list that ran, and in at least two. */
+export function unanimousFirst(out: PipelineOutput): boolean {
+  const top = out.details[0];
+  if (!top) return false;
+  const ranks = [top.lexical.rank, top.usageHit.rank, top.dense.rank].filter((r) => Number.isFinite(r));
+  return ranks.length >= 2 && ranks.every((r) => r === 1);
 }
 
 interface QueryEmbedding {

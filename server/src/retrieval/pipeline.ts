@@ -53,6 +53,7 @@ export const FUSION = {
   recordAffinity: 0.0095,
   tableAffinity: 0.003,
   collectionAffinity: 0.011,
+  holeAffinity: 0.02,
   sameScope: 0.055,
   lexicalScore: 0.063,
   usageScore: 0.018,
@@ -96,6 +97,8 @@ export interface FusionEvidence {
   recordAffinity: number;
   collectionAffinity: number;
   tableOverlap: number;
+  /** How alike its calls' surroundings are to the hole's (`holeTerms` shares, averaged). */
+  holeAffinity: number;
   sameScope: boolean;
   typedExact: boolean;
   /** A classless function offered after `new`. */
@@ -112,7 +115,7 @@ export function fusedScore(e: FusionEvidence, w: FusionWeights, priors = true): 
     w.usageScore * e.usageRel +
     w.denseScore * Math.max(0, e.dense);
   if (!priors) return score;
-  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity;
+  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity;
   if (e.sameScope) score += w.sameScope;
   if (e.typedExact) score += w.typedExact;
   // Shape is evidence, not a filter: platform code `new`s plain functions too.
@@ -170,7 +173,7 @@ export class RetrievalPipeline {
       timings.push({ stage, ms: now - t });
       t = now;
     };
-    const empty = (why: string): PipelineOutput => ({ candidates: [], details: [], timings, trace: [...trace, why], query: { terms: new Map(), usageTerms: new Map(), tables: [] }, cancelled: cancelled() });
+    const empty = (why: string): PipelineOutput => ({ candidates: [], details: [], timings, trace: [...trace, why], query: { terms: new Map(), usageTerms: new Map(), tables: [], hole: [] }, cancelled: cancelled() });
 
     if (ctx.kind === 'none') return empty('no API position at the cursor');
     if (ctx.kind === 'member' || ctx.kind === 'sysparm-name') return this.rankMembers(req, timings, trace);
@@ -270,6 +273,7 @@ export class RetrievalPipeline {
         recordAffinity: total > 0 ? (counts!.byRecord.get(ctx.recordType) ?? 0) / total : 0,
         collectionAffinity: total > 0 && ctx.collection ? (counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total : 0,
         tableOverlap,
+        holeAffinity: total > 0 ? holeAffinity(counts!, query.hole) : 0,
         sameScope: ref.si?.scope === ctx.scope,
         typedExact: !!typed && name.toLowerCase() === typed,
         shapeMismatch: !!ref.si && ctx.kind === 'new' && !CLASS_KINDS.has(ref.si.kind),
@@ -433,6 +437,14 @@ export class RetrievalPipeline {
 function queryWeights(disable: ReadonlySet<string> | undefined): typeof QUERY_WEIGHTS {
   if (!disable || (!disable.has('record') && !disable.has('hole'))) return QUERY_WEIGHTS;
   return { ...QUERY_WEIGHTS, ...(disable.has('record') ? { recordName: 0 } : {}), ...(disable.has('hole') ? { hole: 0 } : {}) };
+}
+
+/** Mean share of a target's calls that show each of the hole's terms. */
+function holeAffinity(counts: UsageCounts, hole: readonly string[]): number {
+  if (!hole.length || counts.total <= 0) return 0;
+  let sum = 0;
+  for (const t of hole) sum += (counts.byHole.get(t) ?? 0) / counts.total;
+  return sum / hole.length;
 }
 
 function overlap(a: readonly string[], b: readonly string[]): number {

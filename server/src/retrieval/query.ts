@@ -16,6 +16,8 @@ export interface Query {
   usageTerms: Map<string, number>;
   /** Tables the context works on, lowercased. */
   tables: string[];
+  /** The shape of the code before the hole (`holeTerms`), for the usage priors. */
+  hole: string[];
 }
 
 /** How much each kind of evidence counts; tuned on synthetic instances (see the issue notes). */
@@ -63,8 +65,9 @@ export function buildQuery(ctx: CursorContext, w = QUERY_WEIGHTS): Query {
   const usageTerms = new Map(top);
   usageTerms.set(`record:${ctx.recordType}`, 1.5);
   // The shape before the hole is asked of the usage examples only (API documents have no such field).
-  if (ctx.kind === 'bare' || ctx.kind === 'new' || ctx.kind === 'new-scoped') for (const t of holeTerms(ctx.linesBefore[0] ?? '')) usageTerms.set(t, (usageTerms.get(t) ?? 0) + w.hole);
-  return { terms: top, usageTerms, tables };
+  const hole = w.hole > 0 && (ctx.kind === 'bare' || ctx.kind === 'new' || ctx.kind === 'new-scoped') ? holeTerms(ctx.linesBefore[0] ?? '') : [];
+  for (const t of hole) usageTerms.set(t, (usageTerms.get(t) ?? 0) + w.hole);
+  return { terms: top, usageTerms, tables, hole };
 }
 
 function capTerms(terms: Map<string, number>, max: number): Map<string, number> {

@@ -18,6 +18,7 @@ import {
   ApiField,
   ApiFields,
   DocOptions,
+  maskName,
   methodTerms,
   platformFields,
   scriptIncludeFields,
@@ -28,6 +29,7 @@ import { Bm25Index, FieldConfig } from '../index/bm25';
 import { AsyncEmbedder, CooccurrenceEmbedder, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../index/platform-apis';
 import { splitIdentifier } from '../text/tokens';
+import { holeTerms } from '../text/hole-terms';
 import { VectorIndex } from '../index/vectors';
 
 /** BM25F field weights of the API documents; tuned on synthetic instances. */
@@ -116,6 +118,8 @@ export interface UsageCounts {
   byRecord: Map<string, number>;
   byMethod: Map<string, number>;
   byCollection: Map<string, number>;
+  /** Calls by the shape of the code before them (`holeTerms`: `as:gr`, `lead:if(`, ...). */
+  byHole: Map<string, number>;
 }
 
 export interface RetrievalOptions {
@@ -594,11 +598,11 @@ function allTerms(fields: ApiFields): string[] {
 }
 
 function emptyCounts(): UsageCounts {
-  return { total: 0, byRecord: new Map(), byMethod: new Map(), byCollection: new Map() };
+  return { total: 0, byRecord: new Map(), byMethod: new Map(), byCollection: new Map(), byHole: new Map() };
 }
 
 function cloneCounts(c: UsageCounts): UsageCounts {
-  return { total: c.total, byRecord: new Map(c.byRecord), byMethod: new Map(c.byMethod), byCollection: new Map(c.byCollection) };
+  return { total: c.total, byRecord: new Map(c.byRecord), byMethod: new Map(c.byMethod), byCollection: new Map(c.byCollection), byHole: new Map(c.byHole) };
 }
 
 function inc(map: Map<string, number>, key: string | undefined, by: number): void {
@@ -613,6 +617,21 @@ function bump(c: UsageCounts, site: CallSite, by: number): void {
   inc(c.byRecord, site.callerTable, by);
   inc(c.byMethod, site.method, by);
   inc(c.byCollection, site.collection?.toLowerCase(), by);
+  for (const t of siteHoleTerms(site)) inc(c.byHole, t, by);
+}
+
+const holeTermCache = new WeakMap<CallSite, string[]>();
+
+/** The hole terms of a call site's own line (cached: counts are bumped and unbumped often). */
+export function siteHoleTerms(site: CallSite): string[] {
+  let terms = holeTermCache.get(site);
+  if (!terms) {
+    const masked = maskName(site.snippet, site.target);
+    const marker = masked.indexOf('\u0000');
+    terms = marker >= 0 ? holeTerms(masked.slice(masked.lastIndexOf('\n', marker) + 1, marker)) : [];
+    holeTermCache.set(site, terms);
+  }
+  return terms;
 }
 
 function bumpTarget(counts: Map<string, UsageCounts>, site: CallSite, by: number): void {
