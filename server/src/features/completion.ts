@@ -14,7 +14,7 @@
  */
 import { CompletionItem, CompletionItemKind, CompletionList, CompletionParams, InsertTextFormat, MarkupKind, Range } from 'vscode-languageserver';
 import { MethodInfo, ScriptIncludeInfo } from '../model';
-import { PlatformApi, PlatformMethod, signatureOf } from '../index/platform-apis';
+import { PlatformApi, PlatformMethod, signatureOf } from '../platform/platform-apis';
 import { CursorContext, RankedCandidate } from '../retrieval/types';
 import { Workspace } from '../session';
 import { cursorContext } from '../syntax/cursor-context';

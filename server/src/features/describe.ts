@@ -4,7 +4,7 @@
  * and call snippets for completion and code actions. Pure functions of the index's data.
  */
 import { MethodInfo, ParamInfo, ScriptIncludeInfo } from '../model';
-import { PlatformApi, PlatformMethod, constructorSignatureOf, signatureLabelOf } from '../index/platform-apis';
+import { PlatformApi, PlatformMethod, constructorSignatureOf, signatureLabelOf } from '../platform/platform-apis';
 
 export interface Label {
   label: string;

@@ -5,7 +5,7 @@
 import { MethodInfo, ScriptIncludeInfo, Side } from '../model';
 import { ApiIndex } from '../index/api-index';
 import { KnowledgeGraph } from '../index/knowledge-graph';
-import { findPlatformApi, findPlatformMethods, PlatformApi, PlatformMethod } from '../index/platform-apis';
+import { findPlatformApi, findPlatformMethods, PlatformApi, PlatformMethod } from '../platform/platform-apis';
 import { FileFacts } from '../retrieval/types';
 import { Receiver, Reference } from './script-symbols';
 

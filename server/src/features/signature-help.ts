@@ -10,7 +10,7 @@
 import { MarkupKind, SignatureHelp, SignatureHelpParams, SignatureInformation } from 'vscode-languageserver';
 import { ScriptIncludeInfo } from '../model';
 import { isPlatformClass } from '../syntax/call-sites';
-import { constructorSignatureOf, findPlatformMethods, signatureLabelOf } from '../index/platform-apis';
+import { constructorSignatureOf, findPlatformMethods, signatureLabelOf } from '../platform/platform-apis';
 import { CancellationLike, FeatureState, resolverOf } from './common';
 import { constructorLabel, functionOf, initializerOf, isClassless, Label, methodLabel, methodMarkdown, platformMethodMarkdown, scriptIncludeMarkdown } from './describe';
 import { platformApi, receiverScriptInclude, Resolver } from './resolve';

@@ -5,7 +5,7 @@
  * document per call site, so a query can leave out the call sites of its own file.
  */
 import { MethodInfo, ScriptIncludeInfo, CallSite } from '../model';
-import { PlatformApi } from './platform-apis';
+import { PlatformApi } from '../platform/platform-apis';
 import { splitIdentifier, tokenize } from '../text/tokens';
 import { holeTerms } from '../text/hole-terms';
 

@@ -27,7 +27,7 @@ import {
 } from '../index/api-documents';
 import { Bm25Index, FieldConfig } from '../index/bm25';
 import { AsyncEmbedder, CooccurrenceEmbedder, Embedder, HashingEmbedder } from '../index/embedders';
-import { PlatformApi, platformApis } from '../index/platform-apis';
+import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier } from '../text/tokens';
 import { holeTerms } from '../text/hole-terms';
 import { VectorIndex } from '../index/vectors';

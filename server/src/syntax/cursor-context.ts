@@ -12,7 +12,7 @@
  * fragment itself appears nowhere but in `typed`.
  */
 import type { CursorContext, FileFacts, PositionKind } from '../retrieval/types';
-import { findPlatformApi } from '../index/platform-apis';
+import { findPlatformApi } from '../platform/platform-apis';
 import { isExcludedName, isGlideGlobal, isPlatformClass, isScopeName, isTableClass } from './call-sites';
 import { KEYWORDS, Lexed, OpenFunction, Token, lexRange, openFunction } from './cursor-tokens';
 import type { SyntaxNode, Tree } from './parser';

@@ -12,7 +12,7 @@ import {
   platformCatalogProblems,
   signatureLabelOf,
   signatureOf,
-} from '../../server/src/index/platform-apis';
+} from '../../server/src/platform/platform-apis';
 
 function api(name: string, side?: 'server' | 'client'): PlatformApi {
   const found = findPlatformApi(name, side);
