@@ -277,7 +277,14 @@ async function evalWorkspace(
   const ws = new EvalWorkspace(index);
   const extra: Array<{ dispose(): void }> = [];
   const pipelines: import('./eval/types').EvalPipeline[] = [createBm25Baseline(index, root), retrievalPipeline(ws)];
-  if (reranker) pipelines.push(fullPipeline(ws, reranker), learnedPipeline(ws, reranker, cases));
+  if (reranker) {
+    const { mlpFromJson } = require('./rerank/mlp') as typeof import('./rerank/mlp');
+    const { SHIPPED_WEIGHTS } = require('./rerank/reranker') as typeof import('./rerank/reranker');
+    const { readFileSync } = require('fs') as typeof import('fs');
+    const start = mlpFromJson(readFileSync(SHIPPED_WEIGHTS, 'utf8'));
+    pipelines.push(fullPipeline(ws, reranker), learnedPipeline(ws, reranker, cases, 'full+learned', SERVING_RANK_OPTIONS, start.ok ? start.model : undefined));
+    if (ablations) pipelines.push(learnedPipeline(ws, reranker, cases, 'full+learned-weights-only'));
+  }
   if (ablations) {
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-dense', new Set(['dense'])));
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-usage', new Set(['usage'])));

@@ -13,7 +13,8 @@ import { ApiIndex } from './index/api-index';
 import { Indexer, IndexStats } from './index/indexer';
 import { KnowledgeGraphCache } from './index/knowledge-graph';
 import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipeline';
-import { loadReranker, Reranker } from './rerank/reranker';
+import { CompactReranker, loadReranker, Reranker, SHIPPED_COMPACT_NAME, SHIPPED_WEIGHTS } from './rerank/reranker';
+import { exportMlpToOnnx, mlpFromJson, MlpModel } from './rerank/mlp';
 import { PipelineMode, rank, SERVING_RANK_OPTIONS } from './rank/ranker';
 import { LEARN_MAX_CASES, learnRanking, LearnedRanking, rankingFromJson } from './rank/learn';
 import { buildCases } from './rank/cases';
@@ -121,7 +122,7 @@ export class Workspace {
     if (!learned) {
       const { cases } = await buildCases(this.root, this.index, { limit: LEARN_MAX_CASES, maxFileSize: this.settings['index.maxFileSize'] });
       if (this.learnToken.isCancellationRequested) return;
-      learned = await learnRanking({ pipeline: this.pipeline, reranker: this.reranker }, cases, { token: this.learnToken });
+      learned = await learnRanking({ pipeline: this.pipeline, reranker: this.reranker }, cases, { token: this.learnToken, fineTuneFrom: await this.fineTuneStart() });
       if (!learned) {
         this.editor.log('info', `ranking: shipped weights (${cases.length} cases from the workspace's call sites are too few to learn from)`);
         return;
@@ -133,13 +134,42 @@ export class Workspace {
     if (learned.kept) {
       this.learned = learned;
       this.pipeline.weights = learned.weights;
+      if (learned.model) await this.useTunedReranker(learned.model);
     } else {
       this.learned = undefined;
     }
     this.editor.log(
       'info',
-      `ranking: ${learned.kept ? 'learned on this workspace' : 'shipped weights (learned ones were no better)'} (${how}; ${learned.fitCases} cases fitted${cached ? ', from the cache' : ''}) in ${Math.round(performance.now() - started)} ms`,
+      `ranking: ${learned.kept ? `learned on this workspace${learned.model ? ', reranker fine-tuned' : ''}` : 'shipped weights (learned ones were no better)'} (${how}; ${learned.fitCases} cases fitted${cached ? ', from the cache' : ''}) in ${Math.round(performance.now() - started)} ms`,
     );
+  }
+
+  /**
+   * The weights fine-tuning starts from: the shipped compact model's, when that is the reranker in
+   * use (a user's model or a model trained by `train --workspace` is left as it is).
+   */
+  private async fineTuneStart(): Promise<MlpModel | undefined> {
+    if (this.reranker?.name !== SHIPPED_COMPACT_NAME) return undefined;
+    try {
+      const parsed = mlpFromJson(await fs.readFile(SHIPPED_WEIGHTS, 'utf8'));
+      return parsed.ok ? parsed.model : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replaces the shipped reranker by the one fine-tuned on this workspace (built from its weights, never read as a model file). */
+  private async useTunedReranker(weightsJson: string): Promise<void> {
+    const parsed = mlpFromJson(weightsJson);
+    if (!parsed.ok) return;
+    const loaded = await CompactReranker.load(exportMlpToOnnx(parsed.model), 'compact-reranker (fine-tuned on this workspace)', this.settings['rerank.threads']);
+    if (!loaded.ok) {
+      this.editor.log('warn', `the reranker fine-tuned on this workspace does not load (${loaded.error}); the shipped one stays`);
+      return;
+    }
+    const old = this.reranker;
+    this.reranker = loaded.reranker;
+    await old?.release().catch(() => undefined);
   }
 
   /** A digest of the indexed files and their hashes: learned weights belong to one state of the workspace. */
@@ -265,6 +295,8 @@ export class Workspace {
       },
       (line) => this.editor.log('info', line),
     );
+    // A reranker fine-tuned on this workspace stands in for the shipped one it was tuned from.
+    if (this.learned?.model && this.reranker?.name === SHIPPED_COMPACT_NAME) await this.useTunedReranker(this.learned.model);
   }
 
   /** Starts the server's own watcher; resolves once it sees changes. */

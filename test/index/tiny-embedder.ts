@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataType, attr, buildModel, floatTensor, int64Tensor, node, tensorValue } from '../../server/src/rerank/onnx-builder';
-import { createRng } from '../../server/src/training/mlp';
+import { createRng } from '../../server/src/rerank/mlp';
 import { bertPostProcessor, tempDir } from '../rerank/tiny-models';
 
 export const EMBED_WORDS = [

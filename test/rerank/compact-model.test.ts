@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCompactModel } from '../../server/src/rerank/compact-model';
 import { DataType, buildModel, floatTensor, node, tensorValue } from '../../server/src/rerank/onnx-builder';
-import { RankList, createMlp, createRng, exportMlpToOnnx, scoreMlp } from '../../server/src/training/mlp';
+import { RankList, createMlp, createRng, exportMlpToOnnx, scoreMlp } from '../../server/src/rerank/mlp';
 import { tempDir } from './tiny-models';
 
 const F = 6;

@@ -6,7 +6,7 @@ import { consoleEditor } from '../../server/src/editor';
 import { loadReranker, SHIPPED_COMPACT } from '../../server/src/rerank/reranker';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../../server/src/rerank/features';
 import { Session } from '../../server/src/session';
-import { exportMlpToOnnx, mlpFromJson } from '../../server/src/training/mlp';
+import { exportMlpToOnnx, mlpFromJson } from '../../server/src/rerank/mlp';
 import { fineTuneOnWorkspace, MANIFEST, readWorkspaceModelReport, sha256, SHIPPED_WEIGHTS, WORKSPACE_MODEL, WORKSPACE_REPORT } from '../../server/src/training/model-files';
 
 const DEMO = path.resolve(__dirname, '..', '..', '..', 'examples', 'demo-instance');

@@ -6,7 +6,8 @@
  */
 import { ApiIndex } from '../index/api-index';
 import { KnowledgeGraphCache } from '../index/knowledge-graph';
-import { Reranker } from '../rerank/reranker';
+import { CompactReranker, Reranker } from '../rerank/reranker';
+import { exportMlpToOnnx, mlpFromJson, MlpModel } from '../rerank/mlp';
 import { rank, RankOptions, SERVING_RANK_OPTIONS } from '../rank/ranker';
 import { PipelineOutput, RetrievalPipeline } from '../retrieval/pipeline';
 import { RetrievalIndex, RetrievalOptions, DEFAULT_RETRIEVAL_OPTIONS } from '../retrieval/retrieval-index';
@@ -64,40 +65,55 @@ export function fullPipeline(ws: EvalWorkspace, reranker: Reranker, name = 'full
   };
 }
 
-/** Which of two folds a case belongs to: by its caller's file, so a file's cases stay together. */
-export function foldOf(c: EvalCase): 0 | 1 {
+/** Folds of the out-of-sample learning measure: each fold is answered with what the others taught. */
+export const LEARN_FOLDS = 4;
+
+/** Which fold a case belongs to: by its caller's file, so a file's cases stay together. */
+export function foldOf(c: EvalCase): number {
   const key = c.path ?? c.id;
   let h = 0;
   for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
-  return (h & 1) as 0 | 1;
+  return (h >>> 0) % LEARN_FOLDS;
 }
 
 /**
  * The full pipeline after learning the workspace, measured out of sample: the cases are split in
- * two folds by caller file, each fold is answered with what was learned from the other one (as a
+ * folds by caller file, and each fold is answered with what was learned from the others (as a
  * server learns from the call sites it has before the user writes new ones).
  */
-export function learnedPipeline(ws: EvalWorkspace, reranker: Reranker, cases: readonly EvalCase[], name = 'full+learned', options: RankOptions = SERVING_RANK_OPTIONS): EvalPipeline & { learned: Array<LearnedRanking | undefined> } {
+export function learnedPipeline(ws: EvalWorkspace, reranker: Reranker, cases: readonly EvalCase[], name = 'full+learned', options: RankOptions = SERVING_RANK_OPTIONS, fineTuneFrom?: MlpModel): EvalPipeline & { learned: Array<LearnedRanking | undefined> } {
   const opts: RankOptions = { ...options, mode: 'full' };
-  const learned: Array<LearnedRanking | undefined> = [undefined, undefined];
+  const learned: Array<LearnedRanking | undefined> = Array.from({ length: LEARN_FOLDS }, () => undefined);
+  const tuned: Array<Reranker | undefined> = Array.from({ length: LEARN_FOLDS }, () => undefined);
   return {
     name,
     learned,
     async prepare() {
-      for (const fold of [0, 1] as const) {
-        learned[fold] = await learnRanking({ pipeline: ws.pipeline, reranker }, sampleCases(cases.filter((c) => foldOf(c) !== fold), LEARN_MAX_CASES), { rank: opts });
+      for (let fold = 0; fold < LEARN_FOLDS; fold++) {
+        const l = await learnRanking({ pipeline: ws.pipeline, reranker }, sampleCases(cases.filter((c) => foldOf(c) !== fold), LEARN_MAX_CASES), { rank: opts, fineTuneFrom });
+        learned[fold] = l;
+        const weights = l?.kept && l.model ? mlpFromJson(l.model) : undefined;
+        if (weights?.ok) {
+          const loaded = await CompactReranker.load(exportMlpToOnnx(weights.model), 'compact-reranker (fine-tuned on this workspace)');
+          if (loaded.ok) tuned[fold] = loaded.reranker;
+        }
       }
     },
     async answer(c, typed) {
-      const l = learned[foldOf(c)];
+      const fold = foldOf(c);
+      const l = learned[fold];
       const use = l?.kept ? l : undefined;
       const saved = ws.pipeline.weights;
       if (use) ws.pipeline.weights = use.weights;
       try {
-        return answerOf(await rank({ pipeline: ws.pipeline, reranker }, caseRequest(c, typed, opts), use ? { ...opts, rerankWeight: use.rerankWeight } : opts));
+        const parts = { pipeline: ws.pipeline, reranker: tuned[fold] ?? reranker };
+        return answerOf(await rank(parts, caseRequest(c, typed, opts), use ? { ...opts, rerankWeight: use.rerankWeight } : opts));
       } finally {
         ws.pipeline.weights = saved;
       }
+    },
+    async dispose() {
+      for (const r of tuned) await r?.release();
     },
   };
 }

@@ -76,6 +76,7 @@ export async function runEval(pipelines: readonly EvalPipeline[], cases: readonl
       rows.push(row);
       opts.onRow?.(row);
     }
+    await pipeline.dispose?.().catch(() => undefined);
   }
   return { cases: cases.length, typedChars: [...opts.typedChars], rows };
 }

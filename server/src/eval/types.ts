@@ -15,5 +15,7 @@ export interface EvalPipeline {
   readonly name: string;
   /** One-time set-up outside the timed part (building indexes). */
   prepare?(): Promise<void>;
+  /** Releases what prepare() loaded (models), after the pipeline's rows are done. */
+  dispose?(): Promise<void>;
   answer(c: EvalCase, typed: string): Promise<EvalAnswer>;
 }

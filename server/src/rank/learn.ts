@@ -16,9 +16,13 @@ import { CursorContext } from '../retrieval/types';
 import { EvalCase } from './cases';
 import { caseRequest } from './case-request';
 import { blendScores, RankerParts, RankOptions, SERVING_RANK_OPTIONS, unanimousFirst } from './ranker';
+import { fineTuneInWorker } from './fine-tune';
+import { extractFeatures } from '../rerank/features';
+import { exportMlpToOnnx, mlpFromJson, MlpModel, mlpToJson, RankList } from '../rerank/mlp';
+import { CompactReranker, Reranker } from '../rerank/reranker';
 
 /** The list weights the fit may change; the rest (priors, depth) stay as shipped. */
-export const LEARNED_WEIGHTS = ['lexical', 'usage', 'dense', 'lexicalScore', 'usageScore', 'denseScore', 'popularity', 'holeAffinity', 'recordAffinity', 'k'] as const;
+export const LEARNED_WEIGHTS = ['lexical', 'usage', 'dense', 'lexicalScore', 'usageScore', 'denseScore', 'popularity', 'holeAffinity', 'recordAffinity', 'coCall', 'k'] as const;
 /** Multipliers of the shipped value tried for each learned weight. */
 const MULTIPLIERS = [0, 0.25, 0.5, 1, 2, 4, 8, 16];
 const RERANK_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
@@ -46,6 +50,8 @@ export interface LearnedRanking {
   heldBack: { defaults: RankingQuality; learned: RankingQuality };
   /** True when the learned ranking beat the defaults on the held-back cases. */
   kept: boolean;
+  /** The compact reranker fine-tuned on the workspace (its weights as `mlpToJson` writes them), when it did better than the shipped one. */
+  model?: string;
 }
 
 export interface LearnOptions {
@@ -56,6 +62,8 @@ export interface LearnOptions {
   rank?: RankOptions;
   /** Least improvement of held-back MRR for the learned ranking to be kept. Default 0.005. */
   margin?: number;
+  /** The compact reranker's weights, to fine-tune from; without them the reranker is not tuned. */
+  fineTuneFrom?: MlpModel;
 }
 
 /** One case searched once: each Script Include candidate's evidence, and which one is right. */
@@ -66,9 +74,8 @@ interface Prepared {
   expected: string;
   output: PipelineOutput;
   context: CursorContext;
-  /** Reranker scores of the top 40 under the learned weights, and under the shipped ones. */
-  rerank?: RerankedTop;
-  rerankDefaults?: RerankedTop;
+  /** Reranker scores of the top 40, by which pass produced them (`shipped`, `defaults`, `tuned`). */
+  reranked: Map<string, RerankedTop>;
 }
 
 interface RerankedTop {
@@ -89,6 +96,7 @@ const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[], opts: LearnOptions = {}): Promise<LearnedRanking | undefined> {
   const batch = opts.batch ?? 4;
   const serving = opts.rank ?? SERVING_RANK_OPTIONS;
+  const cancelled = () => !!opts.token?.isCancellationRequested;
   const shipped = { ...FUSION };
   const saved = parts.pipeline.weights;
   const prepared: Prepared[] = [];
@@ -99,13 +107,13 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
     for (let i = 0; i < cases.length; i++) {
       if (i % batch === 0) {
         await pause();
-        if (opts.token?.isCancellationRequested) return undefined;
+        if (cancelled()) return undefined;
       }
       const c = cases[i];
       const req = caseRequest(c, '', serving);
       const out = parts.pipeline.rank({ ...req, maxResults: 100_000 });
       const sis = out.details.filter((d) => d.ref.si);
-      prepared.push({ evidence: sis.map((d) => d.evidence), keys: sis.map((d) => d.candidate.apiName), priors: true, expected: c.expected.apiName ?? c.expected.scriptInclude, output: out, context: req.context });
+      prepared.push({ evidence: sis.map((d) => d.evidence), keys: sis.map((d) => d.candidate.apiName), priors: true, expected: c.expected.apiName ?? c.expected.scriptInclude, output: out, context: req.context, reranked: new Map() });
     }
   } finally {
     parts.pipeline.weights = saved;
@@ -127,28 +135,48 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
         }
       }
       await pause();
-      if (opts.token?.isCancellationRequested) return undefined;
+      if (cancelled()) return undefined;
     }
   }
 
+  const reranking = !!parts.reranker && serving.mode === 'full';
   let rerankWeight = 0;
-  if (parts.reranker && serving.mode === 'full') {
-    const scored = await rerankAll(parts, prepared, weights, batch, opts.token);
-    if (!scored) return undefined;
-    let bestRerank = -Infinity;
-    for (const w of RERANK_WEIGHTS) {
-      const score = objective(quality(fit, weights, w));
-      if (score > bestRerank + 1e-9) {
-        bestRerank = score;
-        rerankWeight = w;
+  let model: string | undefined;
+  let defaults = quality(held, shipped);
+  let learned = quality(held, weights);
+  if (reranking) {
+    // The shipped defaults as served: shipped weights, shipped reranker, shipped blend.
+    if (!(await rerankAll(parts.reranker!, held, shipped, 'defaults', batch, opts.token))) return undefined;
+    defaults = quality(held, shipped, { pass: 'defaults', weight: serving.rerankWeight });
+    // The learned weights with the shipped reranker, its blend chosen on the fitted cases.
+    if (!(await rerankAll(parts.reranker!, prepared, weights, 'shipped', batch, opts.token))) return undefined;
+    rerankWeight = bestBlend(fit, weights, 'shipped');
+    learned = quality(held, weights, { pass: 'shipped', weight: rerankWeight });
+    // A reranker fine-tuned on the fitted cases, kept when it does better on the held-back ones.
+    if (opts.fineTuneFrom) {
+      const lists = fit.map((p) => listOf(p, weights));
+      const tuned = await fineTuneInWorker(opts.fineTuneFrom, lists);
+      if (cancelled()) return undefined;
+      if (tuned.ok) {
+        const loaded = await CompactReranker.load(exportMlpToOnnx(tuned.model), 'compact-reranker (fine-tuned on this workspace)');
+        if (loaded.ok) {
+          try {
+            if (!(await rerankAll(loaded.reranker, prepared, weights, 'tuned', batch, opts.token))) return undefined;
+          } finally {
+            await loaded.reranker.release();
+          }
+          const tunedWeight = bestBlend(fit, weights, 'tuned');
+          const withTuned = quality(held, weights, { pass: 'tuned', weight: tunedWeight });
+          if (objective(withTuned) > objective(learned)) {
+            learned = withTuned;
+            rerankWeight = tunedWeight;
+            model = mlpToJson(tuned.model);
+          }
+        }
       }
     }
-    // The defaults' own rerank pass, for a fair comparison on the held-back cases.
-    if (!(await rerankAll(parts, held, shipped, batch, opts.token, true))) return undefined;
   }
-  const defaults = quality(held, shipped, parts.reranker && serving.mode === 'full' ? serving.rerankWeight : undefined, true);
-  const learned = quality(held, weights, parts.reranker && serving.mode === 'full' ? rerankWeight : undefined);
-  return {
+  const result: LearnedRanking = {
     format: 1,
     weights,
     rerankWeight,
@@ -156,10 +184,33 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
     heldBack: { defaults, learned },
     kept: learned.mrr > defaults.mrr + (opts.margin ?? 0.005),
   };
+  if (model) result.model = model;
+  return result;
 }
 
-/** Reranks each case's top 40 under `weights`, keeping the scores (in `rerank`, or `rerankDefaults`). */
-async function rerankAll(parts: RankerParts, list: Prepared[], weights: FusionWeights, batch: number, token?: CancellationLike, defaults = false): Promise<boolean> {
+/** The rerank blend weight that does best on `list` for the scores of `pass`. */
+function bestBlend(list: readonly Prepared[], weights: FusionWeights, pass: string): number {
+  let best = -Infinity;
+  let chosen = 0;
+  for (const w of RERANK_WEIGHTS) {
+    const score = objective(quality(list, weights, { pass, weight: w }));
+    if (score > best + 1e-9) {
+      best = score;
+      chosen = w;
+    }
+  }
+  return chosen;
+}
+
+/** A case as a training list for the reranker: the features of its top 40 under `weights`. */
+function listOf(p: Prepared, weights: FusionWeights): RankList {
+  const top = topDetails(p, weights);
+  const output: PipelineOutput = { ...p.output, details: top, candidates: top.map((d) => d.candidate) };
+  return { features: extractFeatures(p.context, output), n: top.length, trueIndex: top.findIndex((d) => d.candidate.apiName === p.expected) };
+}
+
+/** Reranks each case's top 40 under `weights`, keeping the scores under `pass`. */
+async function rerankAll(reranker: Reranker, list: Prepared[], weights: FusionWeights, pass: string, batch: number, token?: CancellationLike): Promise<boolean> {
   for (let i = 0; i < list.length; i++) {
     if (i % batch === 0) {
       await pause();
@@ -169,10 +220,9 @@ async function rerankAll(parts: RankerParts, list: Prepared[], weights: FusionWe
     const top = topDetails(p, weights);
     const output: PipelineOutput = { ...p.output, details: top, candidates: top.map((d) => d.candidate) };
     // Learning is not a keystroke: the reranker gets a generous deadline.
-    const outcome = await parts.reranker!.rerank(p.context, output, 1000);
-    const entry = { keys: top.map((d) => d.candidate.apiName), scores: outcome.status === 'ok' && outcome.scores ? outcome.scores : new Float32Array(top.length), unanimous: unanimousFirst(output) };
-    if (defaults) p.rerankDefaults = entry;
-    else p.rerank = entry;
+    const outcome = await reranker.rerank(p.context, output, 1000);
+    const scores = outcome.status === 'ok' && outcome.scores ? outcome.scores : new Float32Array(top.length);
+    p.reranked.set(pass, { keys: top.map((d) => d.candidate.apiName), scores, unanimous: unanimousFirst(output) });
   }
   return true;
 }
@@ -189,14 +239,14 @@ function topDetails(p: Prepared, weights: FusionWeights) {
   });
 }
 
-/** Ranking quality over prepared cases under `weights` (and a rerank blend, when given). */
-function quality(list: readonly Prepared[], weights: FusionWeights, rerankWeight?: number, defaults = false): RankingQuality {
+/** Ranking quality over prepared cases under `weights` (and a rerank pass's blend, when given). */
+function quality(list: readonly Prepared[], weights: FusionWeights, rerank?: { pass: string; weight: number }): RankingQuality {
   let top1 = 0;
   let top5 = 0;
   let top40 = 0;
   let mrr = 0;
   for (const p of list) {
-    const rank = rankOf(p, weights, rerankWeight, defaults);
+    const rank = rankOf(p, weights, rerank);
     if (rank === 1) top1++;
     if (rank <= 5) top5++;
     if (rank <= CUTOFF) {
@@ -214,17 +264,17 @@ function objective(q: RankingQuality): number {
 }
 
 /** 1-based rank of the expected answer (Infinity when outside the cut). */
-function rankOf(p: Prepared, weights: FusionWeights, rerankWeight: number | undefined, defaults: boolean): number {
+function rankOf(p: Prepared, weights: FusionWeights, rerank: { pass: string; weight: number } | undefined): number {
   const at = p.keys.indexOf(p.expected);
   if (at < 0) return Infinity;
   const scores = p.evidence.map((e) => fusedScore(e, weights, p.priors));
   const mine = scores[at];
   let rank = 1;
   for (let i = 0; i < scores.length; i++) if (scores[i] > mine || (scores[i] === mine && p.keys[i] < p.expected)) rank++;
-  if (rank > CUTOFF || rerankWeight === undefined) return rank;
-  const rr = defaults ? p.rerankDefaults : p.rerank;
+  if (rank > CUTOFF || !rerank) return rank;
+  const rr = p.reranked.get(rerank.pass);
   if (!rr) return rank;
-  const blended = blendScores(rr.scores, rerankWeight);
+  const blended = blendScores(rr.scores, rerank.weight);
   if (rr.unanimous) blended[0] = Math.max(...blended) + 1;
   const i = rr.keys.indexOf(p.expected);
   if (i < 0) return rank;
@@ -248,5 +298,11 @@ export function rankingFromJson(json: unknown, signature: string, reranker: stri
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1000) return undefined;
     weights[key] = v;
   }
-  return { format: 1, weights, rerankWeight: j.rerankWeight, fitCases: Number(j.fitCases) || 0, heldBack: j.heldBack, kept: j.kept };
+  const out: LearnedRanking = { format: 1, weights, rerankWeight: j.rerankWeight, fitCases: Number(j.fitCases) || 0, heldBack: j.heldBack, kept: j.kept };
+  if (j.model !== undefined) {
+    // Only numbers the exporter turns into a graph of our own: never a model file from disk.
+    if (typeof j.model !== 'string' || !mlpFromJson(j.model).ok) return undefined;
+    out.model = j.model;
+  }
+  return out;
 }

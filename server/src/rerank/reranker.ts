@@ -24,6 +24,10 @@ export interface Reranker {
 /** Where the shipped models live: <repo>/models (from out/server/src/rerank). */
 export const MODELS_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'models');
 export const SHIPPED_COMPACT = path.join(MODELS_DIR, 'compact-reranker.onnx');
+/** The name the shipped compact reranker goes by in logs and the explain view. */
+export const SHIPPED_COMPACT_NAME = 'compact-reranker (shipped)';
+/** The shipped model's weights as numbers: where fine-tuning on a workspace starts from. */
+export const SHIPPED_WEIGHTS = path.join(MODELS_DIR, 'compact-reranker.json');
 
 export class CompactReranker implements Reranker {
   constructor(
@@ -131,7 +135,7 @@ export async function loadReranker(choice: RerankerChoice, log: (line: string) =
     }
     log(`${r.error}; falling back to the shipped reranker`);
   }
-  const r = await CompactReranker.load(SHIPPED_COMPACT, 'compact-reranker (shipped)', choice.threads);
+  const r = await CompactReranker.load(SHIPPED_COMPACT, SHIPPED_COMPACT_NAME, choice.threads);
   if (r.ok) return r.reranker;
   log(`${r.error}; completions use the retrieval order`);
   return undefined;

@@ -54,6 +54,7 @@ export const FUSION = {
   tableAffinity: 0.003,
   collectionAffinity: 0.011,
   holeAffinity: 0.02,
+  coCall: 0.02,
   sameScope: 0.055,
   lexicalScore: 0.063,
   usageScore: 0.018,
@@ -99,6 +100,8 @@ export interface FusionEvidence {
   tableOverlap: number;
   /** How alike its calls' surroundings are to the hole's (`holeTerms` shares, averaged). */
   holeAffinity: number;
+  /** How often it is called in the files that call what this script already calls. */
+  coCall: number;
   sameScope: boolean;
   typedExact: boolean;
   /** A classless function offered after `new`. */
@@ -115,7 +118,7 @@ export function fusedScore(e: FusionEvidence, w: FusionWeights, priors = true): 
     w.usageScore * e.usageRel +
     w.denseScore * Math.max(0, e.dense);
   if (!priors) return score;
-  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity;
+  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity + w.coCall * e.coCall;
   if (e.sameScope) score += w.sameScope;
   if (e.typedExact) score += w.typedExact;
   // Shape is evidence, not a filter: platform code `new`s plain functions too.
@@ -250,6 +253,8 @@ export class RetrievalPipeline {
     if (byId.size === 0) allowed.forEach((on, id) => on && slot(id));
 
     const usePriors = !req.disable?.has('priors');
+    // What this script already calls, nearest first: what is called beside those elsewhere is likely here too.
+    const calledHere = usePriors ? ctx.identifiers.filter((id) => this.retrieval.isCalled(id)).slice(0, 20) : [];
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     const details: CandidateDetail[] = [];
@@ -274,6 +279,7 @@ export class RetrievalPipeline {
         collectionAffinity: total > 0 && ctx.collection ? (counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total : 0,
         tableOverlap,
         holeAffinity: total > 0 ? holeAffinity(counts!, query.hole) : 0,
+        coCall: ref.si && calledHere.length ? this.retrieval.coCallAffinity(ref.si.name, calledHere, req.excludePaths) : 0,
         sameScope: ref.si?.scope === ctx.scope,
         typedExact: !!typed && name.toLowerCase() === typed,
         shapeMismatch: !!ref.si && ctx.kind === 'new' && !CLASS_KINDS.has(ref.si.kind),

@@ -167,6 +167,10 @@ export class RetrievalIndex {
   private readonly docsByPath = new Map<string, number[]>();
   private readonly usagesByPath = new Map<string, number[]>();
   private readonly counts = new Map<string, UsageCounts>();
+  /** Co-calls: per file, the distinct targets it calls; per target, the files calling it and, per other target, the files calling both. */
+  private readonly coTargetsByPath = new Map<string, string[]>();
+  private readonly coFiles = new Map<string, number>();
+  private readonly coPairs = new Map<string, Map<string, number>>();
   private readonly docIdByKey = new Map<string, number>();
   private nextDocId = 1;
   private nextUsageId = 1;
@@ -326,6 +330,61 @@ export class RetrievalIndex {
     return copy;
   }
 
+  /** Whether some file of the workspace calls `name` (so it can say what is called beside it). */
+  isCalled(name: string): boolean {
+    return (this.coFiles.get(name) ?? 0) > 0;
+  }
+
+  /**
+   * How often `candidate` is called in the files that call the names in `calledHere`: the mean,
+   * over those names, of the share of their calling files that also call the candidate. Files in
+   * `exclude` do not count (eval: the case's own file).
+   */
+  coCallAffinity(candidate: string, calledHere: readonly string[], exclude?: ReadonlySet<string>): number {
+    if (!calledHere.length) return 0;
+    const excluded = exclude?.size ? [...exclude].map((p) => this.coTargetsByPath.get(p)).filter((t): t is string[] => !!t) : [];
+    let sum = 0;
+    for (const s of calledHere) {
+      if (s === candidate) continue;
+      let files = this.coFiles.get(s) ?? 0;
+      let both = this.coPairs.get(s)?.get(candidate) ?? 0;
+      for (const t of excluded) {
+        if (!t.includes(s)) continue;
+        files--;
+        if (t.includes(candidate)) both--;
+      }
+      if (files > 0 && both > 0) sum += both / files;
+    }
+    return sum / calledHere.length;
+  }
+
+  private addCoCalls(path: string, sites: readonly CallSite[]): void {
+    const targets = [...new Set(sites.map((s) => s.target))].slice(0, CO_CALL_MAX_TARGETS);
+    if (!targets.length) return;
+    this.coTargetsByPath.set(path, targets);
+    this.bumpCoCalls(targets, 1);
+  }
+
+  private removeCoCalls(path: string): void {
+    const targets = this.coTargetsByPath.get(path);
+    if (!targets) return;
+    this.coTargetsByPath.delete(path);
+    this.bumpCoCalls(targets, -1);
+  }
+
+  private bumpCoCalls(targets: readonly string[], by: number): void {
+    for (const a of targets) {
+      inc(this.coFiles, a, by);
+      let row = this.coPairs.get(a);
+      for (const b of targets) {
+        if (a === b) continue;
+        if (!row) this.coPairs.set(a, (row = new Map()));
+        inc(row, b, by);
+      }
+      if (row && row.size === 0) this.coPairs.delete(a);
+    }
+  }
+
   docIdOf(si: ScriptIncludeInfo): number | undefined {
     return this.docIdByKey.get(siKey(si));
   }
@@ -470,7 +529,10 @@ export class RetrievalIndex {
     }
     for (const entry of this.index.visibleFiles()) {
       if (!seen.has(entry.path) && (entry.scriptIncludes.length || entry.callSites.length)) stale.add(entry.path);
-      else if (seen.has(entry.path) && !stale.has(entry.path)) for (const site of entry.callSites) bumpTarget(this.counts, site, 1);
+      else if (seen.has(entry.path) && !stale.has(entry.path)) {
+        for (const site of entry.callSites) bumpTarget(this.counts, site, 1);
+        this.addCoCalls(entry.path, entry.callSites);
+      }
     }
     for (const path of stale) {
       const entry = this.index.file(path);
@@ -518,6 +580,7 @@ export class RetrievalIndex {
       this.usageBm25.remove(id);
     }
     this.usagesByPath.delete(path);
+    this.removeCoCalls(path);
   }
 
   private addDoc(kind: ApiDocRef['kind'], compute: () => ApiFields, si?: ScriptIncludeInfo, platform?: PlatformApi, path?: string, id = this.nextDocId++, indexed = false): ApiDocRef {
@@ -539,6 +602,7 @@ export class RetrievalIndex {
 
   private addEntryUsages(entry: FileEntry, corpus?: string[][]): void {
     const ids: number[] = [];
+    this.addCoCalls(entry.path, entry.callSites);
     for (const site of entry.callSites) {
       bumpTarget(this.counts, site, 1);
       if (!this.options.usage) continue;
@@ -552,6 +616,9 @@ export class RetrievalIndex {
     if (ids.length) this.usagesByPath.set(entry.path, ids);
   }
 }
+
+/** Most distinct targets of one file that count for co-calls (pairs grow with their square). */
+const CO_CALL_MAX_TARGETS = 60;
 
 /** At most `max` documents, drawn evenly across the corpus (deterministic: every k-th). */
 export function sampleDocs<T>(docs: readonly T[], max: number): readonly T[] {

@@ -13,11 +13,12 @@ import { EvalWorkspace } from '../eval/pipelines';
 import { cacheDirFor } from '../index/persistence';
 import { CompactReranker, MODELS_DIR, SHIPPED_COMPACT } from '../rerank/reranker';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../rerank/features';
-import { evaluateMlp, exportMlpToOnnx, MlpModel, mlpFromJson, mlpToJson, RankingMetrics, rankingMetrics, trainSupervised } from './mlp';
+import { evaluateMlp, exportMlpToOnnx, MlpModel, mlpFromJson, mlpToJson, RankingMetrics, rankingMetrics, trainSupervised } from '../rerank/mlp';
 import { indexWorkspace, listsForCases, TrainReport } from './train-reranker';
 import { readWorkspaceModelReport as readReport, WORKSPACE_MODEL, WORKSPACE_REPORT, WorkspaceModelReport } from '../rerank/workspace-model';
 
-export const SHIPPED_WEIGHTS = path.join(MODELS_DIR, 'compact-reranker.json');
+export { SHIPPED_WEIGHTS } from '../rerank/reranker';
+import { SHIPPED_WEIGHTS } from '../rerank/reranker';
 export const MANIFEST = path.join(MODELS_DIR, 'manifest.json');
 /** The report beside a workspace-trained model; the server reads `beatsShipped` from it. */
 export { WORKSPACE_MODEL, WORKSPACE_REPORT } from '../rerank/workspace-model';

@@ -31,7 +31,7 @@ import {
   RankList,
   trainReinforce,
   trainSupervised,
-} from './mlp';
+} from '../rerank/mlp';
 
 export interface ListSource {
   /** `synth:<seed>` or the workspace path. */

@@ -15,7 +15,7 @@ import {
   scoreMlp,
   trainReinforce,
   trainSupervised,
-} from '../../server/src/training/mlp';
+} from '../../server/src/rerank/mlp';
 
 const F = 8;
 const N = 20;
@@ -47,7 +47,7 @@ function syntheticLists(count: number, seed: number): RankList[] {
   return lists;
 }
 
-describe('training/mlp', () => {
+describe('rerank/mlp', () => {
   const train = syntheticLists(400, 1);
   const validation = syntheticLists(150, 2);
   const test = syntheticLists(200, 3);
