@@ -52,6 +52,12 @@ interface WorkspaceResult {
   changeVisibleMs: number[];
   peakRssMb: number;
   completion: Record<PipelineName, LatencySummary>;
+  /**
+   * Completion of the full pipeline on a server that learns the workspace: while learning runs
+   * (right after indexing) and once it is done, beside the same server kind with learning off
+   * (`completion.full`, measured with `rank.learnWorkspace: false`).
+   */
+  learning?: { during: LatencySummary; after: LatencySummary; learnMs: number; stillLearningAfterDuring: boolean; line: string };
   resolve: LatencySummary;
   typescript?: LatencySummary;
   inProcess: {
@@ -156,8 +162,9 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
     log(`run ${run + 1}: cold ${Math.round(coldIndexMs[run])} ms, warm ${Math.round(warmStartMs[run])} ms`);
   }
 
-  // One warm server for change visibility and completion latency.
-  const settings: Record<string, unknown> = { log: { level: 'warn' }, completion: { pipeline: 'full' } };
+  // One warm server for change visibility and completion latency, without workspace learning
+  // (measured on its own below), so these rows are comparable across versions.
+  const settings: Record<string, unknown> = { log: { level: 'warn' }, completion: { pipeline: 'full' }, rank: { learnWorkspace: false } };
   const { client } = await LspClient.start({ roots: [root], settings, watchFiles: true });
   await client.initializedAndIndexed(600_000);
   const changeVisibleMs = await measureChangeVisibility(client, root);
@@ -174,6 +181,7 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   }
   peakRssMb = Math.max(peakRssMb, peakRss(client.proc));
   await client.stop();
+  const learning = await measureLearning(root, cases, log);
   let typescript: LatencySummary | undefined;
   if (opts.includeTypescript) {
     typescript = await measureTypescript(root, cases).catch((err) => {
@@ -191,11 +199,35 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
     changeVisibleMs,
     peakRssMb,
     completion,
+    learning,
     resolve,
     typescript,
     inProcess: { retrievalMs: summarize(retrievalMs), rerankMs: summarize(rerankMs), contextMs: summarize(contextMs) },
     accuracy,
   };
+}
+
+/**
+ * Completion latency of a server that learns the workspace: measured as soon as it is indexed
+ * (learning runs in the background then), and again once the log says what it learned.
+ */
+async function measureLearning(root: string, cases: readonly EvalCase[], log: (line: string) => void): Promise<WorkspaceResult['learning']> {
+  await fs.rm(path.join(root, '.deepcodeseek', 'ranking.json'), { force: true });
+  const { client } = await LspClient.start({ roots: [root], settings: { log: { level: 'info' }, completion: { pipeline: 'full' } }, watchFiles: true });
+  try {
+    await client.initializedAndIndexed(600_000);
+    const started = performance.now();
+    const learned = () => client.logs.find((l) => l.startsWith('ranking:'));
+    const during = summarize((await measureCompletions(client, root, cases, false)).completion);
+    const stillLearningAfterDuring = !learned();
+    await eventually(async () => !!learned(), 600_000, 50);
+    const learnMs = performance.now() - started;
+    const after = summarize((await measureCompletions(client, root, cases, false)).completion);
+    log(`learning: ${learned()}; completion while learning p95 ${during.p95.toFixed(2)} ms${stillLearningAfterDuring ? '' : ' (learning ended before the measurement did)'}, after p95 ${after.p95.toFixed(2)} ms`);
+    return { during, after, learnMs, stillLearningAfterDuring, line: learned() ?? '' };
+  } finally {
+    await client.stop();
+  }
 }
 
 /** Peak resident set of a child process, from /proc (Linux); 0 elsewhere. */
@@ -382,6 +414,11 @@ export function formatBench(results: readonly WorkspaceResult[], rerank: Record<
       const s = r.completion[p];
       const ratio = r.typescript ? `${fmt(s.p95 / r.typescript.p95, 2)}x` : '-';
       lines.push(`${`${r.name} ${p}`.padEnd(30)} ${fmt(s.p50, 2).padStart(7)} ${fmt(s.p95, 2).padStart(7)} ${fmt(s.p99, 2).padStart(7)}   ${ratio}`);
+    }
+    if (r.learning) {
+      for (const [label, s] of [['full, learning', r.learning.during], ['full, learned', r.learning.after]] as const) {
+        lines.push(`${`${r.name} ${label}`.padEnd(30)} ${fmt(s.p50, 2).padStart(7)} ${fmt(s.p95, 2).padStart(7)} ${fmt(s.p99, 2).padStart(7)}   ${fmt(s.p95 / r.completion.full.p95, 2)}x full`);
+      }
     }
     lines.push(`${`${r.name} resolve`.padEnd(30)} ${fmt(r.resolve.p50, 2).padStart(7)} ${fmt(r.resolve.p95, 2).padStart(7)} ${fmt(r.resolve.p99, 2).padStart(7)}`);
     if (r.typescript) lines.push(`${`${r.name} typescript-ls`.padEnd(30)} ${fmt(r.typescript.p50, 2).padStart(7)} ${fmt(r.typescript.p95, 2).padStart(7)} ${fmt(r.typescript.p99, 2).padStart(7)}`);
