@@ -22,7 +22,9 @@ import { promises as fs } from 'node:fs';
 import { CallSite, Problem, ScriptIncludeInfo, Side, SourceRecord } from '../model';
 import { defaultSettings } from '../config';
 import { ApiIndex } from '../index/api-index';
-import { parseJavaScript, SyntaxNode, Tree } from '../syntax/parser';
+import { parseJavaScript, Tree } from '../syntax/parser';
+import { statementEnd } from '../syntax/statements';
+export { statementEnd } from '../syntax/statements';
 import { readWorkspaceFile } from '../workspace/read';
 import { mulberry32 } from '../random';
 
@@ -172,28 +174,6 @@ export function holeStart(site: Pick<CallSite, 'form' | 'qualifier' | 'targetOff
   if (site.form === 'glide-ajax') return site.targetOffset;
   if (site.qualifier !== undefined && (site.form === 'static' || site.form === 'function')) return site.targetOffset;
   return nameAt;
-}
-
-const STATEMENT = /(?:_statement|_declaration)$/;
-const HEADER_FIELDS = ['body', 'consequence'];
-
-/**
- * End of the statement that holds the offset. For a compound statement (`if (new X().ok()) {`,
- * `class Y extends X {`) the statement ends where its body begins, so the body stays usable
- * as suffix. Falls back to the end of the line when no statement encloses the offset.
- */
-export function statementEnd(tree: Tree, script: string, offset: number): number {
-  let node: SyntaxNode | null = tree.rootNode.descendantForIndex(offset, offset);
-  while (node && !STATEMENT.test(node.type)) node = node.parent;
-  if (!node) {
-    const nl = script.indexOf('\n', offset);
-    return nl < 0 ? script.length : nl;
-  }
-  for (const field of HEADER_FIELDS) {
-    const body = node.childForFieldName(field);
-    if (body && !(body.startIndex <= offset && offset < body.endIndex)) return Math.max(offset, body.startIndex);
-  }
-  return Math.max(offset, node.endIndex);
 }
 
 /** The text from `from` up to the end of the `lines`-th line that starts after it. */

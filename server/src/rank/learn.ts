@@ -55,7 +55,7 @@ export interface LearnedRanking {
 }
 
 export interface LearnOptions {
-  /** Cases per batch between yields to the event loop. Default 4. */
+  /** Cases per batch between yields to the event loop. Default 1 (a case costs one deep search). */
   batch?: number;
   token?: CancellationLike;
   /** The options the defaults are compared under (serving's). */
@@ -94,7 +94,7 @@ const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Learns fusion and rerank weights from `cases`; undefined when cancelled or too few cases. */
 export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[], opts: LearnOptions = {}): Promise<LearnedRanking | undefined> {
-  const batch = opts.batch ?? 4;
+  const batch = opts.batch ?? 1;
   const serving = opts.rank ?? SERVING_RANK_OPTIONS;
   const cancelled = () => !!opts.token?.isCancellationRequested;
   const shipped = { ...FUSION };
@@ -133,9 +133,10 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
           best = score;
           weights = trial;
         }
+        // One trial rescores every fitted case: a few milliseconds, then requests go first.
+        await pause();
+        if (cancelled()) return undefined;
       }
-      await pause();
-      if (cancelled()) return undefined;
     }
   }
 
