@@ -107,6 +107,26 @@ describe('index/vectors', () => {
     }
   });
 
+  it('a small index (scanned exactly) loads with its vectors, not empty', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-vectors-'));
+    try {
+      const small = new VectorIndex(dim, { seed: 5 });
+      vectors.slice(0, 30).forEach((v, id) => small.add(id, v));
+      const file = path.join(dir, 'small.hnsw');
+      small.save(file);
+      const loaded = VectorIndex.load(file, dim);
+      assert.ok(loaded.ok);
+      const found = loaded.index.search(queries[1], 5);
+      assert.strictEqual(found.length, 5);
+      const before = small.search(queries[1], 5);
+      assert.deepStrictEqual(found.map((h) => h.id), before.map((h) => h.id));
+      // Read back from the graph's float32 storage: the same scores to float precision.
+      found.forEach((h, i) => assert.ok(Math.abs(h.score - before[i].score) < 1e-6));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('builds deterministically given the seed', () => {
     const build = () => {
       const local = new VectorIndex(dim, { seed: 11, exactBelow: 0 });

@@ -256,7 +256,10 @@ export class VectorIndex {
     index.capacity = index.graph.getMaxElements();
     for (const id of index.graph.getIdsList()) index.inGraph.add(id);
     for (const id of meta.deleted) if (index.inGraph.has(id)) index.deleted.add(id);
-    index.small = index.size <= index.exactBelow ? new Map(index.liveVectors()) : undefined;
+    // Read the vectors back from the graph: the constructor's empty small-index copy must not
+    // stand in for them (a restored index would scan nothing).
+    index.small = undefined;
+    if (index.size <= index.exactBelow) index.small = new Map(index.liveVectors());
     return { ok: true, index };
   }
 
