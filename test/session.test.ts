@@ -1,0 +1,57 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { consoleEditor, Editor } from '../server/src/editor';
+import { Session } from '../server/src/session';
+import { contextAt } from './retrieval/helpers';
+
+const DEMO = path.resolve(__dirname, '..', '..', 'examples', 'demo-instance');
+
+/** Positions a developer of the demo instance completes at. */
+const POSITIONS = [
+  `// close the incident and its child tasks\nvar gr = new GlideRecord('incident');\nvar helper = new |`,
+  `var ga = new GlideAjax('|`,
+  `// the manager of the caller\nvar mgr = |`,
+  `var approvals = new x_acme_hr.|`,
+];
+
+describe('session: a workspace', function () {
+  this.timeout(120_000);
+  let root: string;
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-session-'));
+    await fs.cp(DEMO, root, { recursive: true });
+    await fs.rm(path.join(root, '.deepcodeseek'), { recursive: true, force: true });
+  });
+  after(async () => fs.rm(root, { recursive: true, force: true }));
+
+  async function start(settings: Record<string, unknown> = {}) {
+    const lines: string[] = [];
+    const editor: Editor = { ...consoleEditor('error'), log: (_level, message) => lines.push(message) };
+    const session = new Session(editor);
+    session.settings = { ...session.settings, 'rank.learnWorkspace': false, ...settings };
+    const ws = session.addWorkspace(root);
+    await ws.startIndexing();
+    const answers = [];
+    for (const source of POSITIONS) {
+      const out = await ws.rank({ context: contextAt(source, { side: source.includes('GlideAjax') ? 'client' : 'server' }), includePlatform: true }, 10_000);
+      answers.push(out.candidates.map((c) => `${c.apiName}#${c.method ?? ''}`));
+    }
+    const dense = (await ws.rank({ context: contextAt(POSITIONS[0]) }, 10_000)).trace.find((t) => t.startsWith('lexical '));
+    await session.dispose();
+    return { lines, answers, dense };
+  }
+
+  it('answers after a warm start exactly as after a cold one', async () => {
+    const cold = await start();
+    assert.ok(cold.lines.some((l) => /retrieval built/.test(l)), cold.lines.join('\n'));
+    const warm = await start();
+    assert.ok(warm.lines.some((l) => /retrieval restored from the cache/.test(l)), warm.lines.join('\n'));
+    assert.deepEqual(warm.answers, cold.answers);
+    assert.ok(cold.answers.every((a) => a.length > 0));
+    // The dense list is part of it, not empty after the restart.
+    assert.equal(warm.dense, cold.dense);
+    assert.doesNotMatch(warm.dense ?? '', /dense 0 /);
+  });
+});
