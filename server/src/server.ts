@@ -28,7 +28,7 @@ import { explain, EXPLAIN_COMMAND } from './features/explain';
 import { hover } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
-import { SERVER_VERSION } from './index/indexer';
+import { SERVER_VERSION } from './version';
 import { Session, uriToPath, Workspace } from './session';
 import { FileChange } from './workspace/watcher';
 

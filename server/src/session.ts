@@ -21,17 +21,10 @@ import { buildCases } from './rank/cases';
 import { createHash } from 'crypto';
 import { loadOnnxEmbedder, OnnxEmbedder } from './index/onnx-embedder';
 import { readWorkspaceModelReport, WORKSPACE_MODEL } from './rerank/workspace-model';
-import { cacheDirFor, loadArtifact, saveArtifact } from './index/persistence';
-import { learnedFromJson, learnedToJson, RetrievalSnapshot } from './retrieval/retrieval-index';
-import { VectorIndex } from './index/vectors';
+import { CacheFolder } from './index/cache-folder';
+import { RetrievalStore } from './retrieval/retrieval-store';
 import { RetrievalIndex } from './retrieval/retrieval-index';
 import { FileChange, watchWorkspace } from './workspace/watcher';
-
-/** The embedder learned from the workspace, kept beside the index cache so a restart reuses it. */
-const EMBEDDER_FILE = 'embedder.json';
-
-/** The persisted retrieval state: BM25 indexes with their id maps, and the hnsw graph. */
-const RETRIEVAL_FILE = 'retrieval.json';
 
 /** The ranking weights learned on the workspace, with the index signature they were learned on. */
 const RANKING_FILE = 'ranking.json';
@@ -47,6 +40,9 @@ export class Workspace {
   /** Search structures over the index; built once the first index is in, then kept in step. */
   readonly retrieval: RetrievalIndex;
   readonly pipeline: RetrievalPipeline;
+  /** The cache folder, its one owner (undefined: nothing is persisted). */
+  readonly cache?: CacheFolder;
+  private readonly store: RetrievalStore;
   /** The reranker in use (undefined: retrieval order only). */
   reranker?: Reranker;
   /** The sentence-embedding model of dense retrieval (`embedder.model`), when one loaded. */
@@ -60,12 +56,16 @@ export class Workspace {
     readonly root: string,
     private readonly settings: Settings,
     private readonly editor: Editor,
-    private readonly persist = true,
+    persist = true,
   ) {
-    this.indexer = new Indexer(this.index, { root, settings, editor, persist });
+    const cache = persist ? CacheFolder.resolve(root, settings['index.cacheDir']) : undefined;
+    if (cache && !cache.ok) editor.log('warn', `${cache.error}; nothing is cached for ${root}`);
+    this.cache = cache?.ok ? cache.folder : undefined;
+    this.indexer = new Indexer(this.index, { root, settings, editor, persist: !!this.cache, cache: this.cache });
     this.graph = new KnowledgeGraphCache(this.index);
     this.retrieval = new RetrievalIndex(this.index);
     this.pipeline = new RetrievalPipeline(this.index, this.retrieval, () => this.graph.get());
+    this.store = new RetrievalStore(this.index, this.retrieval, this.cache, (message) => this.editor.log('warn', message));
     // Requests that arrive before indexing starts wait on this, and are answered once it ends.
     this.ready = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.ready.catch(() => undefined);
@@ -117,7 +117,7 @@ export class Workspace {
   private async learnWorkspace(): Promise<void> {
     const started = performance.now();
     const signature = this.indexSignature();
-    const cached = this.persist ? rankingFromJson(await loadArtifact(this.cacheDir, RANKING_FILE), signature, this.reranker?.name) : undefined;
+    const cached = this.cache ? rankingFromJson(await this.cache.load(RANKING_FILE), signature, this.reranker?.name) : undefined;
     let learned = cached;
     if (!learned) {
       const { cases } = await buildCases(this.root, this.index, { limit: LEARN_MAX_CASES, maxFileSize: this.settings['index.maxFileSize'] });
@@ -127,7 +127,7 @@ export class Workspace {
         this.editor.log('info', `ranking: shipped weights (${cases.length} cases from the workspace's call sites are too few to learn from)`);
         return;
       }
-      if (this.persist) await saveArtifact(this.cacheDir, RANKING_FILE, { ...learned, signature, reranker: this.reranker?.name ?? null }).catch((err) => this.editor.log('warn', `could not save the learned ranking: ${(err as Error).message}`));
+      if (this.cache) await this.cache.save(RANKING_FILE, { ...learned, signature, reranker: this.reranker?.name ?? null }).catch((err) => this.editor.log('warn', `could not save the learned ranking: ${(err as Error).message}`));
     }
     const h = learned.heldBack;
     const how = `held-back MRR ${h.defaults.mrr.toFixed(3)} -> ${h.learned.mrr.toFixed(3)}, top-5 ${(100 * h.defaults.top5).toFixed(1)}% -> ${(100 * h.learned.top5).toFixed(1)}% on ${h.learned.cases} cases`;
@@ -181,9 +181,6 @@ export class Workspace {
     return h.digest('hex');
   }
 
-  private get cacheDir(): string {
-    return cacheDirFor(this.root, this.settings['index.cacheDir']);
-  }
 
   /**
    * Restores the retrieval state of the last run (learned embedder, BM25 indexes, vectors) and
@@ -191,7 +188,8 @@ export class Workspace {
    */
   private async buildRetrieval(): Promise<void> {
     const started = performance.now();
-    const how = await this.prepareRetrieval();
+    const how = await this.store.prepare(this.embeddingModel?.dim);
+    if (this.embeddingModel && how !== 'restored from the cache') this.followEmbedding();
     this.editor.log('info', `retrieval ${how} in ${Math.round(performance.now() - started)} ms`);
   }
 
@@ -213,26 +211,6 @@ export class Workspace {
     this.editor.log('info', `dense retrieval: embedding model ${modelPath} (${loaded.embedder.dim} dimensions)`);
   }
 
-  private async prepareRetrieval(): Promise<string> {
-    const learned = this.persist ? learnedFromJson(await loadArtifact(this.cacheDir, EMBEDDER_FILE)) : undefined;
-    const dim = this.embeddingModel?.dim ?? learned?.dim;
-    if (this.persist && dim !== undefined) {
-      const snap = (await loadArtifact(this.cacheDir, RETRIEVAL_FILE)) as RetrievalSnapshot | undefined;
-      this.savedVectorsFile = snap?.vectorsFile;
-      const vectors = snap?.vectorsFile ? VectorIndex.load(path.join(this.cacheDir, path.basename(snap.vectorsFile)), dim) : undefined;
-      if (snap && this.retrieval.restore(snap, learned, vectors?.ok ? vectors.index : undefined)) {
-        this.savedGeneration = this.index.generation;
-        return 'restored from the cache';
-      }
-    }
-    const { fitted } = this.retrieval.build(learned);
-    if (this.embeddingModel) this.followEmbedding();
-    if (!this.persist) return 'built';
-    if (fitted) await saveArtifact(this.cacheDir, EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.editor.log('warn', `could not save the learned embedder: ${(err as Error).message}`));
-    await this.saveRetrieval();
-    return fitted ? 'built (embedder learned)' : 'built';
-  }
-
   /**
    * Logs when the model has embedded the documents of a build, then saves: a snapshot taken
    * earlier would list documents whose vectors it lacks.
@@ -243,38 +221,14 @@ export class Workspace {
     void this.retrieval.whenEmbedded().then(async () => {
       const ms = performance.now() - started;
       this.editor.log('info', `embedding model: ${count} documents in ${Math.round(ms)} ms (${count ? (ms / count).toFixed(2) : '0'} ms each)`);
-      await this.saveRetrieval();
+      await this.store.save();
     });
   }
 
   /** Writes the retrieval state when it moved since the last save (after a build, at shutdown). */
-  async saveRetrieval(): Promise<void> {
-    if (!this.persist || this.savedGeneration === this.index.generation || this.retrieval.generation < 0) return;
-    // Vectors still on their way would be missing from the saved ones for good.
-    if (this.retrieval.pendingEmbeddings > 0) return;
-    try {
-      // The vectors go to a file named by this save and the snapshot names it, so a snapshot never
-      // pairs with vectors of another save, even when a save is cut short.
-      const snap = this.retrieval.snapshot();
-      const previous = this.savedVectorsFile;
-      if (this.retrieval.vectors) {
-        snap.vectorsFile = `vectors-${Date.now().toString(36)}-${process.pid}.bin`;
-        this.retrieval.vectors.save(path.join(this.cacheDir, snap.vectorsFile));
-      }
-      await saveArtifact(this.cacheDir, RETRIEVAL_FILE, snap);
-      if (previous && previous !== snap.vectorsFile) {
-        for (const f of [previous, `${previous}.json`]) await fs.rm(path.join(this.cacheDir, path.basename(f)), { force: true });
-      }
-      this.savedGeneration = this.index.generation;
-      this.savedVectorsFile = snap.vectorsFile;
-    } catch (err) {
-      this.editor.log('warn', `could not save the retrieval state in ${this.cacheDir}: ${(err as Error).message}`);
-    }
+  saveRetrieval(): Promise<void> {
+    return this.store.save();
   }
-
-  private savedGeneration = -1;
-  /** The vectors file the snapshot on disk names, to remove once a newer one replaces it. */
-  private savedVectorsFile?: string;
 
   /** (Re)loads the reranker the settings ask for; one log line says which one runs. */
   async loadReranker(): Promise<void> {
@@ -283,8 +237,8 @@ export class Workspace {
     await old?.release().catch(() => undefined);
     if (!this.settings['rerank.enabled']) return;
     // The model and its report live in the cache folder the settings name, as training wrote them.
-    const report = await readWorkspaceModelReport(this.cacheDir);
-    const workspaceModel = report?.beatsShipped ? path.join(this.cacheDir, WORKSPACE_MODEL) : undefined;
+    const report = this.cache ? await readWorkspaceModelReport(this.cache.dir) : undefined;
+    const workspaceModel = report?.beatsShipped && this.cache ? this.cache.path(WORKSPACE_MODEL) : undefined;
     this.reranker = await loadReranker(
       {
         userModel: this.settings['rerank.model'] || undefined,

@@ -1,14 +1,15 @@
 import * as assert from 'node:assert';
-import { binaryReason, decodeBytes, lineStarts, positionAt } from '../../server/src/workspace/text';
+import { binaryReason, decodeBytes } from '../../server/src/workspace/text';
+import { LineIndex } from '../../server/src/syntax/positions';
 
 describe('workspace/text', () => {
-  it('maps offsets to LSP positions across LF, CRLF and lone CR line ends', () => {
+  it('XML positions come from the one converter: LF, CRLF and lone CR line ends', () => {
     const text = 'ab\ncd\r\nef\rgh';
-    const starts = lineStarts(text);
-    assert.deepStrictEqual(positionAt(starts, text.indexOf('a')), { line: 0, character: 0 });
-    assert.deepStrictEqual(positionAt(starts, text.indexOf('d')), { line: 1, character: 1 });
-    assert.deepStrictEqual(positionAt(starts, text.indexOf('e')), { line: 2, character: 0 });
-    assert.deepStrictEqual(positionAt(starts, text.indexOf('h')), { line: 3, character: 1 });
+    const lines = new LineIndex(text);
+    assert.deepStrictEqual(lines.positionAt(text.indexOf('a')), { line: 0, character: 0 });
+    assert.deepStrictEqual(lines.positionAt(text.indexOf('d')), { line: 1, character: 1 });
+    assert.deepStrictEqual(lines.positionAt(text.indexOf('e')), { line: 2, character: 0 });
+    assert.deepStrictEqual(lines.positionAt(text.indexOf('h')), { line: 3, character: 1 });
   });
 
   it('refuses binary bytes and decodes invalid UTF-8 with replacement', () => {

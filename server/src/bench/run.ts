@@ -27,7 +27,7 @@ import { loadCrossEncoder } from '../rerank/cross-encoder';
 import { generateInstance } from '../training/synth';
 import { indexWorkspace } from '../training/train-reranker';
 import { eventually, LspClient } from './lsp-client';
-import { LatencySummary, median, round, summarize } from './stats';
+import { LatencySummary, latencySummary as summarize, median, round } from '../stats';
 import { latencyChart } from './chart';
 
 export interface BenchOptions {

@@ -11,6 +11,8 @@
  * - Latency percentiles use the nearest-rank definition (the smallest value with at least p% of
  *   the values at or below it), so they are always values that were measured.
  */
+import { percentile, rankShares } from '../stats';
+export { percentile } from '../stats';
 import { EvalAnswer, EvalCase } from './types';
 
 /** Only the first 40 answers count: the candidate list the reranker sees. */
@@ -78,35 +80,26 @@ export function failedCase(c: EvalCase, latencyMs: number, error: string): CaseR
   return { id: c.id, rank: null, expectsMethod: !!c.expected.method, methodHit: false, latencyMs, error };
 }
 
-/** Nearest-rank percentile of the values (0 for none). */
-export function percentile(values: readonly number[], p: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const k = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[k - 1];
-}
-
 function share(hits: number, total: number): number {
   return total === 0 ? 0 : hits / total;
 }
 
 /** Aggregates per-case results into the report's numbers. */
 export function summarize(results: readonly CaseResult[]): Metrics {
-  const within = (k: number): number => results.filter((r) => r.rank !== null && r.rank <= k).length;
+  const shares = rankShares(results.map((r) => r.rank));
   const methodResults = results.filter((r) => r.expectsMethod);
   const methodWithin = (k: number): number => methodResults.filter((r) => r.methodHit && r.rank !== null && r.rank <= k).length;
-  const rr = results.reduce((sum, r) => sum + (r.rank !== null && r.rank <= DEPTH ? 1 / r.rank : 0), 0);
   const latencies = results.map((r) => r.latencyMs);
   return {
     cases: results.length,
-    top1: share(within(1), results.length),
-    top5: share(within(5), results.length),
-    top10: share(within(10), results.length),
-    top40: share(within(DEPTH), results.length),
+    top1: shares.top1,
+    top5: shares.top5,
+    top10: shares.top10,
+    top40: shares.top40,
     methodCases: methodResults.length,
     methodTop1: share(methodWithin(1), methodResults.length),
     methodTop5: share(methodWithin(5), methodResults.length),
-    mrr: share(rr, results.length),
+    mrr: shares.mrr,
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
     errors: results.filter((r) => r.error !== undefined).length,

@@ -4,10 +4,7 @@ import { CompletionCache } from './completion-cache';
 import { Resolver } from './resolve';
 import { ScriptCache } from './script-at';
 
-/** What features need of a cancellation token (LSP's CancellationToken satisfies it). */
-export interface CancellationLike {
-  readonly isCancellationRequested: boolean;
-}
+export type { CancellationLike } from '../cancellation';
 
 /**
  * What every document feature is given: the session (workspaces, open documents, settings) and

@@ -8,6 +8,7 @@
  *
  * Everything is deterministic given the seed: the same corpus and options give the same bytes.
  */
+import { fnv1a, mix32 } from '../hash';
 import { mulberry32 } from '../random';
 
 /** Embeds a bag of tokens into an L2-normalised vector (all zeros when no token counts). */
@@ -27,24 +28,8 @@ export interface AsyncEmbedder {
 
 /** 32-bit FNV-1a of a string, mixed with a seed: the only source of "randomness" per token. */
 function hashString(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return mix32(h);
+  return mix32(fnv1a(s, seed));
 }
-
-/** A 32-bit finaliser (murmur3's): spreads every input bit over the output. */
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 
 /** Scales `v` to unit length in place; a zero vector stays zero. */
 export function normalize(v: Float32Array): Float32Array {

@@ -14,9 +14,11 @@ import { scanWorkspace, ScannedFile } from '../workspace/scan';
 import { FileChange } from '../workspace/watcher';
 import { ApiIndex } from './api-index';
 import { defaultWorkerCount, extractAll, ExtractJob, extractFile, ExtractResult } from './extract-pool';
-import { CachedFile, cacheDirFor, loadCache, saveCache } from './persistence';
+import { CachedFile } from './persistence';
+import { CacheFolder } from './cache-folder';
 
-export const SERVER_VERSION = '0.1.0';
+export { SERVER_VERSION } from '../version';
+import { SERVER_VERSION } from '../version';
 
 export interface IndexStats {
   files: number;
@@ -37,6 +39,8 @@ export interface IndexerOptions {
   editor: Editor;
   /** Persist to the cache folder (the CLI's `--no-cache` turns it off). */
   persist: boolean;
+  /** The cache folder (its owner); by default the one `index.cacheDir` names. */
+  cache?: CacheFolder;
   /** Threads that read and extract files in a full index; 1 stays in-process. Default: one per core, at most 4. */
   workers?: number;
   /** Fewest files to read before a full index starts threads (below it their start-up costs more than it saves). */
@@ -63,22 +67,35 @@ export class Indexer {
     return this.opts.root;
   }
 
-  private get cacheDir(): string {
-    return cacheDirFor(this.opts.root, this.opts.settings['index.cacheDir']);
+  /** The cache folder in use; undefined when not persisting or when the setting names no usable folder. */
+  private get cache(): CacheFolder | undefined {
+    if (!this.opts.persist) return undefined;
+    if (this.opts.cache) return this.opts.cache;
+    if (this.resolvedCache === undefined) {
+      const r = CacheFolder.resolve(this.opts.root, this.opts.settings['index.cacheDir']);
+      if (!r.ok) this.opts.editor.log('warn', `${r.error}; the index is kept in memory only`);
+      this.resolvedCache = r.ok ? r.folder : null;
+    }
+    return this.resolvedCache ?? undefined;
   }
+
+  private resolvedCache?: CacheFolder | null;
 
   /** Indexes the whole workspace, reusing the cache; reports progress as files are done. */
   async indexAll(onProgress?: (done: number, total: number) => void): Promise<IndexStats> {
     const started = performance.now();
     const { editor, settings } = this.opts;
     let cacheState: IndexStats['cache'] = 'absent';
-    if (this.opts.persist) {
-      const load = await loadCache(this.cacheDir);
+    const cache = this.cache;
+    if (cache) {
+      const refused = await cache.prepare();
+      if (refused) editor.log('warn', `${refused}; the index is kept in memory only`);
+      const load = await cache.loadIndex();
       if (load.status === 'loaded') {
         this.cached = load.files;
         cacheState = 'loaded';
       } else if (load.status === 'unreadable') {
-        editor.log('warn', `index cache at ${this.cacheDir} is unreadable (${load.reason}); rebuilding it`);
+        editor.log('warn', `index cache at ${cache.dir} is unreadable (${load.reason}); rebuilding it`);
         cacheState = 'rebuilt';
       }
     }
@@ -209,7 +226,7 @@ export class Indexer {
   }
 
   private scheduleSave(): void {
-    if (!this.opts.persist) return;
+    if (!this.cache) return;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
@@ -220,9 +237,15 @@ export class Indexer {
 
   /** Writes the cache now (serialised: one write at a time). */
   save(): Promise<void> {
+    const cache = this.cache;
+    if (!cache) return this.saving;
     this.saving = this.saving
-      .then(() => saveCache(this.cacheDir, this.cached.values(), SERVER_VERSION))
-      .catch((err) => this.opts.editor.log('warn', `could not write the index cache in ${this.cacheDir}: ${(err as Error).message}`));
+      .then(async () => {
+        // A refused folder was said once, when indexing started.
+        if (await cache.prepare()) return;
+        await cache.saveIndex(this.cached.values(), SERVER_VERSION);
+      })
+      .catch((err) => this.opts.editor.log('warn', `could not write the index cache in ${cache.dir}: ${(err as Error).message}`));
     return this.saving;
   }
 

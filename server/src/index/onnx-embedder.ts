@@ -10,6 +10,7 @@
  * Loading is I/O at the edge: a missing or malformed model or tokenizer is an error value with
  * one line of explanation, never an exception.
  */
+import { fnv1aBytes, fnv1aStart } from '../hash';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tokenizer } from '@huggingface/tokenizers' with { 'resolution-mode': 'import' };
@@ -215,12 +216,9 @@ function padTokenId(tokenizer: Tokenizer): number {
  * reused. Hashing hundreds of megabytes at every start would cost more than the rebuild it saves.
  */
 function spaceFingerprint(files: readonly string[], maxLength: number): string {
-  let h = 0x811c9dc5;
+  let h = fnv1aStart();
   const feed = (bytes: Uint8Array) => {
-    for (let i = 0; i < bytes.length; i++) {
-      h ^= bytes[i];
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
+    h = fnv1aBytes(h, bytes);
   };
   const text = (s: string) => feed(Buffer.from(s));
   const SAMPLE = 64 * 1024;

@@ -31,10 +31,6 @@ export type CacheLoad =
   | { status: 'absent' }
   | { status: 'unreadable'; reason: string };
 
-export function cacheDirFor(root: string, setting: string): string {
-  return path.isAbsolute(setting) ? setting : path.join(root, setting);
-}
-
 export async function loadCache(dir: string): Promise<CacheLoad> {
   const file = path.join(dir, CACHE_FILE);
   try {
@@ -101,8 +97,6 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
     }
     yield JSON.stringify({ end: count }) + '\n';
   });
-  // A .gitignore keeps the cache out of the user's commits without touching their own files.
-  await fs.writeFile(path.join(dir, '.gitignore'), '*\n').catch(() => undefined);
 }
 
 /** Writes the pieces to a temporary file, then renames it over the target. */

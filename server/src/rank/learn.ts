@@ -9,6 +9,7 @@
  * much its order weighs against retrieval's. The work yields to the event loop between small
  * batches of cases, so a server keeps answering keystrokes while it learns.
  */
+import { RANK_DEPTH, RankShares, rankShares } from '../stats';
 import { createHash } from 'crypto';
 import { CancellationLike } from '../rerank/types';
 import { FusionEvidence, fusedScore, FUSION, FusionWeights, PipelineOutput } from '../retrieval/pipeline';
@@ -29,15 +30,9 @@ const RERANK_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 /** Most cases one fit reads (an even sample of a large workspace's call sites is enough). */
 export const LEARN_MAX_CASES = 800;
 /** Candidates counted: what completion shows at most. */
-const CUTOFF = 40;
+const CUTOFF = RANK_DEPTH;
 
-export interface RankingQuality {
-  cases: number;
-  top1: number;
-  top5: number;
-  top40: number;
-  mrr: number;
-}
+export type RankingQuality = RankShares;
 
 /** What learning found, as saved in the cache and shown in the log and explain view. */
 export interface LearnedRanking {
@@ -242,21 +237,7 @@ function topDetails(p: Prepared, weights: FusionWeights) {
 
 /** Ranking quality over prepared cases under `weights` (and a rerank pass's blend, when given). */
 function quality(list: readonly Prepared[], weights: FusionWeights, rerank?: { pass: string; weight: number }): RankingQuality {
-  let top1 = 0;
-  let top5 = 0;
-  let top40 = 0;
-  let mrr = 0;
-  for (const p of list) {
-    const rank = rankOf(p, weights, rerank);
-    if (rank === 1) top1++;
-    if (rank <= 5) top5++;
-    if (rank <= CUTOFF) {
-      top40++;
-      mrr += 1 / rank;
-    }
-  }
-  const n = Math.max(1, list.length);
-  return { cases: list.length, top1: top1 / n, top5: top5 / n, top40: top40 / n, mrr: mrr / n };
+  return rankShares(list.map((p) => rankOf(p, weights, rerank)));
 }
 
 /** What the fit maximises: the first answers most, without giving up recall in the list. */

@@ -12,6 +12,8 @@
  * weights, which is what the ONNX file carries.
  */
 import { DataType, buildModel, floatTensor, int64Tensor, node, tensorValue } from './onnx-builder';
+import { mulberry32 } from '../random';
+import { rankShares } from '../stats';
 
 export type Activation = 'relu' | 'tanh';
 
@@ -100,18 +102,8 @@ export interface RankingMetrics {
 // ---------------------------------------------------------------------------------------------
 // Randomness
 
-/** A small seeded 32-bit generator (a counter through an integer hash); returns [0, 1). */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    return (z >>> 0) / 4294967296;
-  };
-}
+/** The project's one seeded generator, under the name this module's callers know. */
+export const createRng = mulberry32;
 
 function shuffled(count: number, rng: () => number): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
@@ -560,20 +552,9 @@ export function rankOfTrue(scores: ArrayLike<number>, trueIndex: number): number
 
 /** Top-1, top-5 and MRR over all lists; a list without its true item counts as a miss. */
 export function rankingMetrics(lists: readonly RankList[], score: (list: RankList) => ArrayLike<number>): RankingMetrics {
-  let withTrue = 0;
-  let top1 = 0;
-  let top5 = 0;
-  let rr = 0;
-  for (const list of lists) {
-    const rank = rankOfTrue(score(list), list.trueIndex);
-    if (rank === 0) continue;
-    withTrue++;
-    if (rank === 1) top1++;
-    if (rank <= 5) top5++;
-    rr += 1 / rank;
-  }
-  const d = Math.max(1, lists.length);
-  return { lists: lists.length, withTrue, top1: top1 / d, top5: top5 / d, mrr: rr / d };
+  const ranks = lists.map((list) => rankOfTrue(score(list), list.trueIndex));
+  const shares = rankShares(ranks);
+  return { lists: lists.length, withTrue: ranks.filter((r) => r > 0).length, top1: shares.top1, top5: shares.top5, mrr: shares.mrr };
 }
 
 export function evaluateMlp(model: MlpModel, lists: readonly RankList[]): RankingMetrics {

@@ -3,10 +3,8 @@
  * pipeline that calls them under a deadline. No I/O and no runtime imports.
  */
 
-/** The slice of an LSP CancellationToken a reranker needs; tests pass a plain object. */
-export interface CancellationLike {
-  readonly isCancellationRequested: boolean;
-}
+export type { CancellationLike } from '../cancellation';
+import type { CancellationLike } from '../cancellation';
 
 export type RerankStatus = 'ok' | 'deadline' | 'cancelled' | 'error';
 

@@ -15,9 +15,8 @@ import { buildQuery, Query, QUERY_WEIGHTS } from './query';
 import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
 import { CursorContext, RankedCandidate, RankResult, StageTiming } from './types';
 
-export interface CancellationLike {
-  readonly isCancellationRequested: boolean;
-}
+export type { CancellationLike } from '../cancellation';
+import type { CancellationLike } from '../cancellation';
 
 export interface RankRequest {
   context: CursorContext;

@@ -4,13 +4,14 @@
  * fine-tuned on one workspace under that workspace's `.deepcodeseek/`, used only when it beats the
  * shipped model on cases it did not train on.
  */
+import { percentile } from '../stats';
 import { createHash } from 'crypto';
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { defaultSettings } from '../config';
 import { buildCases } from '../rank/cases';
 import { EvalWorkspace } from '../eval/pipelines';
-import { cacheDirFor } from '../index/persistence';
+import { CacheFolder } from '../index/cache-folder';
 import { CompactReranker, MODELS_DIR, SHIPPED_COMPACT } from '../rerank/reranker';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../rerank/features';
 import { evaluateMlp, exportMlpToOnnx, MlpModel, mlpFromJson, mlpToJson, RankingMetrics, rankingMetrics, trainSupervised } from '../rerank/mlp';
@@ -53,7 +54,7 @@ export async function measureLatency(onnx: Uint8Array, runs = 300): Promise<{ p5
   }
   await loaded.reranker.release();
   times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(0.5 * (times.length - 1))], p95: times[Math.floor(0.95 * (times.length - 1))] };
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
 function pct(x: number): string {
@@ -161,7 +162,8 @@ export type { WorkspaceModelReport } from '../rerank/workspace-model';
 
 /** Reads the report of a workspace-trained model under the default cache folder of `root`. */
 export async function readWorkspaceModelReport(root: string): Promise<WorkspaceModelReport | undefined> {
-  return readReport(cacheDirFor(root, defaultSettings()['index.cacheDir']));
+  const cache = CacheFolder.resolve(root, defaultSettings()['index.cacheDir']);
+  return cache.ok ? readReport(cache.folder.dir) : undefined;
 }
 
 /** Deterministic split by case id: about one case in five is held back. */
@@ -193,8 +195,11 @@ export async function fineTuneOnWorkspace(root: string, log: (line: string) => v
   const order = (l: { n: number }) => Float32Array.from({ length: l.n }, (_, i) => l.n - i);
   const retrievalM = rankingMetrics(testLists, order);
   const beatsShipped = test.length >= 5 && tunedM.mrr > shippedM.mrr + 0.005;
-  const dir = cacheDir ?? cacheDirFor(root, defaultSettings()['index.cacheDir']);
-  await fs.mkdir(dir, { recursive: true });
+  const resolved = CacheFolder.resolve(root, cacheDir ?? defaultSettings()['index.cacheDir']);
+  if (!resolved.ok) throw new Error(resolved.error);
+  const refused = await resolved.folder.prepare();
+  if (refused) throw new Error(refused);
+  const dir = resolved.folder.dir;
   if (beatsShipped) await fs.writeFile(path.join(dir, WORKSPACE_MODEL), exportMlpToOnnx(tuned));
   else await fs.rm(path.join(dir, WORKSPACE_MODEL), { force: true });
   const report: WorkspaceModelReport = { beatsShipped, trainCases: train.length, heldOutCases: test.length, shipped: shippedM, tuned: tunedM, retrieval: retrievalM, writtenAt: new Date().toISOString() };

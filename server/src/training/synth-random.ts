@@ -4,6 +4,7 @@
  * same options always give byte-identical files. Sub-streams are derived from (seed, label,
  * index) so that rendering one record never shifts the randomness of another.
  */
+import { fnv1a, mix32 } from '../hash';
 import { mulberry32 } from '../random';
 
 export interface Rng {
@@ -66,17 +67,7 @@ export function createRng(seed: number): Rng {
 export function deriveSeed(seed: number, label: string, index = 0): number {
   const text = `${seed}|${label}|${index}`;
   // FNV-1a, then a murmur3 finaliser so that neighbouring indexes land far apart.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mix32(fnv1a(text));
 }
 
 export function rngFor(seed: number, label: string, index = 0): Rng {

@@ -4,7 +4,6 @@
  * Script Include), but binary content is refused so it never reaches the parsers.
  */
 import { isUtf8 } from 'node:buffer';
-import { Position } from '../model';
 
 export type Decoded =
   | { kind: 'binary'; reason: string }
@@ -46,29 +45,4 @@ export function decodeBytes(bytes: Uint8Array): Decoded {
   return { kind: 'text', text, encoding: 'utf-8', invalidUtf8: !isUtf8(bytes) };
 }
 
-/** Offsets where each line starts; a line ends at `\n`, `\r\n` or a lone `\r`, as in LSP. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0d) {
-      if (text.charCodeAt(i + 1) === 0x0a) i++;
-      starts.push(i + 1);
-    } else if (c === 0x0a) {
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
 
-/** The LSP position (line, UTF-16 character) of a string offset, given the text's line starts. */
-export function positionAt(starts: readonly number[], offset: number): Position {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - starts[lo] };
-}

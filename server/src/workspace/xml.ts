@@ -11,7 +11,7 @@ import { SaxesParser } from 'saxes';
 import { Position, Problem, SourceRecord } from '../model';
 import { fileStem } from './classify';
 import { isScopeName, sideOfField, specOrGeneric } from './tables';
-import { lineStarts, positionAt } from './text';
+import { LineIndex } from '../syntax/positions';
 
 export interface XmlReadOptions {
   /** Longest script kept; longer ones give an oversized, name-only record. */
@@ -55,11 +55,11 @@ function readDocument(
   opts: XmlReadOptions,
   depth: number,
 ): { records: SourceRecord[]; problems: Problem[] } {
-  const starts = lineStarts(xmlText);
-  const { root, problems } = parseElements(xmlText, path, starts);
+  const lines = new LineIndex(xmlText);
+  const { root, problems } = parseElements(xmlText, path, lines);
   const records: SourceRecord[] = [];
   if (!root) return { records, problems };
-  const ctx: RecordContext = { text: xmlText, starts, path, opts, depth, records, problems };
+  const ctx: RecordContext = { text: xmlText, lines, path, opts, depth, records, problems };
   const candidates = CONTAINERS.has(root.name) ? root.children : [root];
   for (const el of candidates) {
     if (el.closed) readRecordElement(el, candidates, ctx);
@@ -71,7 +71,7 @@ function readDocument(
 function parseElements(
   xmlText: string,
   path: string,
-  starts: number[],
+  lines: LineIndex,
 ): { root?: XmlElement; problems: Problem[] } {
   const problems: Problem[] = [];
   const parser = new SaxesParser({ position: true });
@@ -79,7 +79,7 @@ function parseElements(
   let root: XmlElement | undefined;
   let errors = 0;
   const problemAtParser = (message: string, severity: Problem['severity']): void => {
-    const at = positionAt(starts, Math.min(parser.position, xmlText.length));
+    const at = lines.positionAt(Math.min(parser.position, xmlText.length));
     problems.push({ path, message, severity, range: { start: at, end: at } });
   };
 
@@ -137,7 +137,7 @@ function parseElements(
 
 interface RecordContext {
   text: string;
-  starts: number[];
+  lines: LineIndex;
   path: string;
   opts: XmlReadOptions;
   depth: number;
@@ -221,7 +221,7 @@ function scriptStartOf(fieldEl: XmlElement, ctx: RecordContext): Position {
   const offset = ctx.text.startsWith(CDATA_OPEN, fieldEl.contentStart)
     ? fieldEl.contentStart + CDATA_OPEN.length
     : fieldEl.contentStart;
-  return positionAt(ctx.starts, offset);
+  return ctx.lines.positionAt(offset);
 }
 
 /**
@@ -232,7 +232,7 @@ function readPayload(el: XmlElement, ctx: RecordContext): void {
   if (childText(el, 'action') === 'DELETE') return;
   const payloadEl = childOf(el, 'payload');
   if (!payloadEl) return;
-  const at = positionAt(ctx.starts, payloadEl.start);
+  const at = ctx.lines.positionAt(payloadEl.start);
   const label = childText(el, 'name') || 'payload';
   if (ctx.depth + 1 > MAX_PAYLOAD_DEPTH) {
     ctx.problems.push({ path: ctx.path, message: `${label}: payloads nested too deep; skipped`, severity: 'warning', range: { start: at, end: at } });
