@@ -54,4 +54,17 @@ describe('session: a workspace', function () {
     assert.equal(warm.dense, cold.dense);
     assert.doesNotMatch(warm.dense ?? '', /dense 0 /);
   });
+
+  it('never creates a workspace folder that is not there, and says so', async () => {
+    const missing = path.join(os.tmpdir(), `dcs-no-such-${process.pid}`, 'ws');
+    const lines: string[] = [];
+    const editor: Editor = { ...consoleEditor('error'), log: (_level, message) => lines.push(message) };
+    const session = new Session(editor);
+    const ws = session.addWorkspace(missing);
+    await ws.startIndexing().catch(() => undefined);
+    await ws.learning;
+    await session.dispose();
+    assert.equal((await fs.stat(path.dirname(missing)).catch(() => undefined)) === undefined, true, 'nothing was created');
+    assert.ok(lines.some((l) => l.includes(missing) && /does not exist/.test(l)), lines.join('\n'));
+  });
 });

@@ -18,20 +18,24 @@ usage:
   deepcodeseek serve --stdio                         run the language server over stdio
   deepcodeseek index --workspace DIR [--json] [--no-cache]
                                                      index a workspace and print what was found
-  deepcodeseek synth --out DIR --script-includes N --seed S
-                                                     write a synthetic ServiceNow instance
+  deepcodeseek synth --out DIR --script-includes N --seed S [--force]
+                                                     write a synthetic ServiceNow instance (into an empty folder)
   deepcodeseek query --workspace DIR --file F --line L --character C [--json]
                                                      the ranked APIs at a position, with each stage's scores
   deepcodeseek cases --workspace DIR --out FILE [--limit N] [--seed S]
                                                      leak-free eval cases from the workspace's call sites
   deepcodeseek eval --workspace DIR --cases FILE [--json OUT] [--typed 0,2] [--ablations]
                                                      bm25, retrieval and full pipelines in one run
+  deepcodeseek eval --corpus DIR [DIR...] [--limit N] [--typed 0,2] [--ablations] [--json OUT]
+                                                     real-code eval: each workspace's own call sites as cases,
+                                                     one table per workspace and the macro average
   deepcodeseek train [--out models/compact-reranker.onnx] [--quick]
                                                      train the compact reranker on synthetic instances
   deepcodeseek train --workspace DIR                 fine-tune it on a workspace's own call sites
   deepcodeseek bench [--sizes 1000,10000] [--runs 3] [--completions 150] [--quick]
                                                      latency, index and accuracy benchmark (bench/results.json)
-  deepcodeseek help                                  this text
+  deepcodeseek help | --help | -h                     this text (and COMMAND --help for one command)
+  deepcodeseek --version                             the version
 `;
 
 const COMMANDS: Record<string, Command> = {
@@ -49,22 +53,69 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** A bad argument: one line on stderr and exit status 2. */
+export class UsageError extends Error {}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = COMMANDS[name ?? 'help'];
+  if (name === undefined || name === '--help' || name === '-h') return COMMANDS.help([]);
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const { SERVER_VERSION } = require('./version') as typeof import('./version');
+    process.stdout.write(`deepcodeseek ${SERVER_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`deepcodeseek: unknown command '${name}'\n\n${USAGE}`);
+    process.stderr.write(`deepcodeseek: unknown command '${name}' (deepcodeseek --help lists them)\n`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(commandUsage(name));
+    return 0;
   }
   try {
     return await command(rest);
   } catch (err) {
-    if (err instanceof TypeError && /option|argument/i.test(err.message)) {
-      process.stderr.write(`deepcodeseek ${name}: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    // parseArgs reports unknown and malformed options as TypeErrors with a code.
+    const usage = err instanceof UsageError || (err instanceof TypeError && /ERR_PARSE_ARGS|option|argument/i.test(`${(err as NodeJS.ErrnoException).code ?? ''} ${message}`));
+    process.stderr.write(`deepcodeseek ${name}: ${message.split('\n')[0]}\n`);
+    return usage ? 2 : 1;
   }
+}
+
+/** The usage lines of one command. */
+function commandUsage(name: string): string {
+  const lines = USAGE.split('\n');
+  const out: string[] = [];
+  lines.forEach((line, at) => {
+    if (!line.trimStart().startsWith(`deepcodeseek ${name} `) && line.trim() !== `deepcodeseek ${name}`) return;
+    out.push(line);
+    for (let i = at + 1; i < lines.length && /^\s{20,}/.test(lines[i]); i++) out.push(lines[i]);
+  });
+  return out.length ? `usage:\n${out.join('\n')}\n` : USAGE;
+}
+
+/** A whole number within bounds, or a one-line usage error naming the option. */
+function intOption(value: string | undefined, option: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${option} takes a whole number from ${min} to ${max} (got '${value}')`);
+  return n;
+}
+
+/** An existing folder, resolved, or a one-line usage error. */
+function folderOption(value: string | undefined, option: string): string {
+  const { statSync } = require('fs') as typeof import('fs');
+  const dir = path.resolve(value ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`${option} ${dir}: no such folder`);
+  return dir;
 }
 
 async function serveCommand(args: string[]): Promise<number> {
@@ -84,7 +135,7 @@ async function indexCommand(args: string[]): Promise<number> {
     args,
     options: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
   });
-  const root = path.resolve(values.workspace ?? '.');
+  const root = folderOption(values.workspace, '--workspace');
   const editor = consoleEditor('warn');
   const index = new ApiIndex();
   const indexer = new Indexer(index, { root, settings: defaultSettings(), editor, persist: !values['no-cache'] });
@@ -97,15 +148,23 @@ async function indexCommand(args: string[]): Promise<number> {
 async function synthCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { out: { type: 'string' }, 'script-includes': { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+    options: { out: { type: 'string' }, 'script-includes': { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' } },
   });
-  if (!values.out) throw new TypeError('missing option --out DIR');
+  if (!values.out) throw new UsageError('missing option --out DIR');
+  const scriptIncludes = intOption(values['script-includes'], '--script-includes', 1000, 1, 200_000);
+  const seed = intOption(values.seed, '--seed', 1, -2_147_483_648, 4_294_967_295);
+  const outDir = path.resolve(values.out);
+  const { readdirSync } = require('fs') as typeof import('fs');
+  let existing: string[] = [];
+  try {
+    existing = readdirSync(outDir);
+  } catch {
+    existing = [];
+  }
+  // Two instances written into one folder would merge into one that neither seed describes.
+  if (existing.length && !values.force) throw new UsageError(`--out ${outDir} is not empty (add --force to write into it anyway)`);
   const { generateInstance } = require('./training/synth') as typeof import('./training/synth');
-  const summary = await generateInstance({
-    outDir: path.resolve(values.out),
-    scriptIncludes: Number(values['script-includes'] ?? 1000),
-    seed: Number(values.seed ?? 1),
-  });
+  const summary = await generateInstance({ outDir, scriptIncludes, seed });
   process.stdout.write(
     values.json
       ? JSON.stringify(summary, null, 2) + '\n'
@@ -125,14 +184,18 @@ async function queryCommand(args: string[]): Promise<number> {
     args,
     options: { workspace: { type: 'string', short: 'w' }, file: { type: 'string' }, line: { type: 'string' }, character: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (!values.file || values.line === undefined || values.character === undefined) throw new TypeError('missing option: --file F --line L --character C (0-based line and character)');
+  if (!values.file || values.line === undefined || values.character === undefined) throw new UsageError('missing option: --file F --line L --character C (0-based line and character)');
+  const line = intOption(values.line, '--line', 0, 0);
+  const character = intOption(values.character, '--character', 0, 0);
   const { Session } = require('./session') as typeof import('./session');
   const { featureState } = require('./features/common') as typeof import('./features/common');
   const { explain } = require('./features/explain') as typeof import('./features/explain');
   const { pathToFileURL } = require('url') as typeof import('url');
   const { readFile } = require('fs/promises') as typeof import('fs/promises');
-  const root = path.resolve(values.workspace ?? '.');
+  const root = folderOption(values.workspace, '--workspace');
   const file = path.resolve(root, values.file);
+  const { existsSync, statSync } = require('fs') as typeof import('fs');
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`--file ${file}: no such file`);
   const session = new Session(consoleEditor('warn'));
   const ws = session.addWorkspace(root);
   await ws.startIndexing();
@@ -140,7 +203,7 @@ async function queryCommand(args: string[]): Promise<number> {
   await ws.learning;
   const uri = pathToFileURL(file).toString();
   session.documents.open(uri, file.endsWith('.xml') ? 'xml' : 'javascript', 1, await readFile(file, 'utf8'));
-  const result = await explain(featureState(session), [uri, { line: Number(values.line), character: Number(values.character) }]);
+  const result = await explain(featureState(session), [uri, { line, character }]);
   await session.dispose();
   if (!result) {
     process.stderr.write(`no script at ${values.file}:${values.line}:${values.character}\n`);
@@ -175,11 +238,14 @@ async function casesCommand(args: string[]): Promise<number> {
     args,
     options: { workspace: { type: 'string', short: 'w' }, out: { type: 'string' }, limit: { type: 'string' }, seed: { type: 'string' } },
   });
-  if (!values.out) throw new TypeError('missing option --out FILE');
-  const root = path.resolve(values.workspace ?? '.');
+  if (!values.out) throw new UsageError('missing option --out FILE');
+  const root = folderOption(values.workspace, '--workspace');
+  const limit = values.limit === undefined ? undefined : intOption(values.limit, '--limit', 0, 1);
+  const seed = values.seed === undefined ? undefined : intOption(values.seed, '--seed', 1, -2_147_483_648, 4_294_967_295);
   const { buildCases, writeCases } = require('./rank/cases') as typeof import('./rank/cases');
   const index = await indexQuietly(root, true);
-  const { cases, skipped } = await buildCases(root, index, { limit: values.limit ? Number(values.limit) : undefined, seed: values.seed ? Number(values.seed) : undefined });
+  process.stderr.write(`building cases from the call sites of ${root}\n`);
+  const { cases, skipped } = await buildCases(root, index, { limit, seed });
   await writeCases(path.resolve(values.out), cases);
   const why = Object.entries(skipped).map(([k, v]) => `${v} ${k}`).join(', ');
   process.stdout.write(`wrote ${cases.length} leak-free cases to ${values.out}${why ? ` (skipped: ${why})` : ''}\n`);
@@ -202,12 +268,12 @@ async function evalCommand(args: string[]): Promise<number> {
     },
   });
   // `--corpus A B C` and `--corpus A --corpus B` both name several workspaces.
-  if (positionals.length && !values.corpus) throw new TypeError(`unexpected argument '${positionals[0]}'`);
+  if (positionals.length && !values.corpus) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const corpora = [...(values.corpus ?? []), ...positionals];
   const typedChars = (values.typed ?? '0,2').split(',').map(Number);
-  if (typedChars.some((k) => !Number.isInteger(k) || k < 0 || k > 50)) throw new TypeError(`--typed takes whole numbers of characters, like 0,2 (got '${values.typed}')`);
+  if (typedChars.some((k) => !Number.isInteger(k) || k < 0 || k > 50)) throw new UsageError(`--typed takes whole numbers of characters, like 0,2 (got '${values.typed}')`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new TypeError(`--limit takes a positive whole number (got '${values.limit}')`);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit takes a positive whole number (got '${values.limit}')`);
   const { existsSync, statSync } = require('fs') as typeof import('fs');
   const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
   const { formatReport, writeReport, averageReports } = require('./eval/report') as typeof import('./eval/report');
@@ -222,7 +288,7 @@ async function evalCommand(args: string[]): Promise<number> {
       // Real-code eval: each workspace's own call sites are its cases.
       const roots = corpora.map((c) => path.resolve(c));
       const missing = roots.find((r) => !isDir(r));
-      if (missing) throw new TypeError(`--corpus ${missing}: no such folder`);
+      if (missing) throw new UsageError(`--corpus ${missing}: no such folder`);
       const { buildCases } = require('./rank/cases') as typeof import('./rank/cases');
       const reports: Array<{ name: string; report: import('./eval/report').EvalReport }> = [];
       for (const root of roots) {
@@ -239,15 +305,15 @@ async function evalCommand(args: string[]): Promise<number> {
       if (values.json) await writeReport(path.resolve(values.json), { corpora: reports } as never);
       return 0;
     }
-    if (!values.cases) throw new TypeError('missing option --cases FILE (or --corpus DIR to build the cases of each workspace)');
+    if (!values.cases) throw new UsageError('missing option --cases FILE (or --corpus DIR to build the cases of each workspace)');
     const root = path.resolve(values.workspace ?? '.');
-    if (!isDir(root)) throw new TypeError(`--workspace ${root}: no such folder`);
+    if (!isDir(root)) throw new UsageError(`--workspace ${root}: no such folder`);
     const casesFile = path.resolve(values.cases);
-    if (!existsSync(casesFile)) throw new TypeError(`--cases ${values.cases}: no such file`);
+    if (!existsSync(casesFile)) throw new UsageError(`--cases ${values.cases}: no such file`);
     const { readCases } = require('./rank/cases') as typeof import('./rank/cases');
     const { cases, problems } = await readCases(casesFile);
     for (const p of problems.slice(0, 5)) process.stderr.write(`${p.path}: ${p.message}\n`);
-    if (!cases.length) throw new TypeError(`--cases ${values.cases}: no readable case`);
+    if (!cases.length) throw new UsageError(`--cases ${values.cases}: no readable case`);
     const index = await indexQuietly(root, true);
     const report = await evalWorkspace(index, root, cases, reranker, !!values.ablations, typedChars, progress);
     const text = formatReport(report);
@@ -311,7 +377,7 @@ async function trainCommand(args: string[]): Promise<number> {
   const { writeShippedModel, fineTuneOnWorkspace } = require('./training/model-files') as typeof import('./training/model-files');
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (values.workspace) {
-    const result = await fineTuneOnWorkspace(path.resolve(values.workspace), log);
+    const result = await fineTuneOnWorkspace(folderOption(values.workspace, '--workspace'), log);
     process.stdout.write(result.summary + '\n');
     return 0;
   }
@@ -340,9 +406,9 @@ async function benchCommand(args: string[]): Promise<number> {
   const quick = !!values.quick;
   await runBench(
     {
-      sizes: (values.sizes ?? (quick ? '1000' : '1000,10000')).split(',').map(Number),
-      runs: Number(values.runs ?? (quick ? 1 : 3)),
-      completions: Number(values.completions ?? (quick ? 60 : 150)),
+      sizes: (values.sizes ?? (quick ? '1000' : '1000,10000')).split(',').map((s) => intOption(s, '--sizes', 0, 10, 1_000_000)),
+      runs: intOption(values.runs, '--runs', quick ? 1 : 3, 1, 100),
+      completions: intOption(values.completions, '--completions', quick ? 60 : 150, 1, 100_000),
       out: path.resolve(values.out ?? 'bench/results.json'),
       seed: 42,
       includeDemo: true,

@@ -179,7 +179,7 @@ describe('index/bm25', () => {
     assert.strictEqual(Bm25Index.fromJSON({ ...json, postings: 'AAAA' }).ok, false);
   });
 
-  it('searches a large index quickly', () => {
+  it('finds the same top 40 in a large index as scoring every document would (its speed is in the benchmark)', () => {
     // Zipf-like vocabulary so common terms have long posting lists, as real code does.
     let seed = 42;
     const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
@@ -187,10 +187,12 @@ describe('index/bm25', () => {
     const index = new Bm25Index<'name' | 'body'>({ fields: { name: { weight: 3, b: 0.5 }, body: { weight: 1, b: 0.75 } } });
     for (let i = 0; i < 10_000; i++) index.add(i, { name: [word(), word()], body: Array.from({ length: 20 }, word) });
     const q = Array.from({ length: 60 }, () => ({ term: word(), weight: 1 }));
-    index.search(q, 40);
-    const t0 = process.hrtime.bigint();
-    for (let r = 0; r < 20; r++) index.search(q, 40);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / 20;
-    assert.ok(ms < 20, `${ms.toFixed(2)} ms per search`);
+    const found = index.search(q, 40);
+    const every = Array.from({ length: 10_000 }, (_, id) => ({ id, score: index.explain(id, q)?.score ?? 0 }))
+      .filter((x) => x.score > 0)
+      .sort((a, b) => b.score - a.score || a.id - b.id)
+      .slice(0, 40);
+    assert.strictEqual(found.length, 40);
+    found.forEach((hit, i) => assert.ok(Math.abs(hit.score - every[i].score) < 1e-6 * every[i].score, `rank ${i + 1}: ${hit.score} vs ${every[i].score}`));
   });
 });

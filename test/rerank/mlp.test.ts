@@ -47,12 +47,17 @@ function syntheticLists(count: number, seed: number): RankList[] {
   return lists;
 }
 
-describe('rerank/mlp', () => {
+describe('rerank/mlp', function () {
+  this.timeout(60_000);
   const train = syntheticLists(400, 1);
   const validation = syntheticLists(150, 2);
   const test = syntheticLists(200, 3);
   const start = createMlp({ featureCount: F, seed: 5 }, train);
-  const supervised = trainSupervised(start, train, { epochs: 20, seed: 3 });
+  // Trained once for the suite, in a hook: mocha reports its time and a failure there as such.
+  let supervised: ReturnType<typeof trainSupervised>;
+  before(() => {
+    supervised = trainSupervised(start, train, { epochs: 20, seed: 3 });
+  });
 
   it('supervised listwise training lifts top-1 far above chance', () => {
     const before = evaluateMlp(start, test);

