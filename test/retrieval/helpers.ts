@@ -61,5 +61,6 @@ export function contextAt(source: string, facts: Partial<CursorContext> = {}): C
     side: facts.side ?? 'server',
     scope: facts.scope ?? 'global',
     collection: facts.collection,
+    recordName: facts.recordName,
   });
 }

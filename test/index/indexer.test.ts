@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { defaultSettings } from '../../server/src/config';
+import { consoleEditor } from '../../server/src/editor';
+import { ApiIndex } from '../../server/src/index/api-index';
+import { Indexer } from '../../server/src/index/indexer';
+import { writeFiles } from '../retrieval/helpers';
+
+describe('index/indexer', function () {
+  this.timeout(60_000);
+  let root: string;
+  beforeEach(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-indexer-'));
+    await writeFiles(root, {
+      'si/A.js': "var A = Class.create();\nA.prototype = { run: function () {}, type: 'A' };\n",
+      'si/B.js': "var B = Class.create();\nB.prototype = { go: function () { new A().run(); }, type: 'B' };\n",
+      'rules/r.js': 'new B().go();\n',
+    });
+  });
+  afterEach(async () => fs.rm(root, { recursive: true, force: true }));
+
+  const start = async () => {
+    const index = new ApiIndex();
+    const indexer = new Indexer(index, { root, settings: defaultSettings(), editor: consoleEditor('error'), persist: true });
+    const stats = await indexer.indexAll();
+    return { index, indexer, stats };
+  };
+
+  it('indexes every file, then reuses the cache for what did not change', async () => {
+    const first = await start();
+    assert.equal(first.stats.files, 3);
+    assert.equal(first.stats.extracted, 3);
+    assert.deepEqual([...first.index.scriptIncludes()].map((s) => s.name).sort(), ['A', 'B']);
+    await first.indexer.flush();
+    const second = await start();
+    assert.equal(second.stats.cache, 'loaded');
+    assert.equal(second.stats.reused, 3);
+    assert.equal(second.stats.extracted, 0);
+    assert.deepEqual([...second.index.callSites()].map((s) => s.target).sort(), ['A', 'B']);
+  });
+
+  it('applies one file change at a time: an edit, a new file, a deletion', async () => {
+    const { index, indexer } = await start();
+    await fs.writeFile(path.join(root, 'si/A.js'), "var A = Class.create();\nA.prototype = { run: function () {}, stop: function () {}, type: 'A' };\n");
+    await fs.writeFile(path.join(root, 'si/C.js'), "var C = Class.create();\nC.prototype = { type: 'C' };\n");
+    await fs.rm(path.join(root, 'si/B.js'));
+    const r = await indexer.applyChanges([
+      { kind: 'changed', path: 'si/A.js' },
+      { kind: 'created', path: 'si/C.js' },
+      { kind: 'deleted', path: 'si/B.js' },
+    ]);
+    assert.deepEqual(r.updated.sort(), ['si/A.js', 'si/C.js']);
+    assert.deepEqual(r.removed, ['si/B.js']);
+    assert.deepEqual([...index.scriptIncludes()].map((s) => s.name).sort(), ['A', 'C']);
+    assert.deepEqual(index.named('A')[0].methods.map((m) => m.name), ['run', 'stop']);
+  });
+});
