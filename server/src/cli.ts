@@ -361,7 +361,11 @@ async function evalWorkspace(
     extra.push(noDocs, noBody);
     pipelines.push(retrievalPipeline(noDocs, 'retrieval-no-jsdoc'));
     pipelines.push(retrievalPipeline(noBody, 'retrieval-no-body'));
-    if (reranker) pipelines.push(fullPipeline(ws, reranker, 'full-reranker-alone', { ...SERVING_RANK_OPTIONS, rerankWeight: 1 }));
+    if (reranker) {
+      pipelines.push(fullPipeline(ws, reranker, 'full-reranker-alone', { ...SERVING_RANK_OPTIONS, rerankWeight: 1 }));
+      // What eval measured before there was one ranking path: no platform APIs among the candidates.
+      pipelines.push(fullPipeline(ws, reranker, 'full-without-platform-apis', { ...SERVING_RANK_OPTIONS, includePlatform: false }));
+    }
   }
   const report = await runEval(pipelines, cases, { typedChars, onRow: (row) => progress(`  ${row.pipeline} typed ${row.typedChars}: top-5 ${(100 * row.metrics.top5).toFixed(1)}%`) });
   for (const x of [ws, ...extra]) x.dispose();

@@ -77,6 +77,19 @@ describe('index/cache-folder', () => {
     assert.ok(names.includes(path.basename(fresh)), 'a write under way in another server is left alone');
   });
 
+  it('adopts a cache written before folders were tagged, and only that', async () => {
+    const old = path.join(root, '.deepcodeseek');
+    await fs.mkdir(old);
+    await fs.writeFile(path.join(old, 'index.jsonl'), '{"format":5,"writer":"0.1.0","savedAt":""}\n{"end":0}\n');
+    await fs.writeFile(path.join(old, 'retrieval.json'), '{}');
+    assert.equal(await folder('.deepcodeseek').prepare(), undefined);
+    assert.ok((await fs.readdir(old)).includes(CACHE_TAG));
+    const foreign = path.join(root, 'data');
+    await fs.mkdir(foreign);
+    await fs.writeFile(path.join(foreign, 'index.jsonl'), '{"rows": 3}\n');
+    assert.match((await folder('data').prepare()) ?? '', /did not write/);
+  });
+
   it('keeps names inside the folder', () => {
     const cache = folder('.deepcodeseek');
     assert.equal(cache.path('../../etc/passwd'), path.join(cache.dir, 'passwd'));

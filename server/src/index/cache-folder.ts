@@ -60,7 +60,9 @@ export class CacheFolder {
     try {
       if (!stat) await fs.mkdir(this.dir, { recursive: true });
       const names = await fs.readdir(this.dir);
-      if (names.length && !names.includes(CACHE_TAG)) return `cache folder ${this.dir} holds files the server did not write; give index.cacheDir a folder of its own`;
+      if (names.length && !names.includes(CACHE_TAG) && !(await this.isUntaggedCache(names))) {
+        return `cache folder ${this.dir} holds files the server did not write; give index.cacheDir a folder of its own`;
+      }
       if (!names.includes(CACHE_TAG)) await fs.writeFile(path.join(this.dir, CACHE_TAG), TAG_TEXT);
       if (!names.includes('.gitignore')) await fs.writeFile(path.join(this.dir, '.gitignore'), GITIGNORE);
       await this.removeStaleTemp(names);
@@ -68,6 +70,27 @@ export class CacheFolder {
       return `cache folder ${this.dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
     }
     return undefined;
+  }
+
+  /**
+   * A cache written before folders were tagged: its index file starts with our header line. Such
+   * a folder is ours and gets its tag; any other untagged folder with content is not.
+   */
+  private async isUntaggedCache(names: readonly string[]): Promise<boolean> {
+    if (!names.includes('index.jsonl')) return false;
+    let handle;
+    try {
+      handle = await fs.open(path.join(this.dir, 'index.jsonl'), 'r');
+      const buf = Buffer.alloc(512);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      const first = buf.subarray(0, bytesRead).toString('utf8').split('\n')[0];
+      const header = JSON.parse(first) as { format?: unknown; writer?: unknown };
+      return typeof header.format === 'number' && typeof header.writer === 'string';
+    } catch {
+      return false;
+    } finally {
+      await handle?.close();
+    }
   }
 
   /** Leftovers of writes cut short (a crash, a full disk): ours, since the folder is. */

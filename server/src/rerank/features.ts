@@ -10,6 +10,7 @@
 import { ApiField } from '../index/api-documents';
 import { CandidateDetail, PipelineOutput } from '../retrieval/pipeline';
 import { CursorContext } from '../retrieval/types';
+import { tokenize } from '../text/tokens';
 
 export const FEATURE_NAMES = [
   'fused_score',
@@ -47,6 +48,15 @@ export const FEATURE_NAMES = [
   'is_platform',
   'typed_len',
   'best_method_usage',
+  // Evidence that travels across instances: how the lists agree, by how much a candidate leads,
+  // how its calls look like this spot, what is called beside it, what its body and the caller's
+  // record share with the query.
+  'lists_agreeing',
+  'fused_margin',
+  'hole_affinity',
+  'co_call',
+  'body_overlap',
+  'record_name_overlap',
 ] as const;
 
 export const FEATURE_COUNT = FEATURE_NAMES.length;
@@ -75,6 +85,7 @@ export function extractFeatures(ctx: CursorContext, output: PipelineOutput): Flo
   const maxFused = maxOf((d) => d.candidate.score);
   const q = output.query.terms;
   const collection = ctx.collection?.toLowerCase();
+  const recordWords = new Set(ctx.recordName ? tokenize(ctx.recordName) : []);
   details.forEach((d, row) => {
     const f = out.subarray(row * FEATURE_COUNT, (row + 1) * FEATURE_COUNT);
     const si = d.ref.si;
@@ -119,10 +130,24 @@ export function extractFeatures(ctx: CursorContext, output: PipelineOutput): Flo
       d.ref.kind === 'platform' ? 1 : 0,
       Math.min(ctx.typed.length, 6) / 6,
       total && bestMethod ? (usage!.byMethod.get(bestMethod) ?? 0) / total : 0,
+      [d.lexical.rank, d.usageHit.rank, d.dense.rank].filter((r) => r <= 5).length / 3,
+      (d.candidate.score - (details[row + 1]?.candidate.score ?? d.candidate.score)) / maxFused,
+      d.evidence.holeAffinity,
+      d.evidence.coCall,
+      over('body'),
+      recordWords.size ? shareIn(recordWords, [...fields.name, ...fields.methods]) : 0,
     ];
     for (let i = 0; i < FEATURE_COUNT; i++) f[i] = Number.isFinite(values[i]) ? values[i] : 0;
   });
   return out;
+}
+
+/** Share of `words` found among `terms`. */
+function shareIn(words: ReadonlySet<string>, terms: readonly string[]): number {
+  const have = new Set(terms);
+  let n = 0;
+  for (const w of words) if (have.has(w)) n++;
+  return n / words.size;
 }
 
 function inv(rank: number): number {
