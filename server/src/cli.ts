@@ -125,8 +125,23 @@ async function serveCommand(args: string[]): Promise<number> {
   const { startServer } = require('./server') as typeof import('./server');
   // stdout is the protocol channel: nothing else may write to it.
   console.log = (...a: unknown[]) => process.stderr.write(a.map(String).join(' ') + '\n');
-  const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
-  startServer(connection);
+  const reader = new StreamMessageReader(process.stdin);
+  const connection = createConnection(reader, new StreamMessageWriter(process.stdout));
+  const server = startServer(connection);
+  // The editor is gone (stdin ended, even with no processId to watch) or the stream can no
+  // longer be read (a malformed header): save what is worth saving and exit, never linger.
+  let leaving = false;
+  const leave = (code: number, why?: string) => {
+    if (leaving) return;
+    leaving = true;
+    if (why) process.stderr.write(`deepcodeseek serve: ${why}; exiting\n`);
+    const timer = setTimeout(() => process.exit(code), 3000);
+    timer.unref();
+    void server.dispose().catch(() => undefined).finally(() => process.exit(code));
+  };
+  process.stdin.once('end', () => leave(0));
+  process.stdin.once('close', () => leave(0));
+  reader.onError((err) => leave(1, `cannot read the client's messages (${err.message})`));
   return new Promise<number>(() => undefined);
 }
 

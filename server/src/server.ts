@@ -13,6 +13,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  InitializeError,
   InitializeParams,
   InitializeResult,
   TextDocumentSyncKind,
@@ -35,13 +36,15 @@ import { FileChange } from './workspace/watcher';
 /** The file patterns the client is asked to watch for us. */
 export const WATCHED_GLOBS = ['**/*.js', '**/*.xml', '**/*.now.ts', '**/*.json'];
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection): { dispose(): Promise<void> } {
   const editor = connectionEditor(connection, () => session.settings['log.level'] as LogLevel);
   const session = new Session(editor);
   const features = featureState(session);
   const diagnostics = new DiagnosticsScheduler(
     (uri) => documentDiagnostics(features, uri),
     (uri, list) => void connection.sendDiagnostics({ uri, diagnostics: list }),
+    150,
+    (uri, err) => editor.log('error', `diagnostics of ${uri} failed: ${err.message}`),
   );
   let clientWatches = false;
   let clientConfiguration = false;
@@ -49,13 +52,18 @@ export function startServer(connection: Connection): void {
   let initialized = false;
   let initializeReceived = false;
   let configurationRegistration = false;
+  /** The client manages workspace folders (the library then owns their notification). */
+  let clientFolders = false;
   /** The client cannot watch files for us (or the settings say so): our own watcher does. */
   let serverWatches = false;
   /** Workspaces whose first indexing has started (their `ready` is then meaningful). */
   const indexing = new WeakSet<Workspace>();
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  connection.onInitialize((params: InitializeParams): InitializeResult | ResponseError<InitializeError> => {
+    // A second initialize would add the workspaces again.
+    if (initializeReceived) return new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already received', { retry: false });
     initializeReceived = true;
+    clientFolders = !!params.capabilities?.workspace?.workspaceFolders;
     const caps = params.capabilities;
     configurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     clientWatches = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
@@ -90,8 +98,43 @@ export function startServer(connection: Connection): void {
       });
     }
     serverWatches = !useClient && watchMode !== 'off';
+    // With workspaceFolders advertised, vscode-languageserver takes the notification over and
+    // hands it on through this event; without, the raw notification below carries it.
+    if (clientFolders) connection.workspace.onDidChangeWorkspaceFolders((event) => guard('workspace/didChangeWorkspaceFolders', () => changeFolders(event)));
     await Promise.all(session.workspaces.map((ws) => indexWithProgress(ws)));
   });
+
+  /** Runs a notification handler; a throw costs that notification, logged once, never the server. */
+  function guard(method: string, handler: () => void): void {
+    try {
+      handler();
+    } catch (err) {
+      editor.log('error', `${method} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Why a text document identifier (and, when asked, an opened document) is malformed, if it is. */
+  function badDocument(d: unknown, opened = false): string | undefined {
+    if (!d || typeof d !== 'object') return 'textDocument is missing';
+    const doc = d as { uri?: unknown; text?: unknown; version?: unknown; languageId?: unknown };
+    if (typeof doc.uri !== 'string' || !doc.uri) return 'textDocument.uri is not a string';
+    if (opened && typeof doc.text !== 'string') return 'textDocument.text is not a string';
+    if (opened && doc.version !== undefined && typeof doc.version !== 'number') return 'textDocument.version is not a number';
+    if (opened && doc.languageId !== undefined && typeof doc.languageId !== 'string') return 'textDocument.languageId is not a string';
+    return undefined;
+  }
+
+  /** Adds and removes workspace folders; a folder already open is not added twice. */
+  function changeFolders(event: { added?: Array<{ uri?: unknown }>; removed?: Array<{ uri?: unknown }> }): void {
+    for (const f of event?.removed ?? []) {
+      const p = typeof f?.uri === 'string' ? uriToPath(f.uri) : undefined;
+      if (p) void session.removeWorkspace(p);
+    }
+    for (const f of event?.added ?? []) {
+      const p = typeof f?.uri === 'string' ? uriToPath(f.uri) : undefined;
+      if (p && !session.hasWorkspace(p)) void indexWithProgress(session.addWorkspace(p));
+    }
+  }
 
   /**
    * Reads the settings: pulled with workspace/configuration when the client can answer it, else
@@ -180,6 +223,8 @@ export function startServer(connection: Connection): void {
   function timed<P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R> | R) {
     return async (params: P, token: CancellationToken): Promise<R> => {
       if (!initializeReceived) throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method} before initialize`);
+      const invalid = badRequest(params);
+      if (invalid) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: ${invalid}`);
       const docUri = (params as { textDocument?: { uri?: string } })?.textDocument?.uri;
       if (docUri !== undefined && !session.documents.get(docUri)) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: ${docUri} is not open`);
       const started = performance.now();
@@ -193,28 +238,51 @@ export function startServer(connection: Connection): void {
   }
 
   // ---- handlers ------------------------------------------------------------------------------
-  connection.onDidOpenTextDocument(({ textDocument: d }) => {
-    session.documents.open(d.uri, d.languageId, d.version, d.text);
-    diagnostics.schedule(d.uri);
-  });
-  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
-    session.documents.change(d.uri, d.version, contentChanges);
-    diagnostics.schedule(d.uri);
-  });
-  connection.onDidCloseTextDocument(({ textDocument: d }) => {
-    session.documents.close(d.uri);
-    features.scripts.forget(d.uri);
-    diagnostics.clear(d.uri);
-  });
-  connection.onDidSaveTextDocument(({ textDocument: d }) => {
-    for (const [ws, changes] of changesByWorkspace([{ uri: d.uri, kind: 'changed' }])) void applyChanges(ws, changes);
-  });
-  connection.onDidChangeWatchedFiles(({ changes }) => {
-    const kinds = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' } as const;
-    const items = changes.map((c) => ({ uri: c.uri, kind: kinds[c.type] }));
-    for (const [ws, list] of changesByWorkspace(items)) void applyChanges(ws, list);
-  });
-  connection.onDidChangeConfiguration((params) => void loadSettings(params.settings, true));
+  // Notifications cannot answer an error: malformed params are one log line and are ignored.
+  connection.onDidOpenTextDocument((params) =>
+    guard('textDocument/didOpen', () => {
+      const d = params?.textDocument;
+      const bad = badDocument(d, true);
+      if (bad) return editor.log('warn', `textDocument/didOpen ignored: ${bad}`);
+      session.documents.open(d.uri, d.languageId ?? 'javascript', d.version ?? 0, d.text);
+      diagnostics.schedule(d.uri);
+    }),
+  );
+  connection.onDidChangeTextDocument((params) =>
+    guard('textDocument/didChange', () => {
+      const d = params?.textDocument;
+      const bad = badDocument(d) ?? (Array.isArray(params?.contentChanges) ? undefined : 'contentChanges is not a list');
+      if (bad) return editor.log('warn', `textDocument/didChange ignored: ${bad}`);
+      session.documents.change(d.uri, d.version, params.contentChanges);
+      diagnostics.schedule(d.uri);
+    }),
+  );
+  connection.onDidCloseTextDocument((params) =>
+    guard('textDocument/didClose', () => {
+      const d = params?.textDocument;
+      const bad = badDocument(d);
+      if (bad) return editor.log('warn', `textDocument/didClose ignored: ${bad}`);
+      session.documents.close(d.uri);
+      features.scripts.forget(d.uri);
+      diagnostics.clear(d.uri);
+    }),
+  );
+  connection.onDidSaveTextDocument((params) =>
+    guard('textDocument/didSave', () => {
+      const d = params?.textDocument;
+      if (badDocument(d)) return;
+      for (const [ws, changes] of changesByWorkspace([{ uri: d.uri, kind: 'changed' }])) void applyChanges(ws, changes);
+    }),
+  );
+  connection.onDidChangeWatchedFiles((params) =>
+    guard('workspace/didChangeWatchedFiles', () => {
+      const kinds: Record<number, FileChange['kind']> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
+      const changes = Array.isArray(params?.changes) ? params.changes : [];
+      const items = changes.filter((c) => typeof c?.uri === 'string' && kinds[c.type] !== undefined).map((c) => ({ uri: c.uri, kind: kinds[c.type] }));
+      for (const [ws, list] of changesByWorkspace(items)) void applyChanges(ws, list);
+    }),
+  );
+  connection.onDidChangeConfiguration((params) => guard('workspace/didChangeConfiguration', () => void loadSettings(params?.settings, true)));
   connection.onWorkspaceSymbol(
     timed('workspace/symbol', async (params, token) => {
       await Promise.all(session.workspaces.map((w) => w.ready.catch(() => undefined)));
@@ -242,19 +310,29 @@ export function startServer(connection: Connection): void {
   });
   // --------------------------------------------------------------------------------------------
 
-  connection.onNotification('workspace/didChangeWorkspaceFolders', (params: { event: { added: { uri: string }[]; removed: { uri: string }[] } }) => {
-    if (!initialized) return;
-    for (const f of params.event.removed) {
-      const p = uriToPath(f.uri);
-      if (p) void session.removeWorkspace(p);
-    }
-    for (const f of params.event.added) {
-      const p = uriToPath(f.uri);
-      if (p) void indexWithProgress(session.addWorkspace(p));
-    }
+  connection.onNotification('workspace/didChangeWorkspaceFolders', (params: { event?: { added?: Array<{ uri?: unknown }>; removed?: Array<{ uri?: unknown }> } }) => {
+    if (!initialized || clientFolders) return;
+    guard('workspace/didChangeWorkspaceFolders', () => changeFolders(params?.event ?? {}));
   });
 
   connection.listen();
+  return { dispose: () => session.dispose() };
+}
+
+/** Why a request's params are malformed where every feature reads them (document and position), if they are. */
+function badRequest(params: unknown): string | undefined {
+  if (params === null || params === undefined || typeof params !== 'object') return undefined;
+  const p = params as { textDocument?: unknown; position?: unknown };
+  if ('textDocument' in p) {
+    const d = p.textDocument as { uri?: unknown } | undefined;
+    if (!d || typeof d !== 'object' || typeof d.uri !== 'string') return 'textDocument.uri is not a string';
+  }
+  if ('position' in p) {
+    const pos = p.position as { line?: unknown; character?: unknown } | undefined;
+    const whole = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+    if (!pos || typeof pos !== 'object' || !whole(pos.line) || !whole(pos.character)) return 'position needs whole, non-negative line and character';
+  }
+  return undefined;
 }
 
 function workspaceRoots(params: InitializeParams): string[] {

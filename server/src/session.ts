@@ -304,6 +304,11 @@ export class Session {
 
   constructor(readonly editor: Editor) {}
 
+  /** Whether a workspace with this root is open. */
+  hasWorkspace(root: string): boolean {
+    return this.workspaces.some((w) => w.root === path.resolve(root));
+  }
+
   addWorkspace(root: string, persist = true): Workspace {
     const ws = new Workspace(path.resolve(root), this.settings, this.editor, persist);
     this.workspaces.push(ws);

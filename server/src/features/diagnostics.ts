@@ -89,6 +89,8 @@ export class DiagnosticsScheduler {
     private readonly compute: (uri: string) => Diagnostic[],
     private readonly publish: (uri: string, diagnostics: Diagnostic[]) => void,
     private readonly delayMs = 150,
+    /** A failure in a timer has no caller to reach: it is reported here, and the next schedule tries again. */
+    private readonly onError: (uri: string, err: Error) => void = () => undefined,
   ) {}
 
   schedule(uri: string): void {
@@ -97,7 +99,11 @@ export class DiagnosticsScheduler {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        this.publish(uri, this.compute(uri));
+        try {
+          this.publish(uri, this.compute(uri));
+        } catch (err) {
+          this.onError(uri, err instanceof Error ? err : new Error(String(err)));
+        }
       }, this.delayMs),
     );
   }
