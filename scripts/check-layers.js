@@ -10,7 +10,7 @@ const path = require('path');
 const SRC = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'server', 'src'));
 const LAB = ['training', 'eval', 'bench'];
 /** Folders and what they may import (value or type), besides themselves and the root leaf files. */
-const LEAVES = { text: [], platform: [], syntax: ['text', 'platform'] };
+const LEAVES = { text: [], platform: [], onnx: [], syntax: ['text', 'platform'] };
 const ROOT_LEAVES = ['model', 'random', 'config', 'editor', 'hash', 'stats', 'cancellation', 'version'];
 
 function walk(dir, out = []) {

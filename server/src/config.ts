@@ -26,6 +26,8 @@ export const SETTINGS = {
     type: 'number',
     default: 1_500_000,
     minimum: 1_000,
+    // A parse holds several times the text in memory: past this, one file could take the machine.
+    maximum: 20_000_000,
     description: 'Largest script (in characters) that is parsed; larger files are indexed by name only.',
   }),
   'index.exclude': spec<string[]>({
@@ -56,6 +58,7 @@ export const SETTINGS = {
     type: 'number',
     default: 40,
     minimum: 5,
+    maximum: 2_000,
     description: 'Time budget for a whole completion; reranking is skipped when it would not fit.',
   }),
   'completion.pipeline': spec<string>({

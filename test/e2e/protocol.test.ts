@@ -88,6 +88,18 @@ describe('e2e: a malformed client', function () {
     }
   });
 
+  it('does not analyse an open document over index.maxFileSize, and says so once', async () => {
+    const big = pathToFileURL(path.join(root, 'rules', 'bundle.min.js')).toString();
+    const text = 'var a=1;'.repeat(250_000) + 'var u = new Acme';
+    await client.open(big, text, 'javascript', 1);
+    for (let i = 0; i < 3; i++) {
+      const list = await client.request<{ items: unknown[] } | null>('textDocument/completion', { textDocument: { uri: big }, position: { line: 0, character: text.length } });
+      assert.ok(!list || list.items.length === 0);
+    }
+    assert.equal(client.logs.filter((l) => l.includes('bundle.min.js') && /over index.maxFileSize/.test(l)).length, 1, client.logs.join('\n'));
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: big } });
+  });
+
   it('refuses a second initialize', async () => {
     await assert.rejects(client.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} }) as Promise<unknown>, (err: { code?: number }) => err.code === -32600);
   });

@@ -96,10 +96,17 @@ describe('cross-encoder: BERT-style contract', () => {
     const dir = tempDir('bert-bad-tok');
     const p = path.join(dir, 'model.onnx');
     fs.writeFileSync(p, bert.bytes);
-    fs.writeFileSync(path.join(dir, 'tokenizer.json'), '{ not json');
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), 'root:x:0:0:SECRET-LINE:/root:/bin/bash\n');
     const r = await loadCrossEncoder({ modelPath: p });
     assert.strictEqual(r.ok, false);
-    if (!r.ok) assert.match(r.error, /^cross-encoder tokenizer unreadable: /);
+    if (!r.ok) {
+      assert.match(r.error, /^cross-encoder tokenizer .*tokenizer\.json is not valid JSON$/);
+      assert.doesNotMatch(r.error, /SECRET|root:x/, 'an error names the file, never its content');
+    }
+    // A huge file is refused before it is read.
+    fs.truncateSync(path.join(dir, 'tokenizer.json'), 65 * 1024 * 1024);
+    const huge = await loadCrossEncoder({ modelPath: p });
+    assert.ok(!huge.ok && /more than .*not read/.test(huge.error), huge.ok ? '' : huge.error);
   });
 
   it('stops between batches when cancelled', async () => {

@@ -57,11 +57,26 @@ interface CachedDoc {
 /** Parsed scripts per open document version. Owned by the server, passed to features. */
 export class ScriptCache {
   private readonly docs = new Map<string, CachedDoc>();
+  /** Open documents too large to analyse, said once each. */
+  private readonly tooLarge = new Set<string>();
 
-  /** The scripts of an open document, parsed once per version. */
+  /**
+   * The scripts of an open document, parsed once per version. A document larger than
+   * `index.maxFileSize` (a minified bundle, a data dump) gets no analysis: parsing and scanning
+   * it on every keystroke would hold up everything else.
+   */
   slices(session: Session, doc: OpenDocument): ScriptSlice[] {
     const hit = this.docs.get(doc.uri);
     if (hit && hit.version === doc.version) return hit.slices;
+    const limit = session.settings['index.maxFileSize'];
+    if (doc.text.length > limit) {
+      if (!this.tooLarge.has(doc.uri)) {
+        this.tooLarge.add(doc.uri);
+        session.editor.log('warn', `${doc.uri}: ${doc.text.length} characters, over index.maxFileSize (${limit}); no completion or diagnostics in it`);
+      }
+      this.docs.set(doc.uri, { version: doc.version, slices: [] });
+      return [];
+    }
     const slices = isXml(doc.uri) ? xmlSlices(doc.text, doc.uri) : jsSlices(session, doc);
     this.docs.set(doc.uri, { version: doc.version, slices });
     return slices;
@@ -69,6 +84,7 @@ export class ScriptCache {
 
   forget(uri: string): void {
     this.docs.delete(uri);
+    this.tooLarge.delete(uri);
   }
 }
 

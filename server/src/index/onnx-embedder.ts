@@ -10,6 +10,7 @@
  * Loading is I/O at the edge: a missing or malformed model or tokenizer is an error value with
  * one line of explanation, never an exception.
  */
+import { loadTokenizerFile } from '../onnx/tokenizer-file';
 import { fnv1aBytes, fnv1aStart } from '../hash';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,9 +21,6 @@ import { loadSession, ModelSession, ValueInfo } from '../rerank/onnx-session';
 import { messageOf } from '../rerank/types';
 import { AsyncEmbedder, normalize } from './embedders';
 
-// An ES module whose CommonJS build Node picks for `require` (see rerank/cross-encoder.ts).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const tokenizers = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers', { with: { 'resolution-mode': 'import' } });
 
 export interface OnnxEmbedderOptions {
   modelPath: string;
@@ -181,24 +179,8 @@ export function truncate(seq: EncodedSequence, maxLength: number, keepLast: bool
 type TokenizerLoad = { ok: true; tokenizer: Tokenizer } | { ok: false; error: string };
 
 function loadTokenizer(file: string): TokenizerLoad {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, error: code === 'ENOENT' ? `embedding tokenizer not found: ${file}` : `embedding tokenizer unreadable: ${file} (${messageOf(err)})` };
-  }
-  let config: Record<string, unknown> = {};
-  try {
-    config = JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'tokenizer_config.json'), 'utf8'));
-  } catch {
-    // Optional: special tokens are in tokenizer.json's added_tokens.
-  }
-  try {
-    return { ok: true, tokenizer: new tokenizers.Tokenizer(JSON.parse(text), config) };
-  } catch (err) {
-    return { ok: false, error: `embedding tokenizer unreadable: ${file} (${messageOf(err)})` };
-  }
+  const r = loadTokenizerFile(file, 'embedding tokenizer');
+  return r.ok ? { ok: true, tokenizer: r.tokenizer } : r;
 }
 
 function padTokenId(tokenizer: Tokenizer): number {

@@ -14,6 +14,7 @@
  * them, and an encoder masks them), batched by similar length, and the document is what gets
  * truncated to the maximum length; the query and the template are kept.
  */
+import { loadTokenizerFile } from '../onnx/tokenizer-file';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tokenizer } from '@huggingface/tokenizers' with { 'resolution-mode': 'import' };
@@ -21,10 +22,6 @@ import * as ort from 'onnxruntime-node';
 import { ModelSession, ValueInfo, loadSession } from './onnx-session';
 import { CancellationLike, CancelledError, messageOf } from './types';
 
-// The package is an ES module whose CommonJS build Node picks for `require`; TypeScript (which
-// sees only the ESM typings) would refuse a static import from this CommonJS file.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const tokenizers = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers', { with: { 'resolution-mode': 'import' } });
 
 export type CrossEncoderKind = 'auto' | 'cross-encoder' | 'qwen3-reranker';
 export type CrossEncoderContract = Exclude<CrossEncoderKind, 'auto'>;
@@ -168,24 +165,7 @@ export async function loadCrossEncoder(opts: CrossEncoderOptions): Promise<Cross
 type TokenizerLoad = { ok: true; tokenizer: Tokenizer; config: Record<string, unknown> } | { ok: false; error: string };
 
 function loadTokenizer(file: string): TokenizerLoad {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, error: code === 'ENOENT' ? `cross-encoder tokenizer not found: ${file}` : `cross-encoder tokenizer unreadable: ${file} (${messageOf(err)})` };
-  }
-  let config: Record<string, unknown> = {};
-  try {
-    config = JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'tokenizer_config.json'), 'utf8'));
-  } catch {
-    // tokenizer_config.json is optional: special tokens are in tokenizer.json's added_tokens.
-  }
-  try {
-    return { ok: true, tokenizer: new tokenizers.Tokenizer(JSON.parse(text), config), config };
-  } catch (err) {
-    return { ok: false, error: `cross-encoder tokenizer unreadable: ${file} (${messageOf(err)})` };
-  }
+  return loadTokenizerFile(file, 'cross-encoder tokenizer');
 }
 
 function readArchitectures(file: string): string[] {
