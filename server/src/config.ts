@@ -35,6 +35,11 @@ export const SETTINGS = {
     default: ['node_modules', '.git', '.deepcodeseek', '.vscode', 'out', 'dist'],
     description: 'Folder names that are never walked when indexing the workspace.',
   }),
+  'index.allowOutside': spec<string[]>({
+    type: 'string[]',
+    default: [],
+    description: 'Folders outside the workspace that symbolic links in it may lead to (absolute paths); links leading anywhere else are not followed.',
+  }),
   'index.cacheDir': spec<string>({
     type: 'string',
     default: '.deepcodeseek',

@@ -41,6 +41,20 @@ describe('index/indexer', function () {
     assert.deepEqual([...second.index.callSites()].map((s) => s.target).sort(), ['A', 'B']);
   });
 
+  it('does not read a changed path that leads outside the workspace', async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-outside-'));
+    try {
+      await fs.writeFile(path.join(outside, 'Leak.js'), "var Leak = Class.create();\nLeak.prototype = { type: 'Leak' };\n");
+      const { index, indexer } = await start();
+      await fs.symlink(path.join(outside, 'Leak.js'), path.join(root, 'si', 'Leak.js'));
+      const r = await indexer.applyChanges([{ kind: 'created', path: 'si/Leak.js' }]);
+      assert.deepEqual(r.updated, []);
+      assert.equal(index.named('Leak').length, 0);
+    } finally {
+      await fs.rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('applies one file change at a time: an edit, a new file, a deletion', async () => {
     const { index, indexer } = await start();
     await fs.writeFile(path.join(root, 'si/A.js'), "var A = Class.create();\nA.prototype = { run: function () {}, stop: function () {}, type: 'A' };\n");

@@ -60,11 +60,28 @@ describe('workspace/scan scanWorkspace', () => {
     assert.deepStrictEqual(files.map((f) => f.path), ['apps/x_acme_hr/script_includes/A.js']);
   });
 
-  it('walks a folder reached only through a link, under the link path', async () => {
+  it('walks a folder reached only through a link into an allowed outside folder, under the link path', async () => {
     root = await makeWorkspace({ 'elsewhere/x_acme_hr/script_includes/B.js': 'var B;', 'ws/keep.txt': '' });
     await fs.symlink(path.join(root, 'elsewhere/x_acme_hr'), path.join(root, 'ws/x_acme_hr'));
-    const { files } = await scanWorkspace(path.join(root, 'ws'), { exclude: [] });
+    const { files } = await scanWorkspace(path.join(root, 'ws'), { exclude: [], allowOutside: [path.join(root, 'elsewhere')] });
     assert.deepStrictEqual(files.map((f) => f.path), ['x_acme_hr/script_includes/B.js']);
+  });
+
+  it('never follows a link whose real path leaves the workspace, unless the settings name that folder', async () => {
+    const root = await makeWorkspace({ 'si/Inside.js': 'var Inside = Class.create();' });
+    const outside = await makeWorkspace({ 'Secret.js': 'var Secret = Class.create();', 'deep/Other.js': 'var Other;' });
+    try {
+      await fs.symlink(outside, path.join(root, 'linked'));
+      await fs.symlink(path.join(outside, 'Secret.js'), path.join(root, 'si', 'Secret.js'));
+      const { files, problems } = await scanWorkspace(root, { exclude: [] });
+      assert.deepStrictEqual(files.map((f) => f.path), ['si/Inside.js']);
+      assert.strictEqual(problems.filter((p) => /leads outside the workspace/.test(p.message)).length, 2);
+      const allowed = await scanWorkspace(root, { exclude: [], allowOutside: [outside] });
+      assert.deepStrictEqual(allowed.files.map((f) => f.path), ['linked/Secret.js', 'linked/deep/Other.js', 'si/Inside.js', 'si/Secret.js'].sort());
+    } finally {
+      await removeWorkspace(root);
+      await removeWorkspace(outside);
+    }
   });
 
   it('reports a missing root without throwing', async () => {

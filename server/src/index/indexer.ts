@@ -7,6 +7,8 @@
  * This is an edge module (it does I/O through workspace/ and persistence); the analysis it calls
  * does none.
  */
+import { promises as fs } from 'fs';
+import * as path from 'path';
 import { FileEntry, Problem, ScriptIncludeKind } from '../model';
 import { Settings } from '../config';
 import { Editor } from '../editor';
@@ -99,7 +101,8 @@ export class Indexer {
         cacheState = 'rebuilt';
       }
     }
-    const scan = await scanWorkspace(this.opts.root, { exclude: settings['index.exclude'] });
+    const scan = await scanWorkspace(this.opts.root, { exclude: settings['index.exclude'], allowOutside: settings['index.allowOutside'] });
+    for (const p of scan.problems) if (/leads outside the workspace/.test(p.message)) editor.log('warn', `${p.path}: ${p.message}`);
     const stats: IndexStats = { files: scan.files.length, reused: 0, sameHash: 0, extracted: 0, cache: cacheState, ms: 0, problems: [...scan.problems] };
     const total = scan.files.length;
     // Size/mtime reuse is decided here; only the files left to read go to extraction.
@@ -179,6 +182,13 @@ export class Indexer {
     const entries: FileEntry[] = [];
     const stats: IndexStats = { files: 0, reused: 0, sameHash: 0, extracted: 0, cache: 'loaded', ms: 0, problems: [] };
     for (const rel of updated) {
+      // A changed path comes from the client or a watcher: like the walk, follow it only when it
+      // really lies in the workspace (a new link to /etc is not read).
+      if (!(await this.liesInside(rel))) {
+        this.opts.editor.log('warn', `${rel}: leads outside the workspace; not read`);
+        removed.add(rel);
+        continue;
+      }
       const result = await this.readOne({ path: rel, size: -1, mtimeMs: -1 }, stats);
       if (result) {
         entries.push(result.entry);
@@ -193,6 +203,18 @@ export class Indexer {
     if (entries.length) this.index.setFiles(entries);
     if (entries.length || gone.length) this.scheduleSave();
     return { updated: entries.map((e) => e.path), removed: gone };
+  }
+
+  /** Whether a workspace path's real location is in the workspace (or a folder `index.allowOutside` names); a missing file counts as inside. */
+  private async liesInside(rel: string): Promise<boolean> {
+    const abs = path.join(this.opts.root, ...rel.split('/'));
+    const real = await fs.realpath(abs).catch(() => undefined);
+    if (real === undefined) return true;
+    for (const dir of [this.opts.root, ...this.opts.settings['index.allowOutside']]) {
+      const base = await fs.realpath(dir).catch(() => undefined);
+      if (base && (real === base || real.startsWith(base.endsWith(path.sep) ? base : base + path.sep))) return true;
+    }
+    return false;
   }
 
   /** Reads and extracts one file in-process (an edit: latency matters more than throughput). */

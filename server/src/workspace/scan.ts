@@ -1,7 +1,8 @@
 /**
  * Finds the workspace files the readers handle. The walk follows symbolic links (monorepos link
- * app folders in) but visits each real folder once, so link loops end; anything it cannot read
- * becomes a Problem and the walk goes on.
+ * app folders in) but visits each real folder once, so link loops end, and never follows a link
+ * whose real path leaves the workspace (a link to `/` must not index the disk), unless the
+ * settings name that outside folder; anything it cannot read becomes a Problem and the walk goes on.
  */
 import { Dirent, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +21,8 @@ export interface ScanOptions {
   exclude: string[];
   /** Stop after this many files (a Problem says so). */
   maxFiles?: number;
+  /** Folders outside the workspace that links may lead into (absolute paths). */
+  allowOutside?: readonly string[];
 }
 
 /** Folders no workspace wants indexed, whatever the settings say. */
@@ -51,6 +54,19 @@ export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ 
     return { files, problems };
   }
 
+  const allowed: string[] = [rootReal];
+  for (const dir of opts.allowOutside ?? []) {
+    const real = await fs.realpath(dir).catch(() => undefined);
+    if (real) allowed.push(real);
+  }
+  const inside = (real: string) => allowed.some((a) => real === a || real.startsWith(a.endsWith(path.sep) ? a : a + path.sep));
+  /** A link that leads out of the workspace: not followed, said once. */
+  const leaves = async (abs: string, rel: string): Promise<boolean> => {
+    const real = await fs.realpath(abs).catch(() => undefined);
+    if (real === undefined || inside(real)) return false;
+    problems.push({ path: rel, message: `link leads outside the workspace (${real}); not followed (index.allowOutside names folders it may lead to)`, severity: 'warning' });
+    return true;
+  };
   const excluded = excludedNames(opts.exclude);
   const maxFiles = opts.maxFiles ?? Infinity;
   const visited = new Set<string>([rootReal]);
@@ -83,6 +99,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ 
         // A dangling link is common (a deleted build output) and harmless: nothing to index.
         return;
       }
+      if ((isDir || isFile) && !excluded.has(entry.name) && (await leaves(abs, rel))) return;
       if (isDir) {
         // Linked folders wait until every real folder is walked, so a file reached both ways is
         // always listed under its real path, whatever order the disk answers in.
