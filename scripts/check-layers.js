@@ -45,6 +45,10 @@ for (const file of walk(SRC)) {
   const fromFolder = folderOf(from);
   const isLab = LAB.includes(fromFolder) || from === 'cli';
   const edges = [];
+  // The native runtime is loaded through onnx/runtime.ts alone, which turns its telemetry off first.
+  if (from !== 'onnx/runtime' && /from\s+['"]onnxruntime-node['"]|require\(['"]onnxruntime-node['"]\)/.test(fs.readFileSync(file, 'utf8').replace(/^\s*import\s+type\b[^\n]*/gm, ''))) {
+    problems.push(`${from} loads onnxruntime-node directly; go through onnx/runtime`);
+  }
   for (const { target, typeOnly } of importsOf(file)) {
     const toFolder = folderOf(target);
     if (!isLab && LAB.includes(toFolder)) problems.push(`${from} (core) imports ${target} (lab)`);

@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DataType, attr, buildModel, floatTensor, int64Tensor, node, tensorValue } from '../../server/src/rerank/onnx-builder';
+import { DataType, attr, buildModel, floatTensor, int64Tensor, node, tensorValue } from '../../server/src/onnx/onnx-builder';
 import { createRng } from '../../server/src/rerank/mlp';
 import { bertPostProcessor, tempDir } from '../rerank/tiny-models';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCompactModel } from '../../server/src/rerank/compact-model';
-import { DataType, buildModel, floatTensor, node, tensorValue } from '../../server/src/rerank/onnx-builder';
+import { DataType, buildModel, floatTensor, node, tensorValue } from '../../server/src/onnx/onnx-builder';
 import { RankList, createMlp, createRng, exportMlpToOnnx, scoreMlp } from '../../server/src/rerank/mlp';
 import { tempDir } from './tiny-models';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CrossEncoder, assembleQwenSequence, detectContract, loadCrossEncoder } from '../../server/src/rerank/cross-encoder';
-import { ValueInfo } from '../../server/src/rerank/onnx-session';
+import { ValueInfo } from '../../server/src/onnx/onnx-session';
 import { CancelledError } from '../../server/src/rerank/types';
 import {
   BERT_WORDS,

@@ -10,7 +10,7 @@ import {
   node,
   readModelMetadata,
   tensorValue,
-} from '../../server/src/rerank/onnx-builder';
+} from '../../server/src/onnx/onnx-builder';
 
 function matMulAddModel(metadata?: Record<string, string>): Uint8Array {
   return buildModel({

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DataType, attr, buildModel, floatTensor, int64Tensor, node, tensorValue } from '../../server/src/rerank/onnx-builder';
+import { DataType, attr, buildModel, floatTensor, int64Tensor, node, tensorValue } from '../../server/src/onnx/onnx-builder';
 import { createRng } from '../../server/src/rerank/mlp';
 
 export function tempDir(prefix: string): string {

@@ -15,9 +15,9 @@ import { fnv1aBytes, fnv1aStart } from '../hash';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tokenizer } from '@huggingface/tokenizers' with { 'resolution-mode': 'import' };
-import * as ort from 'onnxruntime-node';
+import { ort } from '../onnx/runtime';
 import { buildFeeds, EncodedSequence, lengthBatches } from '../rerank/cross-encoder';
-import { loadSession, ModelSession, ValueInfo } from '../rerank/onnx-session';
+import { loadSession, ModelSession, ValueInfo } from '../onnx/onnx-session';
 import { messageOf } from '../rerank/types';
 import { AsyncEmbedder, normalize } from './embedders';
 

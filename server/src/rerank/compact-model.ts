@@ -4,8 +4,8 @@
  * The feature width is checked at load against the model's metadata and the caller's extractor,
  * so a model trained on another feature set is refused with one clear line.
  */
-import * as ort from 'onnxruntime-node';
-import { ModelSession, loadSession } from './onnx-session';
+import { ort } from '../onnx/runtime';
+import { ModelSession, loadSession } from '../onnx/onnx-session';
 
 export interface CompactModel {
   readonly featureCount: number;

@@ -18,8 +18,8 @@ import { loadTokenizerFile } from '../onnx/tokenizer-file';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tokenizer } from '@huggingface/tokenizers' with { 'resolution-mode': 'import' };
-import * as ort from 'onnxruntime-node';
-import { ModelSession, ValueInfo, loadSession } from './onnx-session';
+import { ort } from '../onnx/runtime';
+import { ModelSession, ValueInfo, loadSession } from '../onnx/onnx-session';
 import { CancellationLike, CancelledError, messageOf } from './types';
 
 

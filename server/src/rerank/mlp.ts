@@ -11,7 +11,7 @@
  * data and seed give the same weights and the same exported ONNX bytes. The model stores float32
  * weights, which is what the ONNX file carries.
  */
-import { DataType, buildModel, floatTensor, int64Tensor, node, tensorValue } from './onnx-builder';
+import { DataType, buildModel, floatTensor, int64Tensor, node, tensorValue } from '../onnx/onnx-builder';
 import { mulberry32 } from '../random';
 import { rankShares } from '../stats';
 

@@ -2,9 +2,9 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { DataType, buildModel, floatTensor, node, tensorValue } from '../../server/src/rerank/onnx-builder';
-import { loadSession, sessionOptionsFor, zeroFeeds } from '../../server/src/rerank/onnx-session';
-import { tempDir } from './tiny-models';
+import { DataType, buildModel, floatTensor, node, tensorValue } from '../../server/src/onnx/onnx-builder';
+import { loadSession, sessionOptionsFor, zeroFeeds } from '../../server/src/onnx/onnx-session';
+import { tempDir } from '../rerank/tiny-models';
 
 function doubler(): Uint8Array {
   return buildModel({

@@ -4,9 +4,8 @@
  * server can log a line and fall back to the retrieval order.
  */
 import * as fs from 'node:fs';
-import * as ort from 'onnxruntime-node';
+import { ort } from './runtime';
 import { scanModelMetadata } from './onnx-builder';
-import { messageOf } from './types';
 
 export type Tensor = ort.Tensor;
 export type Feeds = Record<string, ort.Tensor>;
@@ -199,3 +198,7 @@ function readMetadataFromFile(path: string): MetaRead {
   }
 }
 
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
