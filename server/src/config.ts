@@ -82,6 +82,11 @@ export const SETTINGS = {
     default: true,
     description: "Learn ranking weights from the workspace's own call sites after indexing (kept only when they beat the shipped ones on held-back cases).",
   }),
+  'rerank.useWorkspaceModel': spec<boolean>({
+    type: 'boolean',
+    default: false,
+    description: "Use a reranker model that 'deepcodeseek train --workspace' left in the cache folder. Off by default: a cloned repository can ship that folder, and a model file is code run natively.",
+  }),
   'rerank.model': spec<string>({
     type: 'string',
     default: '',

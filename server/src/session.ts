@@ -237,7 +237,9 @@ export class Workspace {
     await old?.release().catch(() => undefined);
     if (!this.settings['rerank.enabled']) return;
     // The model and its report live in the cache folder the settings name, as training wrote them.
-    const report = this.cache ? await readWorkspaceModelReport(this.cache.dir) : undefined;
+    // A model file in the cache folder may have come with the repository: only the user's own
+    // setting lets it run.
+    const report = this.cache && this.settings['rerank.useWorkspaceModel'] ? await readWorkspaceModelReport(this.cache.dir) : undefined;
     const workspaceModel = report?.beatsShipped && this.cache ? this.cache.path(WORKSPACE_MODEL) : undefined;
     this.reranker = await loadReranker(
       {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VectorIndex } from '../../server/src/index/vectors';
+import { checkHnswFile, VectorIndex } from '../../server/src/index/vectors';
 
 function randomVectors(n: number, dim: number, seed: number): Float32Array[] {
   let s = seed;
@@ -122,6 +123,39 @@ describe('index/vectors', () => {
       assert.deepStrictEqual(found.map((h) => h.id), before.map((h) => h.id));
       // Read back from the graph's float32 storage: the same scores to float precision.
       found.forEach((h, i) => assert.ok(Math.abs(h.score - before[i].score) < 1e-6));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a saved graph that is cut or crafted, even with a matching hash, without crashing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-vectors-'));
+    try {
+      const local = new VectorIndex(dim, { seed: 5, exactBelow: 10 });
+      vectors.slice(0, 300).forEach((v, id) => local.add(id, v));
+      const file = path.join(dir, 'v.hnsw');
+      local.save(file);
+      assert.strictEqual(checkHnswFile(fs.readFileSync(file), dim, 16), undefined, 'a file hnswlib wrote passes');
+      const good = fs.readFileSync(file);
+      const forge = (bytes: Buffer) => {
+        fs.writeFileSync(file, bytes);
+        const meta = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8'));
+        meta.sha256 = createHash('sha256').update(bytes).digest('hex');
+        fs.writeFileSync(`${file}.json`, JSON.stringify(meta));
+        return VectorIndex.load(file, dim);
+      };
+      const cut = forge(good.subarray(0, 64));
+      assert.ok(!cut.ok && /malformed/.test(cut.error), cut.ok ? '' : cut.error);
+      const halved = forge(good.subarray(0, Math.floor(good.length / 2)));
+      assert.ok(!halved.ok && /malformed/.test(halved.error));
+      const wild = Buffer.from(good);
+      wild.writeUInt32LE(999_999, 96 + 4); // the first element's first neighbour
+      const crafted = forge(wild);
+      assert.ok(!crafted.ok && /neighbour id is out of range/.test(crafted.error), crafted.ok ? '' : crafted.error);
+      const huge = Buffer.from(good);
+      huge.writeBigUInt64LE(10n ** 12n, 16); // element count
+      assert.ok(!forge(huge).ok);
+      assert.ok(forge(good).ok, 'the original still loads');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

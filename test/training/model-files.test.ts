@@ -57,9 +57,10 @@ describe('training/model-files', function () {
       if (!weights.ok) return;
       await fs.writeFile(path.join(dir, WORKSPACE_MODEL), exportMlpToOnnx(weights.model));
       const report = (beats: boolean) => JSON.stringify({ beatsShipped: beats, trainCases: 10, heldOutCases: 5, writtenAt: '' });
-      const nameWith = async (beats: boolean) => {
+      const nameWith = async (beats: boolean, allowed = true) => {
         await fs.writeFile(path.join(dir, WORKSPACE_REPORT), report(beats));
         const session = new Session(consoleEditor('error'));
+        session.settings = { ...session.settings, 'rerank.useWorkspaceModel': allowed, 'rank.learnWorkspace': false };
         const ws = session.addWorkspace(root);
         await ws.startIndexing();
         const name = ws.reranker?.name ?? '';
@@ -68,6 +69,9 @@ describe('training/model-files', function () {
       };
       assert.match(await nameWith(true), /trained on this workspace/);
       assert.match(await nameWith(false), /shipped/);
+      // A model file in the cache folder may have come with a cloned repository: it runs only
+      // when the user's own settings allow it.
+      assert.match(await nameWith(true, false), /shipped/);
     } finally {
       await fs.rm(root, { recursive: true, force: true });
     }

@@ -72,8 +72,64 @@ function byScore(a: VectorHit, b: VectorHit): number {
 }
 
 /** Writes through a temporary file and a rename, so a reader never sees half a file. */
-function fileSha256(path: string): string {
-  return createHash('sha256').update(fs.readFileSync(path)).digest('hex');
+/** Most elements a saved graph may claim (a larger claim is a damaged or crafted file). */
+const MAX_SAVED_ELEMENTS = 50_000_000;
+/** Bytes of hnswlib's file header (its saveIndex): six size_t, int, uint, three size_t, double, size_t. */
+const HNSW_HEADER_BYTES = 96;
+
+/**
+ * Checks a saved hnswlib graph against what hnswlib will assume when it reads it: the header
+ * agrees with the dimension and M it was built with, every block lies inside the file and the
+ * file ends where the last one does, and every neighbour id names an element. hnswlib trusts the
+ * file; a cut or crafted one would otherwise be read out of bounds in native code. Returns why
+ * the file is refused, or undefined.
+ */
+export function checkHnswFile(buf: Buffer, dim: number, m: number): string | undefined {
+  if (buf.length < HNSW_HEADER_BYTES) return 'shorter than its header';
+  const size = (o: number) => {
+    const v = buf.readBigUInt64LE(o);
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(v);
+  };
+  const offsetLevel0 = size(0);
+  const maxElements = size(8);
+  const count = size(16);
+  const sizeData = size(24);
+  const labelOffset = size(32);
+  const offsetData = size(40);
+  const maxLevel = buf.readInt32LE(48);
+  const enterPoint = buf.readUInt32LE(52);
+  const maxM = size(56);
+  const maxM0 = size(64);
+  const M = size(72);
+  if (M !== m || maxM !== m || maxM0 !== 2 * m) return 'its M differs from the description';
+  const linksLevel0 = maxM0 * 4 + 4;
+  if (offsetLevel0 !== 0 || offsetData !== linksLevel0 || labelOffset !== linksLevel0 + dim * 4 || sizeData !== labelOffset + 8) return 'its layout does not match the dimension';
+  if (count < 0 || maxElements < count || maxElements > MAX_SAVED_ELEMENTS) return 'its element count is out of range';
+  if (maxLevel < 0 || maxLevel > 64 || (count > 0 && enterPoint >= count)) return 'its entry point is out of range';
+  const dataEnd = HNSW_HEADER_BYTES + count * sizeData;
+  if (dataEnd > buf.length) return 'cut short in its vectors';
+  for (let i = 0; i < count; i++) {
+    const at = HNSW_HEADER_BYTES + i * sizeData;
+    const n = buf.readUInt16LE(at);
+    if (n > maxM0) return 'a neighbour list is too long';
+    for (let j = 0; j < n; j++) if (buf.readUInt32LE(at + 4 + 4 * j) >= count) return 'a neighbour id is out of range';
+  }
+  const linksPerLevel = maxM * 4 + 4;
+  let at = dataEnd;
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > buf.length) return 'cut short in its upper levels';
+    const bytes = buf.readUInt32LE(at);
+    at += 4;
+    if (bytes % linksPerLevel !== 0 || bytes / linksPerLevel > maxLevel || at + bytes > buf.length) return 'an upper-level list is malformed';
+    for (let level = 0; level < bytes / linksPerLevel; level++) {
+      const base = at + level * linksPerLevel;
+      const n = buf.readUInt16LE(base);
+      if (n > maxM) return 'an upper-level list is too long';
+      for (let j = 0; j < n; j++) if (buf.readUInt32LE(base + 4 + 4 * j) >= count) return 'a neighbour id is out of range';
+    }
+    at += bytes;
+  }
+  return at === buf.length ? undefined : 'longer than its contents';
 }
 
 function writeAtomically(path: string, write: (tmp: string) => void): void {
@@ -214,7 +270,7 @@ export class VectorIndex {
       exactBelow: this.exactBelow,
       capacity: this.capacity,
       deleted: [...this.deleted].sort((a, b) => a - b),
-      sha256: fileSha256(path),
+      sha256: createHash('sha256').update(fs.readFileSync(path)).digest('hex'),
     };
     writeAtomically(`${path}.json`, (tmp) => fs.writeFileSync(tmp, JSON.stringify(meta)));
   }
@@ -231,13 +287,18 @@ export class VectorIndex {
     // The graph file does not record its dimension; reading it with another one would misread it.
     if (meta.dim !== dim) return { ok: false, error: `vector index has dimension ${String(meta.dim)}, expected ${dim}` };
     if (!Array.isArray(meta.deleted) || typeof meta.capacity !== 'number' || typeof meta.sha256 !== 'string') return { ok: false, error: `${path}.json is incomplete` };
-    let sha: string;
+    let bytes: Buffer;
     try {
-      sha = fileSha256(path);
+      bytes = fs.readFileSync(path);
     } catch (e) {
-      return { ok: false, error: `cannot read vector index ${path}: ${(e as Error).message}` };
+      return { ok: false, error: `cannot read vector index ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
     }
-    if (sha !== meta.sha256) return { ok: false, error: `vector index ${path} does not match its description (corrupt or from another save)` };
+    if (createHash('sha256').update(bytes).digest('hex') !== meta.sha256) return { ok: false, error: `vector index ${path} does not match its description (corrupt or from another save)` };
+    // The hash only says the two files were saved together, and both can be written by anyone
+    // who can write the cache: the graph is checked as hnswlib will read it before it gets it.
+    if (typeof meta.m !== 'number') return { ok: false, error: `${path}.json is incomplete` };
+    const bad = checkHnswFile(bytes, dim, meta.m);
+    if (bad) return { ok: false, error: `vector index ${path} is malformed (${bad}); rebuilding it` };
 
     const index = new VectorIndex(dim, {
       m: meta.m,
