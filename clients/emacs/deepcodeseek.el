@@ -34,13 +34,28 @@
 (defcustom deepcodeseek-server-command '("deepcodeseek" "serve" "--stdio")
   "Command line that starts the DeepCodeSeek language server over stdio."
   :type '(repeat string))
+;; A project's .dir-locals.el must never choose the program Emacs runs.
+(put 'deepcodeseek-server-command 'risky-local-variable t)
 
 (defcustom deepcodeseek-settings nil
   "The `deepcodeseek' settings section sent to the server, as a nested plist.
 Keys follow the server's schema: for example
   (:completion (:maxItems 20) :log (:level \"debug\"))
 Use :json-false for false."
-  :type 'plist)
+  :type 'plist
+  :safe #'deepcodeseek--safe-settings-p)
+
+(defconst deepcodeseek--path-settings
+  '((:rerank :model) (:rerank :tokenizer) (:rerank :useWorkspaceModel)
+    (:embedder :model) (:index :cacheDir) (:index :allowOutside))
+  "Settings that name files the server loads or writes: never from a project's .dir-locals.el.")
+
+(defun deepcodeseek--safe-settings-p (value)
+  "Whether VALUE may come from .dir-locals.el: a plist without model, tokenizer or cache paths."
+  (and (listp value)
+       (cl-notany (lambda (key-path)
+                    (plist-member (plist-get value (car key-path)) (cadr key-path)))
+                  deepcodeseek--path-settings)))
 
 (defcustom deepcodeseek-root-markers '(".deepcodeseek" "now.config.json")
   "Files or folders marking a DeepCodeSeek workspace root outside version control."

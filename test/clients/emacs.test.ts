@@ -36,4 +36,15 @@ describe('clients/emacs: Emacs + Eglot in batch mode', function () {
     assert.equal(report.mode, 'js-mode');
     assertEditorReport(report, workspace);
   });
+
+  it('never lets a project .dir-locals.el choose the server program or a model path', async function () {
+    if (!editorVersion('emacs')) return this.skip(); // emacs is not installed here; CI installs it (.ci/run)
+    const probe = `(progn
+      (princ (format "%S %S %S"
+        (and (get 'deepcodeseek-server-command 'risky-local-variable) t)
+        (deepcodeseek--safe-settings-p '(:completion (:maxItems 20)))
+        (deepcodeseek--safe-settings-p '(:rerank (:model "/tmp/evil.onnx"))))))`;
+    const run = await runEditor('emacs', ['--batch', '-l', 'cl-lib', '-l', path.join(REPO, 'clients', 'emacs', 'deepcodeseek.el'), '--eval', probe], { cwd: os.tmpdir(), env: {}, timeoutMs: 20_000 });
+    assert.match(run.output, /t t nil/);
+  });
 });

@@ -24,6 +24,7 @@ interface Property {
   minimum?: number;
   maximum?: number;
   description: string;
+  scope?: string;
 }
 
 function manifest(): { [k: string]: any } {
@@ -78,6 +79,16 @@ describe('clients/vscode', function () {
         assert.equal(p.maximum, spec.maximum, key);
         assert.equal(p.description, spec.description, key);
       }
+    });
+
+    it("takes paths of code it runs and files it reads or writes from the user's settings only, and limits untrusted workspaces", () => {
+      const props = properties();
+      const restricted = ['server.path', 'rerank.model', 'rerank.tokenizer', 'embedder.model', 'index.cacheDir', 'index.allowOutside', 'rerank.useWorkspaceModel'].map((k) => `deepcodeseek.${k}`);
+      // `machine` scope: a workspace's .vscode/settings.json cannot set them.
+      for (const key of restricted) assert.equal(props[key]?.scope, 'machine', key);
+      const untrusted = manifest().capabilities?.untrustedWorkspaces;
+      assert.equal(untrusted?.supported, 'limited');
+      assert.deepEqual([...untrusted.restrictedConfigurations].sort(), [...restricted].sort());
     });
 
     it('has nothing else but the documented client-only settings', () => {
