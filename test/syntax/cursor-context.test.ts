@@ -455,6 +455,21 @@ describe('cursorContext', () => {
   });
 });
 
+describe('cursorContext: deep nesting', () => {
+  it('finds the enclosing function, or none, through thousands of nested parentheses', () => {
+    const facts = { recordType: 'sys_script', side: 'server' as const, scope: 'global' };
+    for (const [pre, post, fn] of [
+      ['function outer() {\n  var x = ' + 'f('.repeat(3000), ')'.repeat(3000) + ';\n}\n', 'outer'],
+      ['var x = ' + '('.repeat(3000), ')'.repeat(3000) + ';\n', undefined],
+    ] as const) {
+      const text = `${pre}new ${post}`;
+      const ctx = cursorContext(text, parseJavaScript(text), pre.length + 4, facts);
+      assert.equal(ctx.kind, 'new');
+      assert.equal(ctx.enclosingFunction?.name, fn);
+    }
+  });
+});
+
 describe('lexRange', () => {
   it('reports the unfinished token at the end', () => {
     assert.strictEqual(lexRange("a('b", 0, 4).open, 'string');

@@ -586,8 +586,19 @@ function functionFromTokens(text: string, open: OpenFunction): NonNullable<Curso
 /** The innermost function whose body holds `at`, with its name, parameters and leading comment. */
 function enclosingFunction(text: string, tree: Tree, at: number): CursorContext['enclosingFunction'] {
   // The character before the cursor: at the end of an unclosed body the cursor is past every node.
-  for (let n: SyntaxNode | null = tree.rootNode.descendantForIndex(Math.max(0, at - 1)); n; n = n.parent) {
-    if (!FUNCTION_TYPES.has(n.type)) continue;
+  const target = Math.max(0, at - 1);
+  // Down to the deepest node holding it with a cursor, which then climbs back one step at a time
+  // for a constant cost (a node's `parent` searches down from the root: quadratic in the nesting).
+  const cursor = tree.walk();
+  while (cursor.gotoFirstChildForIndex(target)) {
+    if (cursor.startIndex > target) {
+      cursor.gotoParent();
+      break;
+    }
+  }
+  do {
+    if (!FUNCTION_TYPES.has(cursor.nodeType)) continue;
+    const n = cursor.currentNode;
     const body = n.childForFieldName('body');
     // Only a function the cursor is inside the body of: its header is then wholly before the cursor.
     if (!body || body.startIndex >= at) continue;
@@ -598,7 +609,7 @@ function enclosingFunction(text: string, tree: Tree, at: number): CursorContext[
     const comment = leadingComment(text, definition);
     if (comment) out.comment = comment;
     return out;
-  }
+  } while (cursor.gotoParent());
   return undefined;
 }
 
