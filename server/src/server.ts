@@ -56,6 +56,8 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   let clientFolders = false;
   /** The client cannot watch files for us (or the settings say so): our own watcher does. */
   let serverWatches = false;
+  /** Counts explain requests, so a newer one supersedes those still waiting. */
+  let explainGeneration = 0;
   /** Workspaces whose first indexing has started (their `ready` is then meaningful). */
   const indexing = new WeakSet<Workspace>();
 
@@ -303,7 +305,20 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   connection.onDefinition(timed('textDocument/definition', async (params, token) => (await ready(params.textDocument.uri), definition(features, params, token))));
   connection.onSignatureHelp(timed('textDocument/signatureHelp', async (params, token) => (await ready(params.textDocument.uri), signatureHelp(features, params, token))));
   connection.onCodeAction(timed('textDocument/codeAction', async (params, token) => (await ready(params.textDocument.uri), codeActions(features, params, token))));
-  connection.onExecuteCommand(timed('workspace/executeCommand', async (params, token) => (params.command === EXPLAIN_COMMAND ? explain(features, params.arguments, token) : null)));
+  connection.onExecuteCommand(
+    timed('workspace/executeCommand', async (params, token) => {
+      if (params.command !== EXPLAIN_COMMAND) return null;
+      // Explain is slow next to a keystroke: requests queued behind a burst of explains would
+      // wait for all of them. Each one first lets what is queued run; only the newest does work,
+      // the ones it supersedes answer null at once.
+      const mine = ++explainGeneration;
+      // A timer, not setImmediate: the protocol library dispatches one queued message per
+      // immediate, so only a timer lets every message already received be dispatched first.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (mine !== explainGeneration || token.isCancellationRequested) return null;
+      return explain(features, params.arguments, token);
+    }),
+  );
   connection.onShutdown(async () => {
     diagnostics.dispose();
     await session.dispose();

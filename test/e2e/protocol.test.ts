@@ -100,6 +100,17 @@ describe('e2e: a malformed client', function () {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: big } });
   });
 
+  it('answers a burst of explain requests with the newest only, so nothing waits behind the rest', async () => {
+    await client.open(uri(), 'var u = new Acme', 'javascript', 7);
+    const args = [uri(), { line: 0, character: 16 }];
+    const burst = Array.from({ length: 200 }, () => client.connection.sendRequest('workspace/executeCommand', { command: 'deepcodeseek.explain', arguments: args }) as Promise<unknown>);
+    const completion = client.request<{ items: Array<{ label: string }> }>('textDocument/completion', { textDocument: { uri: uri() }, position: { line: 0, character: 16 } });
+    const answers = await Promise.all(burst);
+    assert.ok((await completion).items.some((i) => i.label === 'AcmeUtils'));
+    assert.ok(answers.filter((a) => a === null).length >= 150, `${answers.filter((a) => a === null).length} superseded`);
+    assert.notEqual(answers[answers.length - 1], null, 'the newest explain is answered');
+  });
+
   it('refuses a second initialize', async () => {
     await assert.rejects(client.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} }) as Promise<unknown>, (err: { code?: number }) => err.code === -32600);
   });
