@@ -33,6 +33,9 @@ import { SERVER_VERSION } from './version';
 import { Session, uriToPath, Workspace } from './session';
 import { FileChange } from './workspace/watcher';
 
+/** How long indexing waits for the server's own watcher before going on without it. */
+const WATCHER_READY_MS = 10_000;
+
 /** The file patterns the client is asked to watch for us. */
 export const WATCHED_GLOBS = ['**/*.js', '**/*.xml', '**/*.now.ts', '**/*.json'];
 
@@ -172,7 +175,14 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     try {
       // Watch first: a change made while indexing is then applied after it, not lost.
       if (serverWatches) {
-        await ws.watch(session.settings['index.exclude'], (changes) => void applyChanges(ws, changes), (m) => editor.log('warn', m));
+        const watching = ws.watch(session.settings['index.exclude'], (changes) => void applyChanges(ws, changes), (m) => editor.log('warn', m));
+        // A watcher that never gets ready (a path it cannot watch) must not hold indexing up.
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), WATCHER_READY_MS)));
+        if ((await Promise.race([watching.then(() => 'ready' as const), late])) === 'late') {
+          editor.log('warn', `the file watcher of ${ws.root} is not ready after ${WATCHER_READY_MS / 1000} s; indexing goes on, and changes are seen once it is`);
+        }
+        clearTimeout(timer);
       }
       const started = ws.startIndexing((done, total) => progress.report(`${done}/${total} files`, Math.floor((100 * done) / Math.max(total, 1))));
       indexing.add(ws);
