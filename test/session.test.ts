@@ -55,6 +55,22 @@ describe('session: a workspace', function () {
     assert.doesNotMatch(warm.dense ?? '', /dense 0 /);
   });
 
+  it('removes vectors files no snapshot names, once they are old, and keeps the one in use', async () => {
+    await start();
+    const cache = path.join(root, '.deepcodeseek');
+    const stale = path.join(cache, 'vectors-old-1.bin');
+    await fs.writeFile(stale, 'x');
+    await fs.writeFile(`${stale}.json`, '{}');
+    const old = new Date(Date.now() - 3_600_000);
+    for (const f of [stale, `${stale}.json`]) await fs.utimes(f, old, old);
+    const named = (JSON.parse(await fs.readFile(path.join(cache, 'retrieval.json'), 'utf8')) as { vectorsFile?: string }).vectorsFile;
+    const again = await start();
+    assert.ok(again.lines.some((l) => /restored from the cache/.test(l)));
+    const names = await fs.readdir(cache);
+    assert.ok(!names.includes('vectors-old-1.bin') && !names.includes('vectors-old-1.bin.json'), names.join(' '));
+    assert.ok(named && names.includes(named), 'the vectors in use stay');
+  });
+
   it('never creates a workspace folder that is not there, and says so', async () => {
     const missing = path.join(os.tmpdir(), `dcs-no-such-${process.pid}`, 'ws');
     const lines: string[] = [];

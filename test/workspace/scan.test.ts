@@ -84,6 +84,14 @@ describe('workspace/scan scanWorkspace', () => {
     }
   });
 
+  it('reads names holding a backslash, and says which names it cannot read', async () => {
+    root = await makeWorkspace({ 'a\\b/Bs.js': 'var Bs = Class.create();' });
+    await fs.mkdir(Buffer.concat([Buffer.from(root + '/'), Buffer.from([0xff, 0xfe])]));
+    const { files, problems } = await scanWorkspace(root, { exclude: [] });
+    assert.deepStrictEqual(files.map((f) => f.path), ['a\\b/Bs.js']);
+    assert.ok(problems.some((p) => /not valid UTF-8/.test(p.message)), JSON.stringify(problems));
+  });
+
   it('reports a missing root without throwing', async () => {
     root = await makeWorkspace({});
     const { files, problems } = await scanWorkspace(path.join(root, 'does-not-exist'), { exclude: [] });

@@ -132,6 +132,19 @@ export class CacheFolder {
     await saveArtifact(this.dir, path.basename(name), value);
   }
 
+  /** Names in the folder with their age in ms (empty when the folder is refused or unreadable). */
+  async entries(): Promise<Array<{ name: string; ageMs: number }>> {
+    if (await this.prepare()) return [];
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const now = Date.now();
+    const out: Array<{ name: string; ageMs: number }> = [];
+    for (const name of names) {
+      const st = await fs.lstat(path.join(this.dir, name)).catch(() => undefined);
+      if (st?.isFile()) out.push({ name, ageMs: now - st.mtimeMs });
+    }
+    return out;
+  }
+
   async remove(name: string): Promise<void> {
     if (await this.prepare()) return;
     await fs.rm(this.path(name), { force: true });

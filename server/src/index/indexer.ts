@@ -52,6 +52,9 @@ export interface IndexerOptions {
 /** Below this many files to read, starting worker threads costs more than it saves. */
 export const POOL_THRESHOLD = 500;
 
+/** Problems of the walk logged one per line; the rest are counted. */
+const SCAN_PROBLEMS_LOGGED = 10;
+
 /** Progress is reported each time this many more files are done. */
 const PROGRESS_STEP = 200;
 
@@ -102,7 +105,10 @@ export class Indexer {
       }
     }
     const scan = await scanWorkspace(this.opts.root, { exclude: settings['index.exclude'], allowOutside: settings['index.allowOutside'] });
-    for (const p of scan.problems) if (/leads outside the workspace/.test(p.message)) editor.log('warn', `${p.path}: ${p.message}`);
+    // What the walk could not follow or read is said, a line each for the first few.
+    const shown = scan.problems.filter((p) => p.severity !== 'info');
+    for (const p of shown.slice(0, SCAN_PROBLEMS_LOGGED)) editor.log('warn', `${p.path || this.opts.root}: ${p.message}`);
+    if (shown.length > SCAN_PROBLEMS_LOGGED) editor.log('warn', `${shown.length - SCAN_PROBLEMS_LOGGED} more files or folders could not be walked (deepcodeseek index lists them)`);
     const stats: IndexStats = { files: scan.files.length, reused: 0, sameHash: 0, extracted: 0, cache: cacheState, ms: 0, problems: [...scan.problems] };
     const total = scan.files.length;
     // Size/mtime reuse is decided here; only the files left to read go to extraction.

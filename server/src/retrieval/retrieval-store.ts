@@ -8,6 +8,9 @@ import { CacheFolder } from '../index/cache-folder';
 import { VectorIndex } from '../index/vectors';
 import { learnedFromJson, learnedToJson, RetrievalIndex, RetrievalSnapshot } from './retrieval-index';
 
+/** Vectors files older than this that no snapshot names are removed. */
+const STALE_VECTORS_MS = 10 * 60_000;
+
 /** The embedder learned from the workspace. */
 const EMBEDDER_FILE = 'embedder.json';
 /** BM25 indexes with their id maps, and the name of the vectors file saved with them. */
@@ -41,6 +44,7 @@ export class RetrievalStore {
       const vectors = this.savedVectorsFile ? VectorIndex.load(cache.path(this.savedVectorsFile), dim) : undefined;
       if (snap && this.retrieval.restore(snap, learned, vectors?.ok ? vectors.index : undefined)) {
         this.savedGeneration = this.index.generation;
+        await this.removeStaleVectors();
         return 'restored from the cache';
       }
     }
@@ -48,7 +52,22 @@ export class RetrievalStore {
     if (!cache) return 'built';
     if (fitted) await cache.save(EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.warn(`could not save the learned embedder: ${(err as Error).message}`));
     await this.save();
+    await this.removeStaleVectors();
     return fitted ? 'built (embedder learned)' : 'built';
+  }
+
+  /**
+   * Vectors files no snapshot names any more (saves cut short, an older server's): removed once
+   * they are old enough that no other server could be writing them.
+   */
+  private async removeStaleVectors(): Promise<void> {
+    if (!this.cache) return;
+    const keep = this.savedVectorsFile;
+    for (const { name, ageMs } of await this.cache.entries()) {
+      if (!/^vectors-.*\.bin(\.json)?$/.test(name) || ageMs < STALE_VECTORS_MS) continue;
+      if (keep && (name === keep || name === `${keep}.json`)) continue;
+      await this.cache.remove(name);
+    }
   }
 
   /** Writes the retrieval state when it moved since the last save (after a build, at shutdown). */

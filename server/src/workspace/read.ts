@@ -285,7 +285,8 @@ function emptyResult(layout: Layout, problems: Problem[]): ReadResult {
 
 /** `/`-separated, no leading `./`; undefined when the path leaves the workspace. */
 function normaliseRelPath(relPath: string): string | undefined {
-  const p = posix.normalize(relPath.replace(/\\/g, '/'));
+  // A backslash separates folders on Windows only; elsewhere it is an ordinary character of a name.
+  const p = posix.normalize(path.sep === '\\' ? relPath.replace(/\\/g, '/') : relPath);
   if (p === '..' || p.startsWith('../') || posix.isAbsolute(p) || p === '.') return undefined;
   return p;
 }

@@ -87,6 +87,11 @@ export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ 
 
   const visitEntry = async (relDir: string, entry: Dirent): Promise<void> => {
     const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+    if (entry.name.includes('\uFFFD')) {
+      // Node reads names as UTF-8; a name that is not cannot be opened again by its string.
+      problems.push({ path: rel, message: 'name is not valid UTF-8; skipped', severity: 'warning' });
+      return;
+    }
     const abs = path.join(root, ...rel.split('/'));
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
