@@ -16,7 +16,7 @@ import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipe
 import { CompactReranker, loadReranker, Reranker, SHIPPED_COMPACT_NAME, SHIPPED_WEIGHTS } from './rerank/reranker';
 import { exportMlpToOnnx, mlpFromJson, MlpModel } from './rerank/mlp';
 import { PipelineMode, rank, SERVING_RANK_OPTIONS } from './rank/ranker';
-import { LEARN_MAX_CASES, learnRanking, LearnedRanking, rankingFromJson } from './rank/learn';
+import { LEARN_MAX_CASES, learnRanking, LearnedRanking, loadLearnedRanking, saveLearnedRanking } from './rank/learn';
 import { buildCases } from './rank/cases';
 import { createHash } from 'crypto';
 import { loadOnnxEmbedder, OnnxEmbedder } from './index/onnx-embedder';
@@ -26,8 +26,6 @@ import { RetrievalStore } from './retrieval/retrieval-store';
 import { RetrievalIndex } from './retrieval/retrieval-index';
 import { FileChange, watchWorkspace } from './workspace/watcher';
 
-/** The ranking weights learned on the workspace, with the index signature they were learned on. */
-const RANKING_FILE = 'ranking.json';
 
 /** Share of the workspace's files that must change before the ranking is learned again. */
 const RELEARN_SHARE = 0.1;
@@ -117,7 +115,7 @@ export class Workspace {
   private async learnWorkspace(): Promise<void> {
     const started = performance.now();
     const signature = this.indexSignature();
-    const cached = this.cache ? rankingFromJson(await this.cache.load(RANKING_FILE), signature, this.reranker?.name) : undefined;
+    const cached = this.cache ? await loadLearnedRanking(this.cache, signature, this.reranker?.name) : undefined;
     let learned = cached;
     if (!learned) {
       const { cases } = await buildCases(this.root, this.index, { limit: LEARN_MAX_CASES, maxFileSize: this.settings['index.maxFileSize'] });
@@ -127,7 +125,7 @@ export class Workspace {
         this.editor.log('info', `ranking: shipped weights (${cases.length} cases from the workspace's call sites are too few to learn from)`);
         return;
       }
-      if (this.cache) await this.cache.save(RANKING_FILE, { ...learned, signature, reranker: this.reranker?.name ?? null }).catch((err) => this.editor.log('warn', `could not save the learned ranking: ${(err as Error).message}`));
+      if (this.cache) await saveLearnedRanking(this.cache, learned, signature, this.reranker?.name).catch((err) => this.editor.log('warn', `could not save the learned ranking: ${(err as Error).message}`));
     }
     const h = learned.heldBack;
     const how = `held-back MRR ${h.defaults.mrr.toFixed(3)} -> ${h.learned.mrr.toFixed(3)}, top-5 ${(100 * h.defaults.top5).toFixed(1)}% -> ${(100 * h.learned.top5).toFixed(1)}% on ${h.learned.cases} cases`;

@@ -9,6 +9,7 @@
  * much its order weighs against retrieval's. The work yields to the event loop between small
  * batches of cases, so a server keeps answering keystrokes while it learns.
  */
+import { CacheFolder } from '../index/cache-folder';
 import { RANK_DEPTH, RankShares, rankShares } from '../stats';
 import { createHash } from 'crypto';
 import { CancellationLike } from '../rerank/types';
@@ -106,7 +107,7 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
       }
       const c = cases[i];
       const req = caseRequest(c, '', serving);
-      const out = parts.pipeline.rank({ ...req, maxResults: 100_000 });
+      const out = parts.pipeline.rank({ ...req, maxResults: 100_000, methods: false });
       const sis = out.details.filter((d) => d.ref.si);
       prepared.push({ evidence: sis.map((d) => d.evidence), keys: sis.map((d) => d.candidate.apiName), priors: true, expected: c.expected.apiName ?? c.expected.scriptInclude, output: out, context: req.context, reranked: new Map() });
     }
@@ -123,7 +124,7 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
     for (const name of LEARNED_WEIGHTS) {
       for (const m of MULTIPLIERS) {
         const trial = { ...weights, [name]: shipped[name] * m };
-        const score = objective(quality(fit, trial));
+        const score = objective(await qualityInSteps(fit, trial, cancelled));
         if (score > best + 1e-9) {
           best = score;
           weights = trial;
@@ -240,6 +241,20 @@ function quality(list: readonly Prepared[], weights: FusionWeights, rerank?: { p
   return rankShares(list.map((p) => rankOf(p, weights, rerank)));
 }
 
+/** Cases rescored between yields while searching weights (each costs a few hundred candidates). */
+const CASES_PER_STEP = 64;
+
+/** `quality` in steps that yield to the event loop, so a trial never holds a keystroke long. */
+async function qualityInSteps(list: readonly Prepared[], weights: FusionWeights, cancelled: () => boolean): Promise<RankingQuality> {
+  const ranks: number[] = [];
+  for (let i = 0; i < list.length; i += CASES_PER_STEP) {
+    if (i > 0) await pause();
+    if (cancelled()) break;
+    for (const p of list.slice(i, i + CASES_PER_STEP)) ranks.push(rankOf(p, weights, undefined));
+  }
+  return rankShares(ranks);
+}
+
 /** What the fit maximises: the first answers most, without giving up recall in the list. */
 function objective(q: RankingQuality): number {
   return q.mrr + 0.5 * q.top5 + 0.5 * q.top40;
@@ -287,4 +302,16 @@ export function rankingFromJson(json: unknown, signature: string, reranker: stri
     out.model = j.model;
   }
   return out;
+}
+
+/** The ranking learned on the workspace, with the index signature and reranker it was learned with. */
+const RANKING_FILE = 'ranking.json';
+
+/** What was learned on the same files with the same reranker, from the cache folder. */
+export async function loadLearnedRanking(cache: CacheFolder, signature: string, reranker: string | undefined): Promise<LearnedRanking | undefined> {
+  return rankingFromJson(await cache.load(RANKING_FILE), signature, reranker);
+}
+
+export async function saveLearnedRanking(cache: CacheFolder, learned: LearnedRanking, signature: string, reranker: string | undefined): Promise<void> {
+  await cache.save(RANKING_FILE, { ...learned, signature, reranker: reranker ?? null });
 }

@@ -25,6 +25,8 @@ export interface RankRequest {
   /** Offer platform APIs beside Script Includes. */
   includePlatform?: boolean;
   maxResults?: number;
+  /** Rank each candidate's methods (default true); learning, which scores only Script Includes, skips it. */
+  methods?: boolean;
   token?: CancellationLike;
   /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`, and the query's `record` and `hole` parts). */
   disable?: ReadonlySet<string>;
@@ -312,7 +314,7 @@ export class RetrievalPipeline {
     lap('fuse');
 
     // 5. Methods within each candidate.
-    for (const d of details) this.rankMethodsOf(d, query);
+    if (req.methods !== false) for (const d of details) this.rankMethodsOf(d, query);
     lap('methods');
     trace.push(`lexical ${lexical.length}, usage ${usage.length}, dense ${dense.length} -> ${details.length} fused`);
     return { candidates: details.map((d) => d.candidate), details, timings, trace, query, cancelled: cancelled() };

@@ -660,9 +660,17 @@ export function embeddingText(ref: ApiDocRef): string {
   return `${splitIdentifier(si.name).join(' ')} (${si.apiName}): ${summary}${tables} Methods: ${methods.join('; ')}`;
 }
 
+/**
+ * A document's words as the embedder learns from them. The body's words are cut to its first
+ * few: the embedder counts every pair of words in a document, so a long body would cost the
+ * square of its length (they still count whole in the BM25 field and in the document's vector).
+ */
 function allTerms(fields: ApiFields): string[] {
-  return API_FIELDS.flatMap((f) => fields[f].filter((t) => !t.includes(':')));
+  return API_FIELDS.flatMap((f) => (f === 'body' ? fields[f].slice(0, EMBEDDER_BODY_TERMS) : fields[f]).filter((t) => !t.includes(':')));
 }
+
+/** Body words per document the embedder learns from. */
+const EMBEDDER_BODY_TERMS = 40;
 
 function emptyCounts(): UsageCounts {
   return { total: 0, byRecord: new Map(), byMethod: new Map(), byCollection: new Map(), byHole: new Map() };

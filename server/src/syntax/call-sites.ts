@@ -20,67 +20,8 @@ import {
   unwrapParens,
 } from './walk';
 
-/** JavaScript's own globals and the host's: never Script Includes. */
-const JS_BUILTINS = new Set([
-  'JSON', 'Math', 'Object', 'Array', 'String', 'Number', 'Boolean', 'Date', 'RegExp', 'Function', 'Symbol',
-  'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError',
-  'Promise', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Proxy', 'Reflect', 'Intl', 'BigInt', 'ArrayBuffer',
-  'DataView', 'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array',
-  'Float32Array', 'Float64Array', 'Class', 'Packages', 'java', 'JavaImporter', 'console', 'globalThis',
-  'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI',
-  'decodeURI', 'escape', 'unescape', 'eval', 'require', 'setTimeout', 'setInterval', 'clearTimeout',
-  'clearInterval', 'alert', 'confirm', 'prompt', 'window', 'document', 'jQuery', '$', '$j', 'angular',
-  'arguments', 'undefined', 'NaN', 'Infinity',
-]);
-
-/** Platform globals: objects whose member calls are Glide APIs (`gs.getUserID`). */
-const GLIDE_GLOBALS = new Set([
-  'gs', 'g_form', 'g_user', 'g_list', 'g_scratchpad', 'GlideSystem', 'current', 'previous', 'sn_ws', 'sn_fd',
-  'g_navigation', 'g_i18n', 'g_modal', 'g_service_catalog', 'g_menu', 'g_item', 'g_processor',
-  'workflow', 'action', 'email', 'template', 'producer', 'event',
-]);
-
-/** Platform functions called bare (client and server) that are not Script Includes. */
-const PLATFORM_FUNCTIONS = new Set([
-  'getMessage', 'getMessages', 'gel', 'jslog', 'addLoadEvent', 'gsftSubmit', 'GlideQuery', 'GlideRecord',
-]);
-
-/** Namespaces of platform APIs (`new sn_ws.RESTMessageV2()`), as opposed to application scopes. */
-const PLATFORM_NAMESPACES = new Set([
-  'sn_ws', 'sn_fd', 'sn_sc', 'sn_cmdb', 'sn_auth', 'sn_impex', 'sn_ih', 'sn_notification', 'sn_clotho',
-  'sn_connect', 'sn_discovery', 'sn_uc', 'sn_instance_scan', 'sn_dt_api', 'sn_cs', 'sn_nlp_sentiment',
-]);
-
-/** Glide classes whose first constructor argument is a table name. */
-const TABLE_CLASSES = new Set(['GlideRecord', 'GlideRecordSecure', 'GlideAggregate', 'GlideQuery', 'GlideMultipleUpdate', 'GlideMultipleDelete']);
-
-/** `global`, `x_acme_hr`, `sn_hr_core`: how an application scope prefix looks. */
-const SCOPE_NAME = /^(?:global|[a-z][a-z0-9]*_[a-z0-9_]+)$/;
-
-/** A platform global (`gs`, `g_form`, `current`) whose member calls are Glide APIs. */
-export function isGlideGlobal(name: string): boolean {
-  return GLIDE_GLOBALS.has(name);
-}
-
-/** Looks like an application scope prefix (`global`, `x_acme_hr`). */
-export function isScopeName(name: string): boolean {
-  return SCOPE_NAME.test(name);
-}
-
-/** A Glide class whose first constructor argument is a table name. */
-export function isTableClass(name: string): boolean {
-  return TABLE_CLASSES.has(name);
-}
-
-export function isPlatformClass(name: string, qualifier?: string): boolean {
-  if (qualifier !== undefined) return PLATFORM_NAMESPACES.has(qualifier);
-  return name.startsWith('Glide') || name === 'XMLDocument' || name === 'XMLDocument2';
-}
-
-/** True for names no Script Include can have in practice: JS builtins, Glide classes and globals. */
-export function isExcludedName(name: string): boolean {
-  return JS_BUILTINS.has(name) || GLIDE_GLOBALS.has(name) || PLATFORM_FUNCTIONS.has(name) || isPlatformClass(name);
-}
+export { isExcludedName, isGlideGlobal, isPlatformClass, isScopeName, isTableClass } from '../platform/names';
+import { isExcludedName, isGlideGlobal, isJsBuiltin, isPlatformClass, isPlatformFunction, isPlatformNamespace, isScopeName, isTableClass } from '../platform/names';
 
 function isCapitalized(name: string): boolean {
   const c = name.charCodeAt(0);
@@ -306,14 +247,14 @@ function onNew(s: ScanState, node: number): void {
   if (isPlatformClass(ref.name, ref.qualifier)) {
     const cls = ref.qualifier === undefined ? ref.name : `${ref.qualifier}.${ref.name}`;
     s.uses.push({ offset: scriptOffset, kind: 'glide', value: cls });
-    if (TABLE_CLASSES.has(ref.name)) addTable(s, scriptOffset, firstArgument(t, node));
+    if (isTableClass(ref.name)) addTable(s, scriptOffset, firstArgument(t, node));
     const chained = chainedMethod(t, node);
     if (chained) s.uses.push({ offset: scriptOffset, kind: 'glide', value: `${cls}.${chained}` });
     if (key !== undefined) s.glideTypes.set(key, cls);
     return;
   }
-  if (ref.qualifier === undefined && JS_BUILTINS.has(ref.name)) return;
-  if (ref.qualifier !== undefined && !SCOPE_NAME.test(ref.qualifier)) return;
+  if (ref.qualifier === undefined && isJsBuiltin(ref.name)) return;
+  if (ref.qualifier !== undefined && !isScopeName(ref.qualifier)) return;
   const site: RawCallSite = {
     target: ref.name,
     form: 'new',
@@ -355,7 +296,7 @@ function pushSite(s: ScanState, ref: ClassRef, form: CallForm, scriptOffset: num
 function onExtends(s: ScanState, exprNode: number, scriptOffset: number): void {
   const ref = classRef(s.t, exprNode);
   if (!ref || (ref.qualifier === undefined && isExcludedName(ref.name))) return;
-  if (ref.qualifier !== undefined && !SCOPE_NAME.test(ref.qualifier)) return;
+  if (ref.qualifier !== undefined && !isScopeName(ref.qualifier)) return;
   pushSite(s, ref, 'extends', scriptOffset);
 }
 
@@ -387,7 +328,7 @@ function onCall(s: ScanState, node: number): void {
       onExtends(s, firstArgument(t, node), offset);
       return;
     }
-    if (GLIDE_GLOBALS.has(name)) {
+    if (isGlideGlobal(name)) {
       s.uses.push({ offset, kind: 'glide', value: `${name}.${method}` });
       return;
     }
@@ -396,13 +337,13 @@ function onCall(s: ScanState, node: number): void {
       s.uses.push({ offset, kind: 'glide', value: `${name}.${method}` });
       return;
     }
-    if (JS_BUILTINS.has(name) || PLATFORM_FUNCTIONS.has(name)) return;
+    if (isJsBuiltin(name) || isPlatformFunction(name)) return;
     if (isCapitalized(name)) {
       pushSite(s, { name, nameNode: obj, start: t.start[obj] }, 'static', offset, method);
       return;
     }
     // `x_acme.doThing(`: a classless Script Include called through its scope.
-    if (SCOPE_NAME.test(name) && !s.declared.has(name) && !PLATFORM_NAMESPACES.has(name) && t.type[prop] === 'property_identifier') {
+    if (isScopeName(name) && !s.declared.has(name) && !isPlatformNamespace(name) && t.type[prop] === 'property_identifier') {
       pushSite(s, { name: method, qualifier: name, nameNode: prop, start: t.start[obj] }, 'function', offset);
     }
     return;
@@ -412,11 +353,11 @@ function onCall(s: ScanState, node: number): void {
     if (key !== undefined && onInstanceCall(s, key, method, node, offset)) return;
     const ref = classRef(t, obj);
     if (!ref || ref.qualifier === undefined) return;
-    if (PLATFORM_NAMESPACES.has(ref.qualifier)) {
+    if (isPlatformNamespace(ref.qualifier)) {
       s.uses.push({ offset, kind: 'glide', value: `${ref.qualifier}.${ref.name}.${method}` });
       return;
     }
-    if (GLIDE_GLOBALS.has(ref.qualifier) || s.declared.has(ref.qualifier) || !SCOPE_NAME.test(ref.qualifier)) return;
+    if (isGlideGlobal(ref.qualifier) || s.declared.has(ref.qualifier) || !isScopeName(ref.qualifier)) return;
     pushSite(s, ref, 'static', offset, method);
   }
 }
