@@ -23,6 +23,8 @@ export interface ClientOptions {
   watchFiles?: boolean;
   /** Extra environment for the server process. */
   env?: NodeJS.ProcessEnv;
+  /** A program the server runs under (`['strace', '-f', ...]`): the node command line is appended. */
+  launcher?: string[];
 }
 
 export interface ProgressEvent {
@@ -50,7 +52,8 @@ export class LspClient {
   ) {}
 
   static async start(opts: ClientOptions): Promise<{ client: LspClient; init: InitializeResult }> {
-    const proc = spawn(process.execPath, [CLI, 'serve', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    const command = [...(opts.launcher ?? []), process.execPath, CLI, 'serve', '--stdio'];
+    const proc = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, connection, opts);
     proc.stderr!.on('data', (d) => (client.stderr += d.toString()));

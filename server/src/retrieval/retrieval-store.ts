@@ -42,6 +42,7 @@ export class RetrievalStore {
       const snap = (await cache.load(RETRIEVAL_FILE)) as RetrievalSnapshot | undefined;
       this.savedVectorsFile = typeof snap?.vectorsFile === 'string' ? snap.vectorsFile : undefined;
       const vectors = this.savedVectorsFile ? VectorIndex.load(cache.path(this.savedVectorsFile), dim) : undefined;
+      if (vectors && !vectors.ok) this.warn(vectors.error);
       if (snap && this.retrieval.restore(snap, learned, vectors?.ok ? vectors.index : undefined)) {
         this.savedGeneration = this.index.generation;
         await this.removeStaleVectors();
