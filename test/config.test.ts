@@ -29,6 +29,16 @@ describe('config', () => {
     assert.ok(rejected.some((r) => /deepcodeseek\.completion\.maxItems/.test(r)));
   });
 
+  it('bounds every size and time setting, so a hostile value cannot take the machine', () => {
+    for (const [key, spec] of Object.entries(SETTINGS)) {
+      if (spec.type === 'number') assert.ok(spec.maximum !== undefined, `${key} has no maximum`);
+    }
+    const { settings, rejected } = resolveSettings({ index: { maxFileSize: 1e15 }, completion: { latencyBudgetMs: 1e9 } });
+    assert.equal(settings['index.maxFileSize'], SETTINGS['index.maxFileSize'].default);
+    assert.equal(settings['completion.latencyBudgetMs'], SETTINGS['completion.latencyBudgetMs'].default);
+    assert.equal(rejected.length, 2);
+  });
+
   it('hands out independent copies of array defaults', () => {
     const a = defaultSettings();
     a['index.exclude'].push('mine');
