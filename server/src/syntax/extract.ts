@@ -22,7 +22,7 @@ const SNIPPET_LINES_BEFORE = 6;
 const SNIPPET_LINES_AFTER = 2;
 const SNIPPET_MAX_CHARS = 600;
 /** Most distinct body words kept per Script Include (the index holds thousands of them). */
-const BODY_MAX_TERMS = 120;
+const BODY_MAX_TERMS = 400;
 /** Most characters of a Script Include's code read for its body words. */
 const BODY_MAX_CHARS = 200_000;
 
