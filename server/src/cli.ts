@@ -377,7 +377,7 @@ async function evalWorkspace(
     pipelines.push(retrievalPipeline(noDocs, 'retrieval-no-jsdoc'));
     pipelines.push(retrievalPipeline(noBody, 'retrieval-no-body'));
     if (reranker) {
-      pipelines.push(fullPipeline(ws, reranker, 'full-reranker-alone', { ...SERVING_RANK_OPTIONS, rerankWeight: 1 }));
+      pipelines.push(fullPipeline(ws, reranker, 'full-blend-0.5', { ...SERVING_RANK_OPTIONS, rerankWeight: 0.5 }));
       // What eval measured before there was one ranking path: no platform APIs among the candidates.
       pipelines.push(fullPipeline(ws, reranker, 'full-without-platform-apis', { ...SERVING_RANK_OPTIONS, includePlatform: false }));
     }

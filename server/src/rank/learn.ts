@@ -28,6 +28,9 @@ export const LEARNED_WEIGHTS = ['lexical', 'usage', 'dense', 'lexicalScore', 'us
 /** Multipliers of the shipped value tried for each learned weight. */
 const MULTIPLIERS = [0, 0.25, 0.5, 1, 2, 4, 8, 16];
 const RERANK_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
+/** Fewest fitted cases for fine-tuning the reranker (fusion weights are learned from fewer). */
+export const MIN_FINE_TUNE_CASES = 200;
+
 /** Most cases one fit reads (an even sample of a large workspace's call sites is enough). */
 export const LEARN_MAX_CASES = 800;
 /** Candidates counted: what completion shows at most. */
@@ -141,16 +144,22 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   let model: string | undefined;
   let defaults = quality(held, shipped);
   let learned = quality(held, weights);
+  let defaultsRerank: { pass: string; weight: number } | undefined;
+  let learnedRerank: { pass: string; weight: number } | undefined;
   if (reranking) {
     // The shipped defaults as served: shipped weights, shipped reranker, shipped blend.
     if (!(await rerankAll(parts.reranker!, held, shipped, 'defaults', batch, opts.token))) return undefined;
-    defaults = quality(held, shipped, { pass: 'defaults', weight: serving.rerankWeight });
+    defaultsRerank = { pass: 'defaults', weight: serving.rerankWeight };
+    defaults = quality(held, shipped, defaultsRerank);
     // The learned weights with the shipped reranker, its blend chosen on the fitted cases.
     if (!(await rerankAll(parts.reranker!, prepared, weights, 'shipped', batch, opts.token))) return undefined;
     rerankWeight = bestBlend(fit, weights, 'shipped');
-    learned = quality(held, weights, { pass: 'shipped', weight: rerankWeight });
+    learnedRerank = { pass: 'shipped', weight: rerankWeight };
+    learned = quality(held, weights, learnedRerank);
     // A reranker fine-tuned on the fitted cases, kept when it does better on the held-back ones.
-    if (opts.fineTuneFrom) {
+    // The model has a couple of thousand weights: from a few dozen cases it learns noise that a
+    // held-back set of the same size cannot tell apart from skill, so small workspaces keep it as shipped.
+    if (opts.fineTuneFrom && fit.length >= MIN_FINE_TUNE_CASES) {
       const lists = fit.map((p) => listOf(p, weights));
       const tuned = await fineTuneInWorker(opts.fineTuneFrom, lists);
       if (cancelled()) return undefined;
@@ -166,6 +175,7 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
           const withTuned = quality(held, weights, { pass: 'tuned', weight: tunedWeight });
           if (objective(withTuned) > objective(learned)) {
             learned = withTuned;
+            learnedRerank = { pass: 'tuned', weight: tunedWeight };
             rerankWeight = tunedWeight;
             model = mlpToJson(tuned.model);
           }
@@ -179,10 +189,33 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
     rerankWeight,
     fitCases: fit.length,
     heldBack: { defaults, learned },
-    kept: learned.mrr > defaults.mrr + (opts.margin ?? 0.005),
+    kept: clearlyBetter(
+      held.map((p) => reciprocal(rankOf(p, weights, learnedRerank))),
+      held.map((p) => reciprocal(rankOf(p, shipped, defaultsRerank))),
+      opts.margin ?? 0.005,
+    ),
   };
   if (model) result.model = model;
   return result;
+}
+
+function reciprocal(rank: number): number {
+  return rank <= CUTOFF ? 1 / rank : 0;
+}
+
+/**
+ * Whether the learned ranking's reciprocal ranks beat the defaults' on the same held-back cases
+ * by more than chance: the mean paired difference, less 1.28 standard errors (a one-sided 90%
+ * bound), must exceed `margin`. A few dozen held-back cases then need a large gain, a few
+ * hundred a modest one; what a small workspace learns from noise is not kept.
+ */
+export function clearlyBetter(learned: readonly number[], defaults: readonly number[], margin: number): boolean {
+  const n = Math.min(learned.length, defaults.length);
+  if (n < 2) return false;
+  const diffs = Array.from({ length: n }, (_, i) => learned[i] - defaults[i]);
+  const mean = diffs.reduce((a, b) => a + b, 0) / n;
+  const variance = diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1);
+  return mean - 1.28 * Math.sqrt(variance / n) > margin;
 }
 
 /** The rerank blend weight that does best on `list` for the scores of `pass`. */
