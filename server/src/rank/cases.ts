@@ -322,9 +322,12 @@ function answerableWithout(index: ApiIndex, target: ScriptIncludeInfo, exclude: 
 }
 
 /** The call sites that make questions, with their answers, in path then position order. */
-function collectSites(index: ApiIndex, includeInactive: boolean, skipped: Record<string, number>): PendingSite[] {
+async function collectSites(index: ApiIndex, includeInactive: boolean, skipped: Record<string, number>): Promise<PendingSite[]> {
   const out: PendingSite[] = [];
+  let seen = 0;
   for (const entry of index.visibleFiles()) {
+    // A large workspace has tens of thousands of files: let requests in now and then.
+    if (++seen % 2000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     for (const site of entry.callSites) {
       const target = index.targetOf(site);
       if (!target) {
@@ -366,7 +369,7 @@ function collectSites(index: ApiIndex, includeInactive: boolean, skipped: Record
  */
 export async function buildCases(root: string, index: ApiIndex, opts: BuildCasesOptions = {}): Promise<BuildCasesResult> {
   const skipped: Record<string, number> = {};
-  let pending = collectSites(index, opts.includeInactive ?? false, skipped);
+  let pending = await collectSites(index, opts.includeInactive ?? false, skipped);
   // With a limit, sites are drawn before any file is read (twice the limit, since some give no
   // case): a large workspace then costs reading a sample, not every caller.
   if (opts.limit !== undefined && pending.length > 2 * opts.limit) {

@@ -122,12 +122,12 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   if (fit.length < 10 || held.length < 5) return undefined;
 
   let weights = { ...shipped };
-  let best = objective(quality(fit, weights));
+  let best = objective(await quality(fit, weights, undefined, cancelled));
   for (let pass = 0; pass < 2; pass++) {
     for (const name of LEARNED_WEIGHTS) {
       for (const m of MULTIPLIERS) {
         const trial = { ...weights, [name]: shipped[name] * m };
-        const score = objective(await qualityInSteps(fit, trial, cancelled));
+        const score = objective(await quality(fit, trial, undefined, cancelled));
         if (score > best + 1e-9) {
           best = score;
           weights = trial;
@@ -142,25 +142,31 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   const reranking = !!parts.reranker && serving.mode === 'full';
   let rerankWeight = 0;
   let model: string | undefined;
-  let defaults = quality(held, shipped);
-  let learned = quality(held, weights);
+  let defaults = await quality(held, shipped, undefined, cancelled);
+  let learned = await quality(held, weights, undefined, cancelled);
   let defaultsRerank: { pass: string; weight: number } | undefined;
   let learnedRerank: { pass: string; weight: number } | undefined;
   if (reranking) {
     // The shipped defaults as served: shipped weights, shipped reranker, shipped blend.
     if (!(await rerankAll(parts.reranker!, held, shipped, 'defaults', batch, opts.token))) return undefined;
     defaultsRerank = { pass: 'defaults', weight: serving.rerankWeight };
-    defaults = quality(held, shipped, defaultsRerank);
+    defaults = await quality(held, shipped, defaultsRerank, cancelled);
     // The learned weights with the shipped reranker, its blend chosen on the fitted cases.
     if (!(await rerankAll(parts.reranker!, prepared, weights, 'shipped', batch, opts.token))) return undefined;
-    rerankWeight = bestBlend(fit, weights, 'shipped');
+    rerankWeight = await bestBlend(fit, weights, 'shipped', cancelled);
     learnedRerank = { pass: 'shipped', weight: rerankWeight };
-    learned = quality(held, weights, learnedRerank);
+    learned = await quality(held, weights, learnedRerank, cancelled);
     // A reranker fine-tuned on the fitted cases, kept when it does better on the held-back ones.
     // The model has a couple of thousand weights: from a few dozen cases it learns noise that a
     // held-back set of the same size cannot tell apart from skill, so small workspaces keep it as shipped.
     if (opts.fineTuneFrom && fit.length >= MIN_FINE_TUNE_CASES) {
-      const lists = fit.map((p) => listOf(p, weights));
+      const lists: RankList[] = [];
+      for (let i = 0; i < fit.length; i++) {
+        // Features of a case cost a sort of its candidates and 40 rows: a few cases a step.
+        if (i % 8 === 0) await pause();
+        if (cancelled()) return undefined;
+        lists.push(listOf(fit[i], weights));
+      }
       const tuned = await fineTuneInWorker(opts.fineTuneFrom, lists);
       if (cancelled()) return undefined;
       if (tuned.ok) {
@@ -171,8 +177,8 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
           } finally {
             await loaded.reranker.release();
           }
-          const tunedWeight = bestBlend(fit, weights, 'tuned');
-          const withTuned = quality(held, weights, { pass: 'tuned', weight: tunedWeight });
+          const tunedWeight = await bestBlend(fit, weights, 'tuned', cancelled);
+          const withTuned = await quality(held, weights, { pass: 'tuned', weight: tunedWeight }, cancelled);
           if (objective(withTuned) > objective(learned)) {
             learned = withTuned;
             learnedRerank = { pass: 'tuned', weight: tunedWeight };
@@ -219,11 +225,11 @@ export function clearlyBetter(learned: readonly number[], defaults: readonly num
 }
 
 /** The rerank blend weight that does best on `list` for the scores of `pass`. */
-function bestBlend(list: readonly Prepared[], weights: FusionWeights, pass: string): number {
+async function bestBlend(list: readonly Prepared[], weights: FusionWeights, pass: string, cancelled: () => boolean): Promise<number> {
   let best = -Infinity;
   let chosen = 0;
   for (const w of RERANK_WEIGHTS) {
-    const score = objective(quality(list, weights, { pass, weight: w }));
+    const score = objective(await quality(list, weights, { pass, weight: w }, cancelled));
     if (score > best + 1e-9) {
       best = score;
       chosen = w;
@@ -269,21 +275,19 @@ function topDetails(p: Prepared, weights: FusionWeights) {
   });
 }
 
-/** Ranking quality over prepared cases under `weights` (and a rerank pass's blend, when given). */
-function quality(list: readonly Prepared[], weights: FusionWeights, rerank?: { pass: string; weight: number }): RankingQuality {
-  return rankShares(list.map((p) => rankOf(p, weights, rerank)));
-}
-
 /** Cases rescored between yields while searching weights (each costs a few hundred candidates). */
 const CASES_PER_STEP = 64;
 
-/** `quality` in steps that yield to the event loop, so a trial never holds a keystroke long. */
-async function qualityInSteps(list: readonly Prepared[], weights: FusionWeights, cancelled: () => boolean): Promise<RankingQuality> {
+/**
+ * Ranking quality over prepared cases under `weights` (and a rerank pass's blend, when given),
+ * computed in steps that yield to the event loop, so no step holds a keystroke long.
+ */
+async function quality(list: readonly Prepared[], weights: FusionWeights, rerank: { pass: string; weight: number } | undefined, cancelled: () => boolean): Promise<RankingQuality> {
   const ranks: number[] = [];
   for (let i = 0; i < list.length; i += CASES_PER_STEP) {
     if (i > 0) await pause();
     if (cancelled()) break;
-    for (const p of list.slice(i, i + CASES_PER_STEP)) ranks.push(rankOf(p, weights, undefined));
+    for (const p of list.slice(i, i + CASES_PER_STEP)) ranks.push(rankOf(p, weights, rerank));
   }
   return rankShares(ranks);
 }
