@@ -276,7 +276,7 @@ function topDetails(p: Prepared, weights: FusionWeights) {
 }
 
 /** Cases rescored between yields while searching weights (each costs a few hundred candidates). */
-const CASES_PER_STEP = 64;
+const CASES_PER_STEP = 16;
 
 /**
  * Ranking quality over prepared cases under `weights` (and a rerank pass's blend, when given),
