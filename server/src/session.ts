@@ -128,7 +128,7 @@ export class Workspace {
       if (this.cache) await saveLearnedRanking(this.cache, learned, signature, this.reranker?.name).catch((err) => this.editor.log('warn', `could not save the learned ranking: ${(err as Error).message}`));
     }
     const h = learned.heldBack;
-    const how = `held-back MRR ${h.defaults.mrr.toFixed(3)} -> ${h.learned.mrr.toFixed(3)}, top-5 ${(100 * h.defaults.top5).toFixed(1)}% -> ${(100 * h.learned.top5).toFixed(1)}% on ${h.learned.cases} cases`;
+    const how = `held-back MRR ${h.defaults.mrr.toFixed(3)} -> ${h.learned.mrr.toFixed(3)}, top-5 ${(100 * h.defaults.top5).toFixed(1)}% -> ${(100 * h.learned.top5).toFixed(1)}% on ${h.learned.cases} cases; reranker weight ${learned.rerankWeight}`;
     if (learned.kept) {
       this.learned = learned;
       this.pipeline.weights = learned.weights;
