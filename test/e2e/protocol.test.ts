@@ -116,6 +116,36 @@ describe('e2e: a malformed client', function () {
   });
 });
 
+describe('e2e: the server\'s own watcher and very long paths', function () {
+  this.timeout(60_000);
+  it('indexes a workspace holding a folder path longer than PATH_MAX', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-deep-'));
+    try {
+      await fs.writeFile(path.join(root, 'DeepUtils.js'), "var DeepUtils = Class.create();\nDeepUtils.prototype = { type: 'DeepUtils' };\n");
+      let dir = root;
+      for (let i = 0; i < 18; i++) {
+        dir = path.join(dir, 'd'.repeat(250));
+        try {
+          await fs.mkdir(dir);
+        } catch {
+          break; // ENAMETOOLONG: deep enough
+        }
+      }
+      assert.ok(dir.length > 4096, `${dir.length} characters`);
+      const { client } = await LspClient.start({ roots: [root], settings: { index: { watch: 'server' } } });
+      try {
+        await client.initializedAndIndexed(30_000);
+        const symbols = await client.request<Array<{ name: string }>>('workspace/symbol', { query: 'DeepUtils' });
+        assert.ok(symbols.some((s) => s.name === 'DeepUtils'));
+      } finally {
+        await client.stop();
+      }
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('e2e: the server leaves when its client does', function () {
   this.timeout(30_000);
   const exited = (proc: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
