@@ -20,8 +20,9 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const DEMO = path.join(REPO, 'examples', 'demo-instance');
 const CALLER = path.join('scriptsync', 'acmedev', 'global', 'sys_script', 'hostile_probe.script.js');
 
+/** Whether strace is installed and may trace here (a container can forbid ptrace). */
 function hasStrace(): boolean {
-  return spawnSync('strace', ['-V'], { encoding: 'utf8' }).status === 0;
+  return spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', process.execPath, '-e', '0'], { encoding: 'utf8', timeout: 20_000 }).status === 0;
 }
 
 async function session(root: string, launcher?: string[]) {
