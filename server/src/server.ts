@@ -26,7 +26,7 @@ import { completion, resolveCompletionItem } from './features/completion';
 import { definition } from './features/definition';
 import { DiagnosticsScheduler, documentDiagnostics } from './features/diagnostics';
 import { explain, EXPLAIN_COMMAND } from './features/explain';
-import { hover } from './features/hover';
+import { hover, hoverFormatOf, HoverFormat } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { SERVER_VERSION } from './version';
@@ -52,6 +52,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   let clientWatches = false;
   let clientConfiguration = false;
   let clientSnippets = false;
+  let hoverFormat: HoverFormat = 'markdown';
   let initialized = false;
   let initializeReceived = false;
   let configurationRegistration = false;
@@ -74,6 +75,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     clientWatches = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     clientConfiguration = !!caps.workspace?.configuration;
     clientSnippets = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
+    hoverFormat = hoverFormatOf(caps.textDocument?.hover?.contentFormat);
     for (const root of workspaceRoots(params)) session.addWorkspace(root);
     return {
       capabilities: {
@@ -311,7 +313,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     }),
   );
   connection.onCompletionResolve(timed('completionItem/resolve', (item: CompletionItem) => resolveCompletionItem(features, item)));
-  connection.onHover(timed('textDocument/hover', async (params, token) => (await ready(params.textDocument.uri), hover(features, params, token))));
+  connection.onHover(timed('textDocument/hover', async (params, token) => (await ready(params.textDocument.uri), hover(features, params, token, hoverFormat))));
   connection.onDefinition(timed('textDocument/definition', async (params, token) => (await ready(params.textDocument.uri), definition(features, params, token))));
   connection.onSignatureHelp(timed('textDocument/signatureHelp', async (params, token) => (await ready(params.textDocument.uri), signatureHelp(features, params, token))));
   connection.onCodeAction(timed('textDocument/codeAction', async (params, token) => (await ready(params.textDocument.uri), codeActions(features, params, token))));

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { hover } from '../../server/src/features/hover';
+import { hover, hoverFormatOf } from '../../server/src/features/hover';
 import { LIBRARY, withFixture } from './helpers';
 
 /** The hover markdown at the `|` of the fixture, or undefined when there is none. */
@@ -103,4 +103,19 @@ var x = new Unkn|ownThing();
     </sys_script>
 </record_update>
 `, { includes: ['x_acme_hr.HRUtils.getManager'] }));
+
+  it('writes plain text, without fences or marks, for a client that asks for it', () =>
+    withFixture(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRUt|ils(current.sys_id);
+`, (f) => {
+      const h = hover(f.state, { textDocument: { uri: f.uri }, position: f.position }, undefined, hoverFormatOf(['plaintext']));
+      const contents = h?.contents as { kind: string; value: string };
+      assert.equal(contents.kind, 'plaintext');
+      assert.ok(contents.value.includes('class x_acme_hr.HRUtils extends HRBase'), contents.value);
+      assert.ok(!/```|\*\*|`/.test(contents.value), contents.value);
+      assert.equal(hoverFormatOf(undefined), 'markdown');
+      assert.equal(hoverFormatOf(['markdown', 'plaintext']), 'markdown');
+      assert.equal(hoverFormatOf(['plaintext', 'markdown']), 'plaintext');
+    }));
 });

@@ -10,7 +10,16 @@ import { resolveReference, Target } from './resolve';
 import { scriptAt } from './script-at';
 import { referenceAt } from './script-symbols';
 
-export function hover(state: FeatureState, params: HoverParams, token?: CancellationLike): Hover | null {
+/** What the client reads hovers as: markdown, or plain text (`contentFormat: ['plaintext']`). */
+export type HoverFormat = 'markdown' | 'plaintext';
+
+/** The first format of the client's `contentFormat` we can write; markdown when it says nothing. */
+export function hoverFormatOf(contentFormat: readonly string[] | undefined): HoverFormat {
+  const known = (contentFormat ?? []).find((f) => f === MarkupKind.Markdown || f === MarkupKind.PlainText);
+  return known === MarkupKind.PlainText ? 'plaintext' : 'markdown';
+}
+
+export function hover(state: FeatureState, params: HoverParams, token?: CancellationLike, format: HoverFormat = 'markdown'): Hover | null {
   const at = scriptAt(state.session, state.scripts, params.textDocument.uri, params.position);
   if (!at || token?.isCancellationRequested) return null;
   const ref = referenceAt(at.slice.symbols(), at.scriptOffset);
@@ -19,7 +28,23 @@ export function hover(state: FeatureState, params: HoverParams, token?: Cancella
   const target = resolveReference(r, ref, at.facts);
   const value = target && targetMarkdown(target, (si) => r.graph.methodsOf(si).map((m) => m.method));
   if (!value) return null;
-  return { contents: { kind: MarkupKind.Markdown, value }, range: at.toDocRange(ref.start, ref.end) };
+  const contents = format === 'plaintext' ? { kind: MarkupKind.PlainText, value: markdownToPlainText(value) } : { kind: MarkupKind.Markdown, value };
+  return { contents, range: at.toDocRange(ref.start, ref.end) };
+}
+
+/** Markdown as a client that shows it raw would want it: no fences, no emphasis marks, no rules. */
+export function markdownToPlainText(md: string): string {
+  return md
+    .split('\n')
+    .filter((line) => !/^\s*```/.test(line))
+    .map((line) => (/^\s*(---|\*\*\*)\s*$/.test(line) ? '' : line))
+    .join('\n')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/(^|[^\w])_([^_\n]+)_(?=[^\w]|$)/g, '$1$2')
+    .replace(/`([^`\n]+)`/g, '$1')
+    .replace(/^#+\s*/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** Markdown for a resolved target; undefined for a method that does not exist. */
