@@ -38,6 +38,33 @@ var u = new HRUt|ils();
       assert.equal(apply(a), 'var u = new x_acme_hr.HRUtils();\n');
     }));
 
+  it('"Did you mean" offers the closest methods for an unknown one, and replaces the name', () =>
+    checkCodeActions(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRUtils();
+u.getMana|gr('typo');
+`, (actions, apply) => {
+      const fixes = titled(actions, 'Did you mean');
+      assert.equal(fixes[0]?.title, 'Did you mean getManager?');
+      assert.equal(fixes[0].isPreferred, true);
+      assert.ok(fixes.length <= 3);
+      assert.equal(apply(fixes[0]), "var u = new HRUtils();\nu.getManager('typo');\n");
+    }));
+
+  it('offers no "did you mean" for a name far from every method', () =>
+    checkCodeActions(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRUtils();
+u.getManager('a'); u.zzzzzz|zzzzzzzz();
+`, (actions) => assert.deepEqual(titled(actions, 'Did you mean'), [])));
+
+  it('offers no "did you mean" on a method that exists', () =>
+    checkCodeActions(`${LIBRARY}
+//- acme/x_acme_hr/business_rules/leave.js
+var u = new HRUtils();
+u.getMan|ager('a');
+`, (actions) => assert.deepEqual(titled(actions, 'Did you mean'), [])));
+
   it('offers no scoped name for the same scope or an already qualified name', () =>
     checkCodeActions(`${LIBRARY}
 //- acme/x_acme_hr/business_rules/asset.js

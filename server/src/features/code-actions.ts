@@ -1,5 +1,6 @@
 /**
  * textDocument/codeAction: edits the user may accept (nothing is written by the server):
+ * - "Did you mean getManager?": the closest methods for a call to a method that does not exist;
  * - "Use the scoped name": `new Util()` -> `new x_acme.Util()` for a cross-scope call written bare;
  * - "Add JSDoc to this method": a skeleton from the parameters of the method under the cursor;
  * - "Suggest APIs here": the top ranked APIs at the cursor, each a quick fix inserting the call;
@@ -17,6 +18,7 @@ import { glideAjaxSnippet } from './completion';
 import { functionOf, initializerOf, isClassless, isStaticObject, paramsOf } from './describe';
 import { platformApi } from './resolve';
 import { scriptAt, ScriptAt } from './script-at';
+import { unknownMethodCalls } from './diagnostics';
 
 const SUGGESTIONS = 5;
 
@@ -24,7 +26,7 @@ export async function codeActions(state: FeatureState, params: CodeActionParams,
   const at = scriptAt(state.session, state.scripts, params.textDocument.uri, params.range.start);
   if (!at || token?.isCancellationRequested) return [];
   const end = at.scriptOffset + Math.max(0, offsetSpan(at, params.range.end));
-  const actions: CodeAction[] = [...scopedNameActions(at, at.scriptOffset, end), ...jsDocActions(at, params.range.start)];
+  const actions: CodeAction[] = [...didYouMeanActions(at, at.scriptOffset, end), ...scopedNameActions(at, at.scriptOffset, end), ...jsDocActions(at, params.range.start)];
   const ctx = cursorContext(at.script, at.tree, at.scriptOffset, at.facts);
   if (ctx.kind !== 'none' && ctx.kind !== 'sysparm-name' && ctx.kind !== 'glide-ajax') {
     actions.push(...(await suggestionActions(at, ctx, token)));
@@ -41,6 +43,52 @@ function offsetSpan(at: ScriptAt, end: Position): number {
 
 function edit(uri: string, edits: TextEdit[]): WorkspaceEdit {
   return { changes: { [uri]: edits } };
+}
+
+/** Most names a did-you-mean offers for one unknown method. */
+const DID_YOU_MEAN = 3;
+
+/**
+ * "Did you mean getManager?" for a call to a method the Script Include does not have: the
+ * closest of its methods by edit distance, ties broken by words shared (`getMgr` and `getManager`
+ * share `get`), only names close enough to be a slip.
+ */
+export function didYouMeanActions(at: ScriptAt, start: number, end: number): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const call of unknownMethodCalls(at, resolverOf(at.ws))) {
+    if (call.end < start || call.start > end) continue;
+    const typed = call.method.toLowerCase();
+    const words = new Set(splitWords(call.method));
+    const ranked = call.known
+      .map((name) => ({ name, distance: editDistance(typed, name.toLowerCase()), shared: splitWords(name).filter((w) => words.has(w)).length }))
+      .filter((c) => c.distance <= Math.max(2, Math.floor(Math.max(typed.length, c.name.length) / 3)) || c.shared > 0)
+      .sort((a, b) => a.distance - b.distance || b.shared - a.shared || a.name.localeCompare(b.name))
+      .slice(0, DID_YOU_MEAN);
+    ranked.forEach((c, i) =>
+      out.push({
+        title: `Did you mean ${c.name}?`,
+        kind: CodeActionKind.QuickFix,
+        isPreferred: i === 0,
+        edit: edit(at.uri, [TextEdit.replace(at.toDocRange(call.start, call.end), c.name)]),
+      }),
+    );
+  }
+  return out;
+}
+
+function splitWords(name: string): string[] {
+  return name.split(/(?=[A-Z])|_/).map((w) => w.toLowerCase()).filter((w) => w.length > 1);
+}
+
+/** Levenshtein distance (small strings: method names). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 /** Bare references to another scope's Script Include within [start, end]. */

@@ -42,6 +42,19 @@ export function scriptDiagnostics(at: ScriptAt, r: Resolver): Diagnostic[] {
 
 type Finding = Pick<Diagnostic, 'message' | 'severity' | 'code'>;
 
+/** Calls to methods a Script Include does not have, with the methods it does have (for quick fixes). */
+export function unknownMethodCalls(at: ScriptAt, r: Resolver): Array<{ start: number; end: number; method: string; known: string[] }> {
+  const out: Array<{ start: number; end: number; method: string; known: string[] }> = [];
+  for (const ref of at.slice.symbols().references) {
+    if (ref.kind !== 'method' || ref.receiver.kind === 'platform' || OBJECT_METHODS.has(ref.method)) continue;
+    const target = resolveMember(r, ref.receiver, ref.method, at.facts);
+    if (target?.kind !== 'missing-method' || !knowsAllMethods(r.graph, target.si, !!ref.viaAjax)) continue;
+    const known = [...new Set([target.si, ...r.graph.ancestorsOf(target.si)].flatMap((s) => s.methods.map((m) => m.name)))].filter((n) => n !== 'initialize');
+    out.push({ start: ref.start, end: ref.end, method: ref.method, known });
+  }
+  return out;
+}
+
 function methodProblem(at: ScriptAt, r: Resolver, ref: MethodReference): Finding | undefined {
   if (ref.receiver.kind === 'platform' || OBJECT_METHODS.has(ref.method)) return undefined;
   const target = resolveMember(r, ref.receiver, ref.method, at.facts);
