@@ -24,6 +24,12 @@ var days = new |
       assert.ok(out.query.terms.length > 0);
       // Plain JSON all the way: a client can show it as it is.
       assert.deepEqual(JSON.parse(JSON.stringify(out)), out);
+      // And for people: markdown with the position, the query, each candidate's stage ranks, the timings.
+      assert.match(out.markdown, /^### Suggestions at line 2, column 16/);
+      assert.match(out.markdown, /\*\*Position:\*\* new in a .* script, server side, scope `x_acme_hr`/);
+      assert.match(out.markdown, /\| # \| API \| method \| lexical \| usage \| dense \| fused \| rerank \|/);
+      assert.ok(out.markdown.includes(`| 1 | ${top.apiName} |`), out.markdown);
+      assert.match(out.markdown, /\*\*Timings:\*\* .*prune/);
     }));
 
   it('rejects malformed arguments', () => {

@@ -30,6 +30,8 @@ export interface ExplainResult {
   timings: Array<{ stage: string; ms: number }>;
   trace: string[];
   cancelled?: boolean;
+  /** The same for people: a short markdown report the clients show rendered. */
+  markdown: string;
 }
 
 const QUERY_TERMS = 30;
@@ -57,7 +59,7 @@ export async function explain(state: FeatureState, args: unknown[] | undefined, 
   if (ctx.receiver) context.receiver = ctx.receiver;
   if (ctx.ajaxTarget) context.ajaxTarget = ctx.ajaxTarget;
   if (ctx.qualifier) context.qualifier = ctx.qualifier;
-  return {
+  const result: Omit<ExplainResult, 'markdown'> = {
     uri: req.uri,
     position: req.position,
     context,
@@ -78,4 +80,35 @@ export async function explain(state: FeatureState, args: unknown[] | undefined, 
     trace: out.trace,
     ...(out.cancelled ? { cancelled: true } : {}),
   };
+  return { ...result, markdown: explainMarkdown(result) };
+}
+
+/** Stages shown as columns of the candidates' table, in pipeline order. */
+const STAGES = ['lexical', 'usage', 'dense', 'fused', 'rerank'];
+
+/**
+ * The explain result as people read it: where the cursor is and what kind of position, the
+ * query's heaviest terms, the ranked candidates with each stage's rank, the timings and the
+ * trace (which weights and reranker ranked, and what was pruned).
+ */
+export function explainMarkdown(r: Omit<ExplainResult, 'markdown'>): string {
+  const c = r.context;
+  const typed = c.typed ? ` (typed \`${c.typed}\`)` : '';
+  const lines = [
+    `### Suggestions at line ${r.position.line + 1}, column ${r.position.character + 1}`,
+    '',
+    `**Position:** ${c.kind}${typed} in a ${c.recordType} script, ${c.side} side, scope \`${c.scope}\`${c.collection ? `, table \`${c.collection}\`` : ''}`,
+    '',
+    `**Query:** ${r.query.terms.slice(0, 12).map(([t, w]) => `${t} ${w.toFixed(1)}`).join(' · ') || '(nothing before the cursor)'}`,
+    '',
+    `| # | API | method | ${STAGES.join(' | ')} |`,
+    `|---|---|---|${STAGES.map(() => '---').join('|')}|`,
+    ...r.candidates.slice(0, 15).map((x) => `| ${x.rank} | ${x.apiName} | ${x.method ?? ''} | ${STAGES.map((s) => x.stages[s]?.rank ?? '–').join(' | ')} |`),
+    '',
+    `**Timings:** ${r.timings.map((t) => `${t.stage} ${t.ms.toFixed(1)} ms`).join(', ')}`,
+    '',
+    ...r.trace.map((t) => `- ${t}`),
+  ];
+  if (!r.candidates.length) lines.splice(6, 3 + Math.min(15, r.candidates.length), '_No API fits here._');
+  return lines.join('\n') + '\n';
 }
