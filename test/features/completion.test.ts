@@ -99,6 +99,26 @@ gs.getUs|
 `, { has: ['getUserID', 'getUserName'], lacks: ['addQuery'] });
   });
 
+  it('after a Glide object, its methods by use: the common ones first, never alphabetical', async () => {
+    await checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/q.js
+gs.|
+`, { top: ['info', 'getProperty', 'getUserID'] }, (list) => {
+      const labels = list.items.map((i) => i.label);
+      assert.ok(labels.indexOf('eventQueue') < labels.findIndex((l) => l.startsWith('beginningOf')), labels.slice(0, 12).join(', '));
+    });
+    await checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/q.js
+var gr = new GlideRecord('incident');
+gr.|
+`, { top: ['addQuery', 'query'] }, (list) => {
+      // The fixture's own Script Includes call get, getValue and getRowCount: those rise.
+      const first20 = list.items.slice(0, 20).map((i) => i.label);
+      assert.ok(first20.indexOf('getRowCount') < first20.indexOf('next'), first20.join(', '));
+      for (const m of ['setValue', 'insert', 'update', 'getValue']) assert.ok(first20.includes(m), `${m} in the first 20: ${first20.join(', ')}`);
+    });
+  });
+
   it("inside `new GlideAjax('` in client code: client-callable Script Includes as api names", () =>
     checkCompletion(`${LIBRARY}
 //- acme/x_acme_hr/client_scripts/onload.js

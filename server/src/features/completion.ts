@@ -15,6 +15,7 @@
 import { CompletionItem, CompletionItemKind, CompletionList, CompletionParams, InsertTextFormat, MarkupKind, Range } from 'vscode-languageserver';
 import { MethodInfo, ScriptIncludeInfo } from '../model';
 import { PlatformApi, PlatformMethod, signatureOf } from '../platform/platform-apis';
+import { commonRank } from '../platform/common-methods';
 import { CursorContext, RankedCandidate } from '../retrieval/types';
 import { Workspace } from '../session';
 import { cursorContext } from '../syntax/cursor-context';
@@ -248,18 +249,31 @@ function platformItems(at: ScriptAt, ctx: CursorContext, api: PlatformApi, snipp
   return [{ ...item, kind: CompletionItemKind.Class, insertText: api.name }];
 }
 
-/** After `gr.`, `gs.`, `g_form.`: the platform API's methods, in catalog order, filtered by what is typed. */
+/**
+ * After `gr.`, `gs.`, `g_form.`: the platform API's methods, filtered by what is typed, ranked by
+ * how much the workspace's own code calls them, then by how common they are on the platform
+ * (`platform/common-methods.ts`), then in catalog order. `sortText` keeps that order in the editor.
+ */
 function platformMemberItems(at: ScriptAt, ctx: CursorContext, max: number, snippets: boolean): CompletionItem[] {
   const api = platformApi(ctx.receiver!.platform!, ctx.side);
   if (!api) return [];
   const typed = ctx.typed.toLowerCase();
   const statics = !!ctx.receiver?.isClass && api.kind === 'class';
   const seen = new Set<string>();
-  const out: CompletionItem[] = [];
-  for (const m of api.methods) {
-    if (seen.has(m.name) || (statics && !m.isStatic) || (!statics && m.isStatic) || !m.name.toLowerCase().startsWith(typed)) continue;
+  const usage = glideUsage(at.ws);
+  const candidates: Array<{ m: PlatformMethod; score: number; order: number }> = [];
+  api.methods.forEach((m, order) => {
+    if (seen.has(m.name) || (statics && !m.isStatic) || (!statics && m.isStatic) || !m.name.toLowerCase().startsWith(typed)) return;
     seen.add(m.name);
+    const common = commonRank(api.name, m.name);
+    const prior = common === undefined ? 0 : 1 - common / 40;
+    candidates.push({ m, score: Math.log1p(usage.get(`${api.name}.${m.name}`) ?? 0) + prior, order });
+  });
+  candidates.sort((a, b) => b.score - a.score || a.order - b.order);
+  const out: CompletionItem[] = [];
+  for (const { m } of candidates) {
     out.push({
+      sortText: String(out.length).padStart(4, '0'),
       label: m.name,
       kind: CompletionItemKind.Method,
       filterText: m.name,
@@ -270,6 +284,18 @@ function platformMemberItems(at: ScriptAt, ctx: CursorContext, max: number, snip
     if (out.length >= max) break;
   }
   return out;
+}
+
+const glideUsageCache = new WeakMap<Workspace, { generation: number; counts: Map<string, number> }>();
+
+/** How many of the workspace's Script Includes call each Glide API (`gs.getProperty`), by index generation. */
+function glideUsage(ws: Workspace): Map<string, number> {
+  const hit = glideUsageCache.get(ws);
+  if (hit && hit.generation === ws.index.generation) return hit.counts;
+  const counts = new Map<string, number>();
+  for (const si of ws.index.scriptIncludes()) for (const api of si.glideApis) counts.set(api, (counts.get(api) ?? 0) + 1);
+  glideUsageCache.set(ws, { generation: ws.index.generation, counts });
+  return counts;
 }
 
 /** completionItem/resolve: fills `documentation` from the item's data. */
