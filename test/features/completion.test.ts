@@ -117,6 +117,17 @@ gr.|
       assert.ok(first20.indexOf('getRowCount') < first20.indexOf('next'), first20.join(', '));
       for (const m of ['setValue', 'insert', 'update', 'getValue']) assert.ok(first20.includes(m), `${m} in the first 20: ${first20.join(', ')}`);
     });
+    // `current` in a business rule is a GlideRecord, and ranks as one.
+    await checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/q.js
+(function executeRule(current, previous) {
+  current.|
+})(current, previous);
+`, { has: ['update', 'getValue', 'setValue'] }, (list) => {
+      const first10 = list.items.slice(0, 10).map((i) => i.label);
+      assert.ok(first10.includes('update') && first10.includes('getValue'), first10.join(', '));
+      assert.ok(!first10.includes('addJoinQuery'), first10.join(', '));
+    });
   });
 
   it("inside `new GlideAjax('` in client code: client-callable Script Includes as api names", () =>

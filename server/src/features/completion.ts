@@ -265,9 +265,11 @@ function platformMemberItems(at: ScriptAt, ctx: CursorContext, max: number, snip
   api.methods.forEach((m, order) => {
     if (seen.has(m.name) || (statics && !m.isStatic) || (!statics && m.isStatic) || !m.name.toLowerCase().startsWith(typed)) return;
     seen.add(m.name);
-    const common = commonRank(api.name, m.name);
+    // A typed global (`current` is a GlideRecord) ranks as its type does, and its own name's use counts too.
+    const common = commonRank(api.name, m.name) ?? (api.type ? commonRank(api.type, m.name) : undefined);
     const prior = common === undefined ? 0 : 1 - common / 40;
-    candidates.push({ m, score: Math.log1p(usage.get(`${api.name}.${m.name}`) ?? 0) + prior, order });
+    const used = (usage.get(`${api.name}.${m.name}`) ?? 0) + (api.type && api.type !== api.name ? (usage.get(`${api.type}.${m.name}`) ?? 0) : 0);
+    candidates.push({ m, score: Math.log1p(used) + prior, order });
   });
   candidates.sort((a, b) => b.score - a.score || a.order - b.order);
   const out: CompletionItem[] = [];
