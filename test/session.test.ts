@@ -5,8 +5,8 @@ import * as path from 'path';
 import { consoleEditor, Editor } from '../server/src/editor';
 import { Session } from '../server/src/session';
 import { contextAt } from './retrieval/helpers';
+import { copyDemoWorkspace } from './helpers/demo';
 
-const DEMO = path.resolve(__dirname, '..', '..', 'examples', 'demo-instance');
 
 /** Positions a developer of the demo instance completes at. */
 const POSITIONS = [
@@ -20,9 +20,7 @@ describe('session: a workspace', function () {
   this.timeout(120_000);
   let root: string;
   before(async () => {
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-session-'));
-    await fs.cp(DEMO, root, { recursive: true });
-    await fs.rm(path.join(root, '.deepcodeseek'), { recursive: true, force: true });
+    root = await copyDemoWorkspace('dcs-session-');
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
 

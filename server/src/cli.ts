@@ -317,7 +317,7 @@ async function evalCommand(args: string[]): Promise<number> {
         process.stdout.write(`## ${path.basename(root)} (${root})\n\n${formatReport(report)}\n`);
       }
       if (reports.length > 1) process.stdout.write(`## macro average over ${reports.length} corpora\n\n${formatReport(averageReports(reports.map((r) => r.report)))}`);
-      if (values.json) await writeReport(path.resolve(values.json), { corpora: reports } as never);
+      if (values.json) await writeReport(path.resolve(values.json), { corpora: reports });
       return 0;
     }
     if (!values.cases) throw new UsageError('missing option --cases FILE (or --corpus DIR to build the cases of each workspace)');

@@ -5,8 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { copyDemoWorkspace as copyDemo } from '../helpers/demo';
 
 // out/test/clients -> repository root
 export const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -41,13 +41,7 @@ export function editorVersion(bin: string): string | undefined {
  * server has seen before, so the clients' root detection is exercised rather than bypassed.
  */
 export async function copyDemoWorkspace(): Promise<string> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-editor-'));
-  await fs.cp(path.join(REPO, 'examples', 'demo-instance'), root, {
-    recursive: true,
-    filter: (src) => path.basename(src) !== '.deepcodeseek',
-  });
-  await fs.mkdir(path.join(root, '.deepcodeseek'));
-  return root;
+  return copyDemo('dcs-editor-');
 }
 
 export interface Run {

@@ -14,10 +14,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../../server/src/bench/lsp-client';
+import { copyDemoWorkspace, DEMO } from '../helpers/demo';
 import { snapshotFiles } from '../helpers/snapshot';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-const DEMO = path.join(REPO, 'examples', 'demo-instance');
 const CALLER = path.join('scriptsync', 'acmedev', 'global', 'sys_script', 'hostile_probe.script.js');
 
 /** Whether strace is installed and may trace here (a container can forbid ptrace). */
@@ -42,10 +42,8 @@ describe('e2e: a hostile repository', function () {
   let root: string;
   let outside: string;
   before(async () => {
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-hostile-repo-'));
+    root = await copyDemoWorkspace('dcs-hostile-repo-');
     outside = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-outside-'));
-    await fs.cp(DEMO, root, { recursive: true });
-    await fs.rm(path.join(root, '.deepcodeseek'), { recursive: true, force: true });
     await fs.writeFile(path.join(outside, 'OutsideSecret.js'), "var OutsideSecret = Class.create();\nOutsideSecret.prototype = { leak: function () {}, type: 'OutsideSecret' };\n");
     await fs.symlink(outside, path.join(root, 'linked_apps'));
     await fs.symlink(path.join(outside, 'OutsideSecret.js'), path.join(root, 'plain', 'OutsideSecret.js'));

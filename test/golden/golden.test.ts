@@ -7,13 +7,12 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { copyDemoWorkspace } from '../helpers/demo';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const GOLDEN = path.join(REPO, 'test', 'golden');
 const CLI = path.join(REPO, 'bin', 'deepcodeseek.js');
-const DEMO = path.join(REPO, 'examples', 'demo-instance');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 function cli(args: string[]): string {
@@ -49,9 +48,7 @@ describe('golden files: the demo workspace through the CLI', function () {
   this.timeout(240_000);
   let root: string;
   before(async () => {
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-golden-'));
-    await fs.cp(DEMO, root, { recursive: true });
-    await fs.rm(path.join(root, '.deepcodeseek'), { recursive: true, force: true });
+    root = await copyDemoWorkspace('dcs-golden-');
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
 

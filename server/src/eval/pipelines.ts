@@ -15,7 +15,6 @@ import { EvalAnswer, EvalPipeline } from './types';
 import { EvalCase, sampleCases } from '../rank/cases';
 import { LEARN_MAX_CASES, learnRanking, LearnedRanking } from '../rank/learn';
 
-export { caseContext, caseRequest } from '../rank/case-request';
 import { caseRequest } from '../rank/case-request';
 
 export function answerOf(out: PipelineOutput): EvalAnswer {

@@ -88,8 +88,13 @@ export function averageReports(reports: readonly EvalReport[]): EvalReport {
   return { cases: reports.reduce((sum, r) => sum + r.cases, 0), typedChars: [...first.typedChars], rows };
 }
 
+/** The reports of a real-code eval, one per corpus (`eval --corpus`). */
+export interface CorporaReport {
+  corpora: Array<{ name: string; report: EvalReport }>;
+}
+
 /** Writes the report as JSON (the same object `formatReport` prints). */
-export async function writeReport(file: string, report: EvalReport): Promise<void> {
+export async function writeReport(file: string, report: EvalReport | CorporaReport): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, JSON.stringify(report, null, 2) + '\n', 'utf8');
   await fs.rename(tmp, file);

@@ -94,6 +94,14 @@ const STAGES = ['lexical', 'usage', 'dense', 'fused', 'rerank'];
 export function explainMarkdown(r: Omit<ExplainResult, 'markdown'>): string {
   const c = r.context;
   const typed = c.typed ? ` (typed \`${c.typed}\`)` : '';
+  const table = r.candidates.length
+    ? [
+        `| # | API | method | ${STAGES.join(' | ')} |`,
+        `|---|---|---|${STAGES.map(() => '---').join('|')}|`,
+        ...r.candidates.slice(0, 15).map((x) => `| ${x.rank} | ${x.apiName} | ${x.method ?? ''} | ${STAGES.map((s) => x.stages[s]?.rank ?? '–').join(' | ')} |`),
+        '',
+      ]
+    : ['_No API fits here._'];
   const lines = [
     `### Suggestions at line ${r.position.line + 1}, column ${r.position.character + 1}`,
     '',
@@ -101,14 +109,10 @@ export function explainMarkdown(r: Omit<ExplainResult, 'markdown'>): string {
     '',
     `**Query:** ${r.query.terms.slice(0, 12).map(([t, w]) => `${t} ${w.toFixed(1)}`).join(' · ') || '(nothing before the cursor)'}`,
     '',
-    `| # | API | method | ${STAGES.join(' | ')} |`,
-    `|---|---|---|${STAGES.map(() => '---').join('|')}|`,
-    ...r.candidates.slice(0, 15).map((x) => `| ${x.rank} | ${x.apiName} | ${x.method ?? ''} | ${STAGES.map((s) => x.stages[s]?.rank ?? '–').join(' | ')} |`),
-    '',
+    ...table,
     `**Timings:** ${r.timings.map((t) => `${t.stage} ${t.ms.toFixed(1)} ms`).join(', ')}`,
     '',
     ...r.trace.map((t) => `- ${t}`),
   ];
-  if (!r.candidates.length) lines.splice(6, 3 + Math.min(15, r.candidates.length), '_No API fits here._');
   return lines.join('\n') + '\n';
 }

@@ -10,7 +10,8 @@
  * index and the features agree on what counts as a call site.
  */
 import { CallForm } from '../model';
-import { isGlideGlobal, isPlatformClass, isScopeName, scanScript } from '../syntax/call-sites';
+import { isGlideGlobal, isPlatformClass, isScopeName } from '../platform/names';
+import { scanScript } from '../syntax/call-sites';
 import { childByField, codeChildren, isStringLiteral, NONE, nodeText, stringValue, SyntaxTable, unwrapParens } from '../syntax/walk';
 
 /** What an expression holds, as far as a feature cares. */

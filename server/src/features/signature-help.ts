@@ -9,7 +9,7 @@
  */
 import { MarkupKind, SignatureHelp, SignatureHelpParams, SignatureInformation } from 'vscode-languageserver';
 import { ScriptIncludeInfo } from '../model';
-import { isPlatformClass } from '../syntax/call-sites';
+import { isPlatformClass } from '../platform/names';
 import { constructorSignatureOf, findPlatformMethods, signatureLabelOf } from '../platform/platform-apis';
 import { CancellationLike, FeatureState, resolverOf } from './common';
 import { constructorLabel, functionOf, initializerOf, isClassless, Label, methodLabel, methodMarkdown, platformMethodMarkdown, scriptIncludeMarkdown } from './describe';

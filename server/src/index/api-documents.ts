@@ -117,10 +117,8 @@ export function usageFields(site: CallSite): Record<UsageField, string[]> {
   // The lines nearest the call say most about it: count them twice.
   const at = lines.findIndex((l) => l.includes('\u0000'));
   const near = at >= 0 ? lines.slice(Math.max(0, at - 2), at + 1).join('\n') : masked;
-  const marker = masked.indexOf('\u0000');
-  const lineStart = marker >= 0 ? masked.lastIndexOf('\n', marker) + 1 : 0;
   return {
-    hole: marker >= 0 ? holeTerms(masked.slice(lineStart, marker)) : [],
+    hole: siteHoleTerms(site),
     context: tokenize(masked.replace(/\u0000/g, ' ')),
     near: tokenize(near.replace(/\u0000/g, ' ')),
     caller: [
@@ -130,6 +128,23 @@ export function usageFields(site: CallSite): Record<UsageField, string[]> {
       ...tokenize(maskName(site.callerName, site.target).replace(/\u0000/g, ' ')),
     ],
   };
+}
+
+const holeTermCache = new WeakMap<CallSite, string[]>();
+
+/**
+ * The hole terms of a call site: the shape of its own line before the call (`holeTerms`).
+ * Cached per site: usage statistics bump and unbump them often.
+ */
+export function siteHoleTerms(site: CallSite): string[] {
+  let terms = holeTermCache.get(site);
+  if (!terms) {
+    const masked = maskName(site.snippet, site.target);
+    const marker = masked.indexOf('\u0000');
+    terms = marker >= 0 ? holeTerms(masked.slice(masked.lastIndexOf('\n', marker) + 1, marker)) : [];
+    holeTermCache.set(site, terms);
+  }
+  return terms;
 }
 
 /** Replaces every case-insensitive occurrence of `name` with a NUL marker. */

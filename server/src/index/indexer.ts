@@ -12,7 +12,7 @@ import * as path from 'path';
 import { FileEntry, Problem, ScriptIncludeKind } from '../model';
 import { Settings } from '../config';
 import { Editor } from '../editor';
-import { scanWorkspace, ScannedFile } from '../workspace/scan';
+import { isWithinAny, scanWorkspace, ScannedFile } from '../workspace/scan';
 import { FileChange } from '../workspace/watcher';
 import { ApiIndex } from './api-index';
 import { defaultWorkerCount, extractAll, ExtractJob, extractFile, ExtractResult } from './extract-pool';
@@ -216,11 +216,12 @@ export class Indexer {
     const abs = path.join(this.opts.root, ...rel.split('/'));
     const real = await fs.realpath(abs).catch(() => undefined);
     if (real === undefined) return true;
+    const bases: string[] = [];
     for (const dir of [this.opts.root, ...this.opts.settings['index.allowOutside']]) {
       const base = await fs.realpath(dir).catch(() => undefined);
-      if (base && (real === base || real.startsWith(base.endsWith(path.sep) ? base : base + path.sep))) return true;
+      if (base) bases.push(base);
     }
-    return false;
+    return isWithinAny(real, bases);
   }
 
   /** Reads and extracts one file in-process (an edit: latency matters more than throughput). */

@@ -240,9 +240,8 @@ async function bestBlend(list: readonly Prepared[], weights: FusionWeights, pass
 
 /** A case as a training list for the reranker: the features of its top 40 under `weights`. */
 function listOf(p: Prepared, weights: FusionWeights): RankList {
-  const top = topDetails(p, weights);
-  const output: PipelineOutput = { ...p.output, details: top, candidates: top.map((d) => d.candidate) };
-  return { features: extractFeatures(p.context, output), n: top.length, trueIndex: top.findIndex((d) => d.candidate.apiName === p.expected) };
+  const output = topOutput(p, weights);
+  return { features: extractFeatures(p.context, output), n: output.details.length, trueIndex: output.details.findIndex((d) => d.candidate.apiName === p.expected) };
 }
 
 /** Reranks each case's top 40 under `weights`, keeping the scores under `pass`. */
@@ -253,14 +252,19 @@ async function rerankAll(reranker: Reranker, list: Prepared[], weights: FusionWe
       if (token?.isCancellationRequested) return false;
     }
     const p = list[i];
-    const top = topDetails(p, weights);
-    const output: PipelineOutput = { ...p.output, details: top, candidates: top.map((d) => d.candidate) };
+    const output = topOutput(p, weights);
     // Learning is not a keystroke: the reranker gets a generous deadline.
     const outcome = await reranker.rerank(p.context, output, 1000);
-    const scores = outcome.status === 'ok' && outcome.scores ? outcome.scores : new Float32Array(top.length);
-    p.reranked.set(pass, { keys: top.map((d) => d.candidate.apiName), scores, unanimous: unanimousFirst(output) });
+    const scores = outcome.status === 'ok' && outcome.scores ? outcome.scores : new Float32Array(output.details.length);
+    p.reranked.set(pass, { keys: output.details.map((d) => d.candidate.apiName), scores, unanimous: unanimousFirst(output) });
   }
   return true;
+}
+
+/** A case's ranking as the reranker would see it under `weights`: its top 40 in fused order. */
+function topOutput(p: Prepared, weights: FusionWeights): PipelineOutput {
+  const top = topDetails(p, weights);
+  return { ...p.output, details: top, candidates: top.map((d) => d.candidate) };
 }
 
 /** The Script Include details of a case in fused order under `weights`, cut to the top 40, with fused stages set. */

@@ -52,15 +52,12 @@ export async function rank(parts: RankerParts, req: RankRequest, opts: RankOptio
   const started = performance.now();
   const request: RankRequest = { ...req, includePlatform: req.includePlatform ?? opts.includePlatform };
   // No model, no await: the default path stays synchronous up to the reranker.
-  if (parts.embeddingModel && !request.queryVector) {
-    const embedded = await embedQuery(parts.embeddingModel, request, opts.mode);
-    if (embedded.vector) request.queryVector = embedded.vector;
-    const out = runPipeline(parts.pipeline, request, opts.mode);
-    if (embedded.ms !== undefined) out.timings.unshift({ stage: 'embed-query', ms: embedded.ms });
-    if (embedded.error) out.trace.push(`query embedding failed (${embedded.error}): dense skipped`);
-    return rerankStage(parts.reranker, request, out, opts, started);
-  }
-  return rerankStage(parts.reranker, request, runPipeline(parts.pipeline, request, opts.mode), opts, started);
+  const embedded: QueryEmbedding = parts.embeddingModel && !request.queryVector ? await embedQuery(parts.embeddingModel, request, opts.mode) : {};
+  if (embedded.vector) request.queryVector = embedded.vector;
+  const out = runPipeline(parts.pipeline, request, opts.mode);
+  if (embedded.ms !== undefined) out.timings.unshift({ stage: 'embed-query', ms: embedded.ms });
+  if (embedded.error) out.trace.push(`query embedding failed (${embedded.error}): dense skipped`);
+  return rerankStage(parts.reranker, request, out, opts, started);
 }
 
 function runPipeline(pipeline: RetrievalPipeline, req: RankRequest, mode: PipelineMode): PipelineOutput {

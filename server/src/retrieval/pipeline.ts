@@ -256,6 +256,7 @@ export class RetrievalPipeline {
     const usePriors = !req.disable?.has('priors');
     // What this script already calls, nearest first: what is called beside those elsewhere is likely here too.
     const calledHere = usePriors ? ctx.identifiers.filter((id) => this.retrieval.isCalled(id)).slice(0, 20) : [];
+    const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     const details: CandidateDetail[] = [];
@@ -280,7 +281,7 @@ export class RetrievalPipeline {
         collectionAffinity: total > 0 && ctx.collection ? (counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total : 0,
         tableOverlap,
         holeAffinity: total > 0 ? holeAffinity(counts!, query.hole) : 0,
-        coCall: ref.si && calledHere.length ? this.retrieval.coCallAffinity(ref.si.name, calledHere, req.excludePaths) : 0,
+        coCall: ref.si ? coCall(ref.si.name) : 0,
         sameScope: ref.si?.scope === ctx.scope,
         typedExact: !!typed && name.toLowerCase() === typed,
         shapeMismatch: !!ref.si && ctx.kind === 'new' && !CLASS_KINDS.has(ref.si.kind),

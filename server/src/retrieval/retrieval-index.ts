@@ -18,10 +18,10 @@ import {
   ApiField,
   ApiFields,
   DocOptions,
-  maskName,
   methodTerms,
   platformFields,
   scriptIncludeFields,
+  siteHoleTerms,
   UsageField,
   usageFields,
 } from '../index/api-documents';
@@ -29,7 +29,6 @@ import { Bm25Index, FieldConfig } from '../index/bm25';
 import { AsyncEmbedder, CooccurrenceEmbedder, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier } from '../text/tokens';
-import { holeTerms } from '../text/hole-terms';
 import { VectorIndex } from '../index/vectors';
 
 /** BM25F field weights of the API documents; tuned on synthetic instances. */
@@ -336,13 +335,17 @@ export class RetrievalIndex {
   }
 
   /**
-   * How often `candidate` is called in the files that call the names in `calledHere`: the mean,
+   * How often a candidate is called in the files that call the names in `calledHere`: the mean,
    * over those names, of the share of their calling files that also call the candidate. Files in
-   * `exclude` do not count (eval: the case's own file).
+   * `exclude` do not count (eval: the case's own file). Built once per request, asked per candidate.
    */
-  coCallAffinity(candidate: string, calledHere: readonly string[], exclude?: ReadonlySet<string>): number {
-    if (!calledHere.length) return 0;
+  coCallScorer(calledHere: readonly string[], exclude?: ReadonlySet<string>): (candidate: string) => number {
+    if (!calledHere.length) return () => 0;
     const excluded = exclude?.size ? [...exclude].map((p) => this.coTargetsByPath.get(p)).filter((t): t is string[] => !!t) : [];
+    return (candidate) => this.coCallAffinity(candidate, calledHere, excluded);
+  }
+
+  private coCallAffinity(candidate: string, calledHere: readonly string[], excluded: readonly string[][]): number {
     let sum = 0;
     for (const s of calledHere) {
       if (s === candidate) continue;
@@ -693,20 +696,6 @@ function bump(c: UsageCounts, site: CallSite, by: number): void {
   inc(c.byMethod, site.method, by);
   inc(c.byCollection, site.collection?.toLowerCase(), by);
   for (const t of siteHoleTerms(site)) inc(c.byHole, t, by);
-}
-
-const holeTermCache = new WeakMap<CallSite, string[]>();
-
-/** The hole terms of a call site's own line (cached: counts are bumped and unbumped often). */
-export function siteHoleTerms(site: CallSite): string[] {
-  let terms = holeTermCache.get(site);
-  if (!terms) {
-    const masked = maskName(site.snippet, site.target);
-    const marker = masked.indexOf('\u0000');
-    terms = marker >= 0 ? holeTerms(masked.slice(masked.lastIndexOf('\n', marker) + 1, marker)) : [];
-    holeTermCache.set(site, terms);
-  }
-  return terms;
 }
 
 function bumpTarget(counts: Map<string, UsageCounts>, site: CallSite, by: number): void {

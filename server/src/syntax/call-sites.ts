@@ -20,7 +20,6 @@ import {
   unwrapParens,
 } from './walk';
 
-export { isExcludedName, isGlideGlobal, isPlatformClass, isScopeName, isTableClass } from '../platform/names';
 import { isExcludedName, isGlideGlobal, isJsBuiltin, isPlatformClass, isPlatformFunction, isPlatformNamespace, isScopeName, isTableClass } from '../platform/names';
 
 function isCapitalized(name: string): boolean {

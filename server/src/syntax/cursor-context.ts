@@ -13,7 +13,7 @@
  */
 import type { CursorContext, FileFacts, PositionKind } from '../retrieval/types';
 import { findPlatformApi } from '../platform/platform-apis';
-import { isExcludedName, isGlideGlobal, isPlatformClass, isScopeName, isTableClass } from './call-sites';
+import { isExcludedName, isGlideGlobal, isPlatformClass, isScopeName, isTableClass } from '../platform/names';
 import { KEYWORDS, Lexed, OpenFunction, Token, lexRange, openFunction } from './cursor-tokens';
 import type { SyntaxNode, Tree } from './parser';
 

@@ -36,6 +36,11 @@ export function isCandidateFile(relPath: string): boolean {
   return fileKindOf(relPath) !== undefined;
 }
 
+/** Whether a real path is one of `bases` or lies under one (all real paths). */
+export function isWithinAny(real: string, bases: readonly string[]): boolean {
+  return bases.some((b) => real === b || real.startsWith(b.endsWith(path.sep) ? b : b + path.sep));
+}
+
 /** The set of excluded folder names for a settings list. */
 export function excludedNames(exclude: readonly string[]): Set<string> {
   return new Set([...ALWAYS_EXCLUDED, ...exclude]);
@@ -59,7 +64,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ 
     const real = await fs.realpath(dir).catch(() => undefined);
     if (real) allowed.push(real);
   }
-  const inside = (real: string) => allowed.some((a) => real === a || real.startsWith(a.endsWith(path.sep) ? a : a + path.sep));
+  const inside = (real: string) => isWithinAny(real, allowed);
   /** A link that leads out of the workspace: not followed, said once. */
   const leaves = async (abs: string, rel: string): Promise<boolean> => {
     const real = await fs.realpath(abs).catch(() => undefined);
