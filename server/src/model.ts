@@ -213,6 +213,49 @@ export interface FileEntry {
   problems: Problem[];
   /** Other files this entry was read from (a Fluent `Now.include('./x.js')`). */
   includes: string[];
+  /** Tables, fields and system properties the file defines or its code uses; absent when none. */
+  schema?: SchemaFacts;
+}
+
+/**
+ * What one file says about the instance's data model: tables and fields it defines (dictionary
+ * and table records, Fluent `Table`), system properties it defines, and the tables, fields and
+ * properties its code names (`new GlideRecord('incident')`, `gr.addQuery('state', ...)`,
+ * `current.priority`, `gs.getProperty('x.y')`).
+ */
+export interface SchemaFacts {
+  tables: TableFact[];
+  fields: FieldFact[];
+  properties: PropertyFact[];
+  /** Names the code uses, with how often: `incident`, `incident.state`, `property:x.y`. */
+  uses: Array<[string, number]>;
+}
+
+/** What records define of the data model, before any code is read. */
+export type DefinedSchema = Pick<SchemaFacts, 'tables' | 'fields' | 'properties'>;
+
+export interface TableFact {
+  name: string;
+  label?: string;
+  /** The table it extends (`task` for `incident`). */
+  parent?: string;
+  scope?: string;
+}
+
+export interface FieldFact {
+  table: string;
+  name: string;
+  label?: string;
+  /** The dictionary's internal type (`string`, `reference`, `glide_date_time`, ...). */
+  type?: string;
+  /** The referenced table of a reference field. */
+  reference?: string;
+}
+
+export interface PropertyFact {
+  name: string;
+  description?: string;
+  type?: string;
 }
 
 export interface CallerInfo {

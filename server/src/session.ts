@@ -12,6 +12,7 @@ import { Editor } from './editor';
 import { ApiIndex } from './index/api-index';
 import { Indexer, IndexStats } from './index/indexer';
 import { KnowledgeGraphCache } from './index/knowledge-graph';
+import { SchemaIndex } from './index/schema-index';
 import { PipelineOutput, RankRequest, RetrievalPipeline } from './retrieval/pipeline';
 import { CompactReranker, loadReranker, Reranker, SHIPPED_COMPACT_NAME, SHIPPED_WEIGHTS } from './rerank/reranker';
 import { exportMlpToOnnx, mlpFromJson, MlpModel } from './rerank/mlp';
@@ -35,6 +36,8 @@ export class Workspace {
   readonly index = new ApiIndex();
   readonly indexer: Indexer;
   readonly graph: KnowledgeGraphCache;
+  /** Tables, fields and system properties: the workspace's, what its code names, the platform's common ones. */
+  readonly schema: SchemaIndex;
   /** Search structures over the index; built once the first index is in, then kept in step. */
   readonly retrieval: RetrievalIndex;
   readonly pipeline: RetrievalPipeline;
@@ -61,6 +64,7 @@ export class Workspace {
     this.cache = cache?.ok ? cache.folder : undefined;
     this.indexer = new Indexer(this.index, { root, settings, editor, persist: !!this.cache, cache: this.cache });
     this.graph = new KnowledgeGraphCache(this.index);
+    this.schema = new SchemaIndex(this.index);
     this.retrieval = new RetrievalIndex(this.index);
     this.pipeline = new RetrievalPipeline(this.index, this.retrieval, () => this.graph.get());
     this.store = new RetrievalStore(this.index, this.retrieval, this.cache, (message) => this.editor.log('warn', message));

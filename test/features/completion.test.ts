@@ -232,3 +232,153 @@ var x = |
     }, { 'completion.maxItems': 2 });
   });
 });
+
+/** A table of the fixture's own, defined by table and dictionary records, and a property. */
+const SCHEMA = `
+//- acme/x_acme_hr/update/sys_db_object_leave.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_db_object">
+  <sys_db_object action="INSERT_OR_UPDATE"><name>x_acme_hr_leave</name><label>Leave Request</label>
+  <super_class display_value="Task" name="task">0123456789abcdef0123456789abcdef</super_class>
+  <sys_scope display_value="HR">x_acme_hr</sys_scope></sys_db_object>
+</record_update>
+//- acme/x_acme_hr/update/sys_dictionary_leave_days.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_dictionary">
+  <sys_dictionary action="INSERT_OR_UPDATE" element="days" table="x_acme_hr_leave"><name>x_acme_hr_leave</name><element>days</element>
+  <column_label>Days requested</column_label><internal_type display_value="Integer">integer</internal_type></sys_dictionary>
+</record_update>
+//- acme/x_acme_hr/update/sys_dictionary_leave_approver.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_dictionary">
+  <sys_dictionary action="INSERT_OR_UPDATE"><name>x_acme_hr_leave</name><element>approver</element>
+  <column_label>Approver</column_label><internal_type>reference</internal_type><reference display_value="User" name="sys_user">sys_user</reference></sys_dictionary>
+</record_update>
+//- acme/x_acme_hr/update/sys_properties_max.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_properties">
+  <sys_properties action="INSERT_OR_UPDATE"><name>x_acme_hr.max_leave_days</name><description>Most days one request may ask for.</description><type>integer</type></sys_properties>
+</record_update>
+`;
+
+function businessRule(collection: string, script: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_script">
+  <sys_script action="INSERT_OR_UPDATE"><name>Check leave</name><collection>${collection}</collection><when>before</when>
+  <sys_scope display_value="HR">x_acme_hr</sys_scope><script><![CDATA[${script}]]></script></sys_script>
+</record_update>
+`;
+}
+
+describe('features: completion of tables, fields and properties', function () {
+  this.timeout(20_000);
+
+  it("inside `new GlideRecord('`: the tables the workspace uses first, then its own, then the platform's", () =>
+    checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var gr = new GlideRecord('|');
+`, { has: ['x_acme_hr_leave', 'sys_user', 'incident', 'sys_user_group'], lacks: ['HRUtils', 'GlideRecord'], insert: { incident: 'incident' } }, (list, f) => {
+      const labels = list.items.map((i) => i.label);
+      // The library's code names sys_user and x_acme_hr_leave; the platform's incident comes after them.
+      assert.ok(labels.indexOf('x_acme_hr_leave') < labels.indexOf('incident') && labels.indexOf('sys_user') < labels.indexOf('incident'), labels.slice(0, 8).join(', '));
+      const edit = list.items[0].textEdit as TextEdit;
+      assert.deepEqual(edit.range.start, f.position);
+      assert.equal(list.items.find((i) => i.label === 'x_acme_hr_leave')!.detail, 'Leave Request (extends task)');
+    }));
+
+  it('a typed table prefix narrows to names that start with it, then names with a word that does', () =>
+    checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var ga = new GlideAggregate('sys_user_g|
+`, { top: ['sys_user_group', 'sys_user_grmember'], lacks: ['incident'] }, (list, f) => {
+      const edit = list.items[0].textEdit as TextEdit;
+      assert.equal(f.position.character - edit.range.start.character, 'sys_user_g'.length);
+    }));
+
+  it("inside `gr.addQuery('`: the fields of gr's table, its own and inherited, then system fields", () =>
+    checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var gr = new GlideRecord('x_acme_hr_leave');
+gr.addQuery('|
+`, { has: ['days', 'approver', 'short_description', 'assigned_to', 'sys_id'], lacks: ['addQuery', 'HRUtils'] }, (list) => {
+      const labels = list.items.map((i) => i.label);
+      // employee is what the workspace's code queries on this table; the table's own fields before task's.
+      assert.equal(labels[0], 'employee');
+      assert.ok(labels.indexOf('days') < labels.indexOf('short_description'), labels.slice(0, 8).join(', '));
+      assert.ok(labels.indexOf('sys_id') > labels.indexOf('short_description'));
+      assert.equal(list.items.find((i) => i.label === 'approver')!.detail, 'Approver (reference to sys_user)');
+    }));
+
+  it('field names in getValue, orderBy and the terms of an encoded query; nothing in value arguments', async () => {
+    await checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var inc = new GlideRecord('incident');
+inc.orderByDesc('opened_|
+`, { has: ['opened_at', 'opened_by'], lacks: ['closed_at'] });
+    await checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var inc = new GlideRecord('incident');
+inc.addEncodedQuery('active=true^ORpriority=1^cal|
+`, { top: ['caller_id'] }, (list, f) => {
+      const edit = list.items[0].textEdit as TextEdit;
+      assert.equal(f.position.character - edit.range.start.character, 'cal'.length);
+    });
+    for (const code of ["inc.addQuery('active', '|", "inc.addEncodedQuery('active=tr|", "gs.info('|", "var s = 'inc|"]) {
+      await checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var inc = new GlideRecord('incident');
+${code}
+`, { top: [] }, (list) => assert.deepEqual(list.items.map((i) => i.label), [], code));
+    }
+  });
+
+  it("`current.` in a business rule: the fields of its table, then GlideRecord's methods", () =>
+    checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/x_acme_hr/update/sys_script_check.xml
+${businessRule('x_acme_hr_leave', `(function executeRule(current, previous) {
+    if (current.days > 10) current.setAbortAction(true);
+    current.|
+})(current, previous);`)}`, { top: ['days'], has: ['approver', 'short_description', 'update', 'setValue'] }, (list) => {
+      // Fields first (half the list at most), then the methods, then the rest of the fields.
+      const labels = list.items.map((i) => i.label);
+      assert.ok(labels.indexOf('approver') < labels.indexOf('update'), labels.join(', '));
+      assert.ok(labels.indexOf('update') < 30, labels.join(', '));
+    }));
+
+  it("`current.getValue('` and `previous.` follow the business rule's table too", async () => {
+    await checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/x_acme_hr/update/sys_script_check.xml
+${businessRule('x_acme_hr_leave', `var d = current.getValue('da|`)}`, { top: ['days'] });
+    await checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/x_acme_hr/update/sys_script_check.xml
+${businessRule('incident', `if (previous.cal|`)}`, { top: ['caller_id'] });
+  });
+
+  it("`g_form.getValue('` in a client script: the fields of the script's table", () =>
+    checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/x_acme_hr/update/sys_script_client_leave.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_script_client">
+  <sys_script_client action="INSERT_OR_UPDATE"><name>Warn long leave</name><table>x_acme_hr_leave</table><type>onChange</type>
+  <sys_scope display_value="HR">x_acme_hr</sys_scope><script><![CDATA[function onChange(control, oldValue, newValue) {
+    g_form.setMandatory('|
+}]]></script></sys_script_client>
+</record_update>
+`, { has: ['days', 'approver', 'short_description'], lacks: ['HRAjax'] }));
+
+  it("inside `gs.getProperty('`: the workspace's system properties, with their descriptions", () =>
+    checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var max = gs.getProperty('x_acme|
+`, { top: ['x_acme_hr.max_leave_days'] }, (list, f) => {
+      assert.equal(list.items[0].detail, 'Most days one request may ask for.');
+      const doc = (resolveCompletionItem(f.state, list.items[0]).documentation as { value: string }).value;
+      assert.match(doc, /defined in this workspace/);
+    }));
+
+  it('resolve documents a field: label, type, where it is inherited from', () =>
+    checkCompletion(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var gr = new GlideRecord('x_acme_hr_leave');
+gr.getValue('assigned|
+`, { top: ['assigned_to'] }, (list, f) => {
+      const doc = (resolveCompletionItem(f.state, list.items[0]).documentation as { value: string }).value;
+      assert.match(doc, /\*\*x_acme_hr_leave\.assigned_to\*\*/);
+      assert.match(doc, /reference to sys_user/);
+      assert.match(doc, /Inherited from `task`/);
+    }));
+});

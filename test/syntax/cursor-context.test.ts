@@ -220,10 +220,54 @@ describe('cursorContext', () => {
     });
 
     it('inside an unrelated string', () => {
-      const ctx = at(lines("var gr = new GlideRecord('incident');", "gr.addQuery('act|');"));
+      const ctx = at(lines("var gr = new GlideRecord('incident');", "gs.info('act|');"));
       assert.strictEqual(ctx.kind, 'none');
       assert.strictEqual(ctx.typed, '');
       assert.ok(!ctx.strings.includes('act'));
+      // A value argument, a term past its operator, a string that is not an argument.
+      for (const src of ["gr.addQuery('active', 'tr|');", "gr.addEncodedQuery('active=tr|');", "var s = 'inc|';", "x.addQuery('act|');"]) {
+        assert.strictEqual(at(lines("var gr = new GlideRecord('incident');", src)).kind, 'none', src);
+      }
+    });
+  });
+
+  describe('strings that name tables, fields and properties', () => {
+    it("inside `new GlideRecord('` and its kin: a table", () => {
+      for (const src of ["var gr = new GlideRecord('inc|", "var ga = new GlideAggregate('|", "new global.GlideRecordSecure('sys_|"]) {
+        const ctx = at(src);
+        assert.strictEqual(ctx.kind, 'table', src);
+        assertTyped(src, ctx, src.slice(src.lastIndexOf("'") + 1, -1));
+      }
+    });
+
+    it("inside a field-taking method of a GlideRecord of a known table: a field of that table", () => {
+      const src = lines("var gr = new GlideRecord('incident');", "gr.addQuery('act|');");
+      const ctx = at(src);
+      assert.strictEqual(ctx.kind, 'field');
+      assert.strictEqual(ctx.table, 'incident');
+      assertTyped(src, ctx, 'act');
+      const q = lines("var gr = new GlideRecord('incident');", "gr.addEncodedQuery('active=true^ORpri|');");
+      assert.strictEqual(at(q).kind, 'field');
+      assertTyped(q, at(q), 'pri');
+    });
+
+    it("`current` is a GlideRecord of the record's table on the server; `g_form` on the client", () => {
+      const br = { ...SERVER, collection: 'incident' };
+      const ctx = at("current.setValue('sta|", br);
+      assert.deepStrictEqual([ctx.kind, ctx.table], ['field', 'incident']);
+      const member = at('current.|', br);
+      assert.deepStrictEqual([member.kind, member.receiver?.platform, member.receiver?.table], ['member', 'current', 'incident']);
+      const client = at("g_form.getValue('|", { ...SERVER, side: 'client', collection: 'incident' });
+      assert.deepStrictEqual([client.kind, client.table], ['field', 'incident']);
+      // On the server, `g_form` is nobody's.
+      assert.strictEqual(at("g_form.getValue('|", br).kind, 'none');
+    });
+
+    it("inside `gs.getProperty('`: a property name, dots included", () => {
+      const src = "var on = gs.getProperty('x_acme.feature.|";
+      const ctx = at(src);
+      assert.strictEqual(ctx.kind, 'property');
+      assertTyped(src, ctx, 'x_acme.feature.');
     });
 
     it('where a new name is being declared', () => {

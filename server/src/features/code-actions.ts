@@ -11,7 +11,7 @@ import { CodeAction, CodeActionKind, CodeActionParams, TextEdit, WorkspaceEdit }
 import { MethodInfo, Position, ScriptIncludeInfo, SourceRecord } from '../model';
 import { extractRecord } from '../syntax/extract';
 import { cursorContext } from '../syntax/cursor-context';
-import { CursorContext, RankedCandidate } from '../retrieval/types';
+import { CursorContext, RankedCandidate, isSchemaPosition } from '../retrieval/types';
 import { classifyPath } from '../workspace/classify';
 import { CancellationLike, FeatureState, resolverOf } from './common';
 import { glideAjaxSnippet } from './completion';
@@ -28,10 +28,11 @@ export async function codeActions(state: FeatureState, params: CodeActionParams,
   const end = at.scriptOffset + Math.max(0, offsetSpan(at, params.range.end));
   const actions: CodeAction[] = [...didYouMeanActions(at, at.scriptOffset, end), ...scopedNameActions(at, at.scriptOffset, end), ...jsDocActions(at, params.range.start)];
   const ctx = cursorContext(at.script, at.tree, at.scriptOffset, at.facts);
-  if (ctx.kind !== 'none' && ctx.kind !== 'sysparm-name' && ctx.kind !== 'glide-ajax') {
+  const apiPosition = ctx.kind !== 'none' && !isSchemaPosition(ctx.kind);
+  if (apiPosition && ctx.kind !== 'sysparm-name' && ctx.kind !== 'glide-ajax') {
     actions.push(...(await suggestionActions(at, ctx, token)));
   }
-  if (at.facts.side === 'client' && ctx.kind !== 'none') actions.push(...(await glideAjaxActions(at, ctx, token)));
+  if (at.facts.side === 'client' && apiPosition) actions.push(...(await glideAjaxActions(at, ctx, token)));
   return actions;
 }
 

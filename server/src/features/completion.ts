@@ -16,7 +16,7 @@ import { CompletionItem, CompletionItemKind, CompletionList, CompletionParams, I
 import { MethodInfo, ScriptIncludeInfo } from '../model';
 import { PlatformApi, PlatformMethod, signatureOf } from '../platform/platform-apis';
 import { commonRank } from '../platform/common-methods';
-import { CursorContext, RankedCandidate } from '../retrieval/types';
+import { CursorContext, RankedCandidate, isSchemaPosition } from '../retrieval/types';
 import { Workspace } from '../session';
 import { cursorContext } from '../syntax/cursor-context';
 import { CancellationLike, FeatureState } from './common';
@@ -32,6 +32,10 @@ import {
   platformApiMarkdown,
   platformMethodMarkdown,
   scriptIncludeMarkdown,
+  fieldMarkdown,
+  fieldTypeText,
+  propertyMarkdown,
+  tableMarkdown,
 } from './describe';
 import { platformApi } from './resolve';
 import { scriptAt, ScriptAt } from './script-at';
@@ -73,8 +77,18 @@ export async function completion(state: FeatureState, params: CompletionParams, 
   if (ctx.kind === 'none' || stale()) return emptyList();
   const max = session.settings['completion.maxItems'];
   let items: CompletionItem[];
-  if (ctx.kind === 'member' && ctx.receiver?.platform && !ctx.receiver.scriptInclude) {
-    items = platformMemberItems(at, ctx, max, opts.snippets);
+  if (isSchemaPosition(ctx.kind)) {
+    items = schemaItems(at, ctx, max);
+  } else if (ctx.kind === 'member' && ctx.receiver?.platform && !ctx.receiver.scriptInclude) {
+    // A GlideRecord of a known table has fields and methods. `current` and `previous` are the
+    // record a script is about: its fields lead. A variable holding a query is mostly called
+    // (`addQuery`, `query`, `next`): its methods lead. Either leads with at most half the list,
+    // so neither hides the other; the rest of it follows.
+    const methods = platformMemberItems(at, ctx, max, opts.snippets);
+    const fields = ctx.receiver.table ? fieldItems(at, ctx.receiver.table, ctx.typed, max) : [];
+    const [lead, rest] = ctx.receiver.platform === 'current' || ctx.receiver.platform === 'previous' ? [fields, methods] : [methods, fields];
+    const head = fields.length ? Math.ceil(max / 2) : max;
+    items = [...lead.slice(0, head), ...rest, ...lead.slice(head)].slice(0, max);
   } else {
     const out = await at.ws.rank({ context: ctx, includePlatform: true, maxResults: max, token });
     if (out.cancelled || stale()) return emptyList();
@@ -288,6 +302,69 @@ function platformMemberItems(at: ScriptAt, ctx: CursorContext, max: number, snip
   return out;
 }
 
+/** A name matches what is typed when it, or one of its `_`/`.`-separated words, starts with it. */
+function nameMatch(name: string, typed: string): 0 | 1 | 2 {
+  if (!typed) return 1;
+  const n = name.toLowerCase();
+  if (n.startsWith(typed)) return 1;
+  return n.split(/[_.]/).some((w) => w.startsWith(typed)) ? 2 : 0;
+}
+
+/**
+ * The schema's order, with names that start with the typed text before those where a word does.
+ * A name known only from the code, and spelled exactly as typed, is the typing itself (the file on
+ * disk may hold it half-written): it is not offered back.
+ */
+function matching<T extends { name: string; source?: string }>(list: readonly T[], typed: string, max: number): T[] {
+  const t = typed.toLowerCase();
+  const first: T[] = [];
+  const then: T[] = [];
+  for (const x of list) {
+    if (t && x.source === 'code' && x.name.toLowerCase() === t) continue;
+    const m = nameMatch(x.name, t);
+    if (m === 1) first.push(x);
+    else if (m === 2) then.push(x);
+    if (first.length >= max) break;
+  }
+  return [...first, ...then].slice(0, max);
+}
+
+/** Table, field and property names inside the strings that take them. */
+function schemaItems(at: ScriptAt, ctx: CursorContext, max: number): CompletionItem[] {
+  const { schema } = at.ws;
+  if (ctx.kind === 'table') {
+    return matching(schema.tables(), ctx.typed, max).map((t) => ({
+      label: t.name,
+      kind: CompletionItemKind.Struct,
+      filterText: t.name,
+      detail: `${t.label}${t.parent ? ` (extends ${t.parent})` : ''}`,
+      labelDetails: { description: t.label },
+      data: data(at.ws, `table:${t.name}`),
+    }));
+  }
+  if (ctx.kind === 'property') {
+    return matching(schema.properties(), ctx.typed, max).map((p) => ({
+      label: p.name,
+      kind: CompletionItemKind.Constant,
+      filterText: p.name,
+      detail: p.description ?? (p.type ? `${p.type} property` : 'system property'),
+      data: data(at.ws, `property:${p.name}`),
+    }));
+  }
+  return ctx.table ? fieldItems(at, ctx.table, ctx.typed, max) : [];
+}
+
+function fieldItems(at: ScriptAt, table: string, typed: string, max: number): CompletionItem[] {
+  return matching(at.ws.schema.fields(table), typed, max).map((f) => ({
+    label: f.name,
+    kind: CompletionItemKind.Field,
+    filterText: f.name,
+    detail: `${f.label} (${fieldTypeText(f)})${f.table !== table ? ` from ${f.table}` : ''}`,
+    labelDetails: { description: f.label },
+    data: data(at.ws, `field:${table}.${f.name}`),
+  }));
+}
+
 const glideUsageCache = new WeakMap<Workspace, { generation: number; counts: Map<string, number> }>();
 
 /** How many of the workspace's Script Includes call each Glide API (`gs.getProperty`), by index generation. */
@@ -309,6 +386,20 @@ export function resolveCompletionItem(state: FeatureState, item: CompletionItem)
 }
 
 function documentationOf(state: FeatureState, d: CompletionData): string | undefined {
+  const schemaOf = () => (state.session.workspaces.find((w) => w.root === d.ws) ?? state.session.workspaces[0])?.schema;
+  if (d.key.startsWith('table:')) {
+    const t = schemaOf()?.table(d.key.slice('table:'.length));
+    return t ? tableMarkdown(t) : undefined;
+  }
+  if (d.key.startsWith('field:')) {
+    const [table, field] = d.key.slice('field:'.length).split('.');
+    const f = field ? schemaOf()?.field(table, field) : undefined;
+    return f ? fieldMarkdown(table, f) : undefined;
+  }
+  if (d.key.startsWith('property:')) {
+    const p = schemaOf()?.property(d.key.slice('property:'.length));
+    return p ? propertyMarkdown(p) : undefined;
+  }
   if (d.key.startsWith('platform:')) {
     const api = platformApi(d.key.slice('platform:'.length), d.side ?? 'server');
     if (!api) return undefined;

@@ -5,6 +5,7 @@
  */
 import { MethodInfo, ParamInfo, ScriptIncludeInfo } from '../model';
 import { PlatformApi, PlatformMethod, constructorSignatureOf, signatureLabelOf } from '../platform/platform-apis';
+import { FieldInfo, PropertyInfo, SchemaSource, TableInfo } from '../index/schema-index';
 
 export interface Label {
   label: string;
@@ -172,4 +173,38 @@ export function platformMethodMarkdown(api: PlatformApi, m: PlatformMethod): str
   if (m.example) out.push(`Example:\n${code(m.example)}`);
   out.push(`Platform API (${api.side})`);
   return out.join('\n\n');
+}
+
+/** `Type (reference to sys_user)`: how a field's type reads. */
+export function fieldTypeText(f: FieldInfo): string {
+  const type = f.type ?? 'string';
+  return f.reference ? `${type} to ${f.reference}` : type;
+}
+
+const SOURCE_TEXT: Record<SchemaSource, string> = {
+  workspace: 'defined in this workspace',
+  code: "named by this workspace's code",
+  platform: 'a platform table',
+};
+
+export function tableMarkdown(t: TableInfo): string {
+  const lines = [`**${t.name}** — ${t.label}`, ''];
+  if (t.parent) lines.push(`Extends \`${t.parent}\`.`);
+  lines.push(`${SOURCE_TEXT[t.source].charAt(0).toUpperCase()}${SOURCE_TEXT[t.source].slice(1)}${t.scope ? ` (scope \`${t.scope}\`)` : ''}${t.uses ? `; named ${t.uses} times in its code` : ''}.`);
+  return lines.join('\n');
+}
+
+export function fieldMarkdown(table: string, f: FieldInfo): string {
+  const lines = [`**${table}.${f.name}** — ${f.label}`, '', `Type: \`${fieldTypeText(f)}\``];
+  if (f.table !== table) lines.push(`Inherited from \`${f.table}\`.`);
+  if (f.uses) lines.push(`Used ${f.uses} times in this workspace's code.`);
+  return lines.join('\n\n');
+}
+
+export function propertyMarkdown(p: PropertyInfo): string {
+  const lines = [`**${p.name}**${p.type ? ` (\`${p.type}\`)` : ''}`];
+  if (p.description) lines.push(p.description);
+  lines.push(p.defined ? 'A system property defined in this workspace.' : "Read by this workspace's code; its record is not in the workspace.");
+  if (p.uses) lines.push(`Read ${p.uses} times.`);
+  return lines.join('\n\n');
 }

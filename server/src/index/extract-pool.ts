@@ -236,15 +236,30 @@ export function buildEntry(relPath: string, read: ReadResult): FileEntry {
     problems: [...read.problems],
     includes: [...read.includes],
   };
+  const uses = new Map<string, number>();
   for (const record of read.records) {
     const x = extractRecord(record, relPath);
     entry.scriptIncludes.push(...x.scriptIncludes);
     entry.callSites.push(...x.callSites);
     if (x.caller) entry.callers.push(x.caller);
     entry.problems.push(...x.problems);
+    for (const u of x.schemaUses ?? []) uses.set(u, (uses.get(u) ?? 0) + 1);
+  }
+  if (read.schema || uses.size) {
+    const defined = read.schema ?? { tables: [], fields: [], properties: [] };
+    // Bounded: a generated file must not make one entry hold thousands of names.
+    entry.schema = {
+      tables: defined.tables.slice(0, MAX_SCHEMA_FACTS),
+      fields: defined.fields.slice(0, MAX_SCHEMA_FACTS),
+      properties: defined.properties.slice(0, MAX_SCHEMA_FACTS),
+      uses: [...uses].slice(0, MAX_SCHEMA_FACTS),
+    };
   }
   return entry;
 }
+
+/** Most tables, fields, properties or uses one file contributes. */
+const MAX_SCHEMA_FACTS = 2000;
 
 /**
  * buildEntry, but an extractor bug in one file costs that file's symbols, not the whole index

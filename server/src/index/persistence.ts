@@ -9,7 +9,7 @@ import * as path from 'path';
 import { FileEntry } from '../model';
 
 /** Bump when FileEntry or extraction changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 7;
+export const CACHE_FORMAT = 8;
 const CACHE_FILE = 'index.jsonl';
 
 export interface CachedFile {
@@ -79,7 +79,9 @@ function isCachedFile(f: unknown): f is CachedFile {
     typeof c.entry.hash === 'string' &&
     Array.isArray(c.entry.scriptIncludes) &&
     Array.isArray(c.entry.callSites) &&
-    Array.isArray(c.entry.includes)
+    Array.isArray(c.entry.includes) &&
+    (c.entry.schema === undefined ||
+      (Array.isArray(c.entry.schema.tables) && Array.isArray(c.entry.schema.fields) && Array.isArray(c.entry.schema.properties) && Array.isArray(c.entry.schema.uses)))
   );
 }
 

@@ -4,7 +4,7 @@
  * all ask through this.
  */
 import { RankRequest } from '../retrieval/pipeline';
-import { CursorContext } from '../retrieval/types';
+import { CursorContext, isSchemaPosition } from '../retrieval/types';
 import { cursorContext } from '../syntax/cursor-context';
 import { parseJavaScript } from '../syntax/parser';
 import { EvalCase } from './cases';
@@ -31,7 +31,7 @@ export function caseRequest(c: EvalCase, typed: string, options: RankOptions = S
   const context = caseContext(c, typed);
   // The hole is always a Script Include name; a context that reads as a member access or a
   // comment (malformed prefix) is still asked as a bare position.
-  if (context.kind === 'none' || context.kind === 'member' || context.kind === 'sysparm-name') context.kind = 'bare';
+  if (context.kind === 'none' || context.kind === 'member' || context.kind === 'sysparm-name' || isSchemaPosition(context.kind)) context.kind = 'bare';
   const excludePaths = new Set<string>([...(c.path ? [c.path] : []), ...(c.exclude ?? [])]);
   return { context, excludePaths, includePlatform: options.includePlatform, maxResults: 40 };
 }

@@ -7,6 +7,7 @@
 import { AsyncEmbedder } from '../index/embedders';
 import { applyRerank, queryText, Reranker } from '../rerank/reranker';
 import { PipelineOutput, RankRequest, RetrievalPipeline } from '../retrieval/pipeline';
+import { isSchemaPosition } from '../retrieval/types';
 
 export type PipelineMode = 'full' | 'retrieval' | 'lexical';
 
@@ -113,7 +114,7 @@ interface QueryEmbedding {
 /** The query's vector under the embedding model, when the dense stage will run and wants one. */
 async function embedQuery(model: AsyncEmbedder, req: RankRequest, mode: PipelineMode): Promise<QueryEmbedding> {
   const kind = req.context.kind;
-  if (mode === 'lexical' || req.disable?.has('dense') || kind === 'none' || kind === 'member' || kind === 'sysparm-name') return {};
+  if (mode === 'lexical' || req.disable?.has('dense') || kind === 'none' || kind === 'member' || kind === 'sysparm-name' || isSchemaPosition(kind)) return {};
   const t = performance.now();
   try {
     const [vector] = await model.embedBatch([queryText(req.context)]);

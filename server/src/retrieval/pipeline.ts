@@ -13,7 +13,7 @@ import { nameTerms, publicMethods } from '../index/api-documents';
 import { KnowledgeGraph } from '../index/knowledge-graph';
 import { buildQuery, Query, QUERY_WEIGHTS } from './query';
 import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
-import { CursorContext, RankedCandidate, RankResult, StageTiming } from './types';
+import { CursorContext, RankedCandidate, RankResult, StageTiming, isSchemaPosition } from './types';
 
 export type { CancellationLike } from '../cancellation';
 import type { CancellationLike } from '../cancellation';
@@ -179,7 +179,7 @@ export class RetrievalPipeline {
     };
     const empty = (why: string): PipelineOutput => ({ candidates: [], details: [], timings, trace: [...trace, why], query: { terms: new Map(), usageTerms: new Map(), tables: [], hole: [] }, cancelled: cancelled() });
 
-    if (ctx.kind === 'none') return empty('no API position at the cursor');
+    if (ctx.kind === 'none' || isSchemaPosition(ctx.kind)) return empty('no API position at the cursor');
     if (ctx.kind === 'member' || ctx.kind === 'sysparm-name') return this.rankMembers(req, timings, trace);
 
     // 1. Knowledge-graph pruning: scope, access, side, active, shape, typed prefix, exclusions.

@@ -18,8 +18,19 @@ export type PositionKind =
   | 'sysparm-name'
   /** at a bare statement or expression (any API: classless functions, static calls, classes) */
   | 'bare'
+  /** inside the string of `new GlideRecord('` (and GlideAggregate, GlideRecordSecure, GlideQuery): a table name */
+  | 'table'
+  /** inside a string that names a field: `gr.addQuery('`, `g_form.getValue('`, a term of `addEncodedQuery('` */
+  | 'field'
+  /** inside `gs.getProperty('`: a system property's name */
+  | 'property'
   /** inside a comment or an unrelated string: nothing to suggest */
   | 'none';
+
+/** Positions that name data (a table, a field, a property), not an API: the schema answers them, not ranking. */
+export function isSchemaPosition(kind: PositionKind): kind is 'table' | 'field' | 'property' {
+  return kind === 'table' || kind === 'field' || kind === 'property';
+}
 
 export interface FileFacts {
   /** The record type of the script (`sys_script`, `sys_script_client`, `sys_script_include`, ...). */
@@ -55,7 +66,11 @@ export interface CursorContext extends FileFacts {
     isClass?: boolean;
     /** A platform type or global (`GlideRecord`, `gs`, `g_form`). */
     platform?: string;
+    /** The table of a GlideRecord receiver (`new GlideRecord('incident')`; `current` in a business rule on incident). */
+    table?: string;
   };
+  /** For 'field': the table whose fields are named there, when known. */
+  table?: string;
   /** For 'sysparm-name': the Script Include named in the GlideAjax constructor. */
   ajaxTarget?: { name: string; qualifier?: string };
   /** The function around the cursor: its name, parameters and the comment above it. */

@@ -20,6 +20,8 @@ import {
   unwrapParens,
 } from './walk';
 
+import { findPlatformApi } from '../platform/platform-apis';
+import { encodedQueryFields, takesEncodedQuery, takesField, takesProperty } from '../platform/tables';
 import { isExcludedName, isGlideGlobal, isJsBuiltin, isPlatformClass, isPlatformFunction, isPlatformNamespace, isScopeName, isTableClass } from '../platform/names';
 
 function isCapitalized(name: string): boolean {
@@ -56,6 +58,12 @@ export interface ScriptScan {
   uses: Use[];
   /** Names declared anywhere in the script (variables, functions, classes, parameters). */
   declared: Set<string>;
+  /**
+   * Tables, fields and properties the code names, in document order: `incident`,
+   * `incident.state`, `@current.state` (a field of the record's own table, which extract.ts
+   * knows), `@g_form.state`, `property:x_acme.enabled`.
+   */
+  schema: string[];
 }
 
 /** A class reference as written: `X` or `scope.X`. */
@@ -183,6 +191,9 @@ interface ScanState {
   glideTypes: Map<string, string>;
   /** Variable -> index in `sites` of the instance (or GlideAjax) it holds. */
   instances: Map<string, number>;
+  /** Variable -> the table of the GlideRecord (or kin) it holds. */
+  tableOf: Map<string, string>;
+  schema: string[];
 }
 
 /** A string literal, or a variable bound to one: the literal's node. */
@@ -199,6 +210,7 @@ function forget(s: ScanState, key: string): void {
   s.strings.delete(key);
   s.glideTypes.delete(key);
   s.instances.delete(key);
+  s.tableOf.delete(key);
 }
 
 function onAssignment(s: ScanState, keyNode: number, valueNode: number): void {
@@ -246,10 +258,11 @@ function onNew(s: ScanState, node: number): void {
   if (isPlatformClass(ref.name, ref.qualifier)) {
     const cls = ref.qualifier === undefined ? ref.name : `${ref.qualifier}.${ref.name}`;
     s.uses.push({ offset: scriptOffset, kind: 'glide', value: cls });
-    if (isTableClass(ref.name)) addTable(s, scriptOffset, firstArgument(t, node));
+    const table = isTableClass(ref.name) ? addTable(s, scriptOffset, firstArgument(t, node)) : undefined;
     const chained = chainedMethod(t, node);
     if (chained) s.uses.push({ offset: scriptOffset, kind: 'glide', value: `${cls}.${chained}` });
     if (key !== undefined) s.glideTypes.set(key, cls);
+    if (key !== undefined && table !== undefined) s.tableOf.set(key, table);
     return;
   }
   if (ref.qualifier === undefined && isJsBuiltin(ref.name)) return;
@@ -270,11 +283,53 @@ function onNew(s: ScanState, node: number): void {
   if (key !== undefined) s.instances.set(key, s.sites.length - 1);
 }
 
-function addTable(s: ScanState, offset: number, arg: number): void {
+function addTable(s: ScanState, offset: number, arg: number): string | undefined {
   const lit = resolveString(s, arg);
-  if (lit === NONE) return;
+  if (lit === NONE) return undefined;
   const table = stringValue(s.t, lit).trim();
-  if (table && /^[\w$.]+$/.test(table)) s.uses.push({ offset, kind: 'table', value: table });
+  if (!table || !/^[\w$.]+$/.test(table)) return undefined;
+  s.uses.push({ offset, kind: 'table', value: table });
+  s.schema.push(table);
+  return table;
+}
+
+const FIELD_NAME = /^[a-z_][a-z0-9_]{0,79}$/;
+
+/**
+ * A call whose first argument names fields or a property (`gr.addQuery('state', ...)`,
+ * `g_form.getValue('state')`, `gs.getProperty('x')`): what it names, against `owner` (a table, or
+ * `@current` / `@g_form` for the record's own table).
+ */
+function onSchemaArgument(s: ScanState, owner: string, receiverType: string, method: string, call: number): void {
+  const lit = resolveString(s, firstArgument(s.t, call));
+  if (lit === NONE) return;
+  const value = stringValue(s.t, lit).trim();
+  if (takesProperty(receiverType, method)) {
+    if (/^[\w.$-]{1,200}$/.test(value)) s.schema.push(`property:${value}`);
+  } else if (takesEncodedQuery(receiverType, method)) {
+    for (const f of encodedQueryFields(value)) if (FIELD_NAME.test(f)) s.schema.push(`${owner}.${f}`);
+  } else if (takesField(receiverType, method) && FIELD_NAME.test(value)) {
+    s.schema.push(`${owner}.${value}`);
+  }
+}
+
+let recordMethods: Set<string> | undefined;
+
+/** `gr.state`, `current.priority`: a field read or written, not a method called. */
+function onMember(s: ScanState, node: number): void {
+  const { t } = s;
+  const parent = t.parent[node];
+  if (parent !== NONE && t.type[parent] === 'call_expression' && t.field[node] === 'function') return;
+  const obj = childByField(t, node, 'object');
+  const prop = childByField(t, node, 'property');
+  if (obj === NONE || prop === NONE || t.type[prop] !== 'property_identifier') return;
+  const key = bindingKey(t, obj);
+  if (key === undefined) return;
+  const owner = key === 'current' || key === 'previous' ? '@current' : s.tableOf.get(key);
+  if (owner === undefined) return;
+  const field = nodeText(t, prop);
+  recordMethods ??= new Set(findPlatformApi('GlideRecord')?.methods.map((m) => m.name) ?? []);
+  if (FIELD_NAME.test(field) && !recordMethods.has(field)) s.schema.push(`${owner}.${field}`);
 }
 
 function pushSite(s: ScanState, ref: ClassRef, form: CallForm, scriptOffset: number, method?: string): void {
@@ -329,6 +384,8 @@ function onCall(s: ScanState, node: number): void {
     }
     if (isGlideGlobal(name)) {
       s.uses.push({ offset, kind: 'glide', value: `${name}.${method}` });
+      if (name === 'current' || name === 'previous') onSchemaArgument(s, '@current', 'GlideRecord', method, node);
+      else if (name === 'g_form' || name === 'gs') onSchemaArgument(s, `@${name}`, name, method, node);
       return;
     }
     if (onInstanceCall(s, name, method, node, offset)) return;
@@ -366,6 +423,8 @@ function onInstanceCall(s: ScanState, key: string, method: string, call: number,
   const glideType = s.glideTypes.get(key);
   const siteIndex = s.instances.get(key);
   if (glideType !== undefined) s.uses.push({ offset, kind: 'glide', value: `${glideType}.${method}` });
+  const table = s.tableOf.get(key);
+  if (table !== undefined && glideType !== undefined) onSchemaArgument(s, table, glideType, method, call);
   if (siteIndex !== undefined) {
     const site = s.sites[siteIndex];
     if (site.form === 'glide-ajax') {
@@ -392,6 +451,8 @@ export function scanScript(t: SyntaxTable): ScriptScan {
     strings: new Map(),
     glideTypes: new Map(),
     instances: new Map(),
+    tableOf: new Map(),
+    schema: [],
   };
   for (let i = 0; i < t.count; i++) {
     switch (t.type[i]) {
@@ -407,6 +468,9 @@ export function scanScript(t: SyntaxTable): ScriptScan {
       case 'call_expression':
         onCall(s, i);
         break;
+      case 'member_expression':
+        onMember(s, i);
+        break;
       case 'class_heritage': {
         const expr = codeChildren(t, i)[0];
         if (expr !== undefined) onExtends(s, expr, t.parent[i] === NONE ? t.start[i] : t.start[t.parent[i]]);
@@ -414,5 +478,5 @@ export function scanScript(t: SyntaxTable): ScriptScan {
       }
     }
   }
-  return { sites: s.sites, uses: s.uses, declared: s.declared };
+  return { sites: s.sites, uses: s.uses, declared: s.declared, schema: s.schema };
 }

@@ -14,6 +14,7 @@
 import type { CursorContext, FileFacts, PositionKind } from '../retrieval/types';
 import { findPlatformApi } from '../platform/platform-apis';
 import { isExcludedName, isGlideGlobal, isPlatformClass, isScopeName, isTableClass } from '../platform/names';
+import { takesEncodedQuery, takesField, takesProperty } from '../platform/tables';
 import { KEYWORDS, Lexed, OpenFunction, Token, lexRange, openFunction } from './cursor-tokens';
 import type { SyntaxNode, Tree } from './parser';
 
@@ -93,6 +94,7 @@ interface Position {
   qualifier?: string;
   receiver?: CursorContext['receiver'];
   ajaxTarget?: CursorContext['ajaxTarget'];
+  table?: string;
 }
 
 function buildContext(text: string, tree: Tree, at: number, facts: FileFacts): CursorContext {
@@ -106,7 +108,7 @@ function buildContext(text: string, tree: Tree, at: number, facts: FileFacts): C
   const win = windowFacts(before);
   const resolve = (key: string) => win.bindings.get(key) ?? bindingBefore(text, from, key);
 
-  const pos = lexed.open === 'none' ? codePosition(text, before, typedToken, at, resolve, facts) : openPosition(text, lexed, before, at, resolve);
+  const pos = lexed.open === 'none' ? codePosition(text, before, typedToken, at, resolve, facts) : openPosition(text, lexed, before, at, resolve, facts);
   const ctx: CursorContext = {
     ...factsOf(facts),
     kind: pos.kind,
@@ -124,6 +126,7 @@ function buildContext(text: string, tree: Tree, at: number, facts: FileFacts): C
   if (pos.qualifier !== undefined) ctx.qualifier = pos.qualifier;
   if (pos.receiver) ctx.receiver = pos.receiver;
   if (pos.ajaxTarget) ctx.ajaxTarget = pos.ajaxTarget;
+  if (pos.table !== undefined) ctx.table = pos.table;
   // The tokens see exactly what was typed; the tree knows functions that began before the window.
   const open = openFunction(text, before);
   const fn = open ? functionFromTokens(text, open) : enclosingFunction(text, tree, pos.replaceStart);
@@ -170,7 +173,7 @@ function isIdent(t: Token | undefined, value?: string): boolean {
 }
 
 /** Inside an unfinished string or comment. */
-function openPosition(text: string, lexed: Lexed, before: Token[], at: number, resolve: (key: string) => Binding | undefined): Position {
+function openPosition(text: string, lexed: Lexed, before: Token[], at: number, resolve: (key: string) => Binding | undefined, facts: FileFacts): Position {
   const none: Position = { kind: 'none', typed: '', replaceStart: at };
   if (lexed.open !== 'string') return none;
   const contentStart = lexed.openStart + 1;
@@ -200,6 +203,46 @@ function openPosition(text: string, lexed: Lexed, before: Token[], at: number, r
     }
     return pos;
   }
+
+  // The first argument of a call, and only the first: table, field and property names.
+  if (!isPunct(tail(1), '(') || !isIdent(tail(2))) return none;
+  const callee = tail(2).value;
+  // `new GlideRecord('`, `new global.GlideRecord('`, `new GlideQuery('`
+  if (isTableClass(callee) && newBefore(before, n - 2)) {
+    return /^[\w$]*$/.test(content) ? { kind: 'table', typed: content, replaceStart: contentStart } : none;
+  }
+  if (!isPunct(tail(3), '.')) return none;
+  const key = receiverKey(before, n - 4);
+  if (key === undefined) return none;
+  const stringPos = (table: string | undefined, kind: 'field' | 'property'): Position => {
+    const pos: Position = { kind, typed: content, replaceStart: contentStart };
+    if (table) pos.table = table;
+    return pos;
+  };
+  if (key === 'gs') return takesProperty('gs', callee) && /^[\w.$-]*$/.test(content) ? stringPos(undefined, 'property') : none;
+  let type: string | undefined;
+  let table: string | undefined;
+  if (key === 'g_form' && facts.side === 'client') {
+    type = 'g_form';
+    table = facts.collection;
+  } else if ((key === 'current' || key === 'previous') && facts.side === 'server') {
+    type = 'GlideRecord';
+    table = facts.collection;
+  } else {
+    const b = resolve(key);
+    if (b?.platform && b.cls && isTableClass(b.cls)) {
+      type = b.cls;
+      table = b.arg;
+    }
+  }
+  if (type === undefined) return none;
+  if (takesEncodedQuery(type, callee)) {
+    // Only the field of the term being written, before its operator.
+    const term = /(?:^|\^(?:OR|NQ)?)([\w]*)$/.exec(content);
+    if (!term) return none;
+    return { kind: 'field', typed: term[1], replaceStart: at - term[1].length, ...(table ? { table } : {}) };
+  }
+  if (takesField(type, callee)) return /^[\w]*$/.test(content) ? stringPos(table, 'field') : none;
   return none;
 }
 
@@ -308,7 +351,10 @@ function receiverOf(text: string, tokens: Token[], dot: number, resolve: (key: s
     const name = parts[0].value;
     const b = resolve(name);
     if (b?.cls) describeBinding(receiver, b);
-    else if (isGlobal(name, facts)) receiver.platform = name;
+    else if (isGlobal(name, facts)) {
+      receiver.platform = name;
+      if ((name === 'current' || name === 'previous') && facts.side === 'server' && facts.collection) receiver.table = facts.collection;
+    }
     else if (isCapitalized(name) && !b) {
       if (isPlatformClass(name) || findPlatformApi(name, facts.side)) receiver.platform = name;
       else if (!isExcludedName(name)) describeClass(receiver, name, undefined, true);
@@ -328,6 +374,7 @@ function describeBinding(receiver: NonNullable<CursorContext['receiver']>, b: Bi
   if (b.platform) {
     receiver.platform = b.cls;
     receiver.isClass = false;
+    if (b.cls && isTableClass(b.cls) && b.arg && /^[\w$]+$/.test(b.arg)) receiver.table = b.arg;
   } else if (b.cls) describeClass(receiver, b.cls, b.qualifier, false);
 }
 

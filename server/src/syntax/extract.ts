@@ -16,6 +16,8 @@ export interface Extraction {
   callSites: CallSite[];
   caller?: CallerInfo;
   problems: Problem[];
+  /** Tables, fields (`incident.state`) and properties (`property:x`) the code names, once per use. */
+  schemaUses?: string[];
 }
 
 const SNIPPET_LINES_BEFORE = 6;
@@ -244,6 +246,19 @@ function extractParsed(record: SourceRecord, path: string): Extraction {
   const callSites = scan.sites.filter((s) => !selfNames.has(s.target)).map((s) => callSite(ctx, s));
   const out: Extraction = { scriptIncludes, callSites, problems };
   if (!scriptIncludes.length) out.caller = callerOf(record);
+  const schemaUses = resolveSchemaUses(scan.schema, record.collection);
+  if (schemaUses.length) out.schemaUses = schemaUses;
+  return out;
+}
+
+/** `@current.state` and `@g_form.state` name fields of the record's own table; without one they are dropped. */
+function resolveSchemaUses(uses: string[], collection: string | undefined): string[] {
+  const own = collection && /^[A-Za-z_][\w$]*$/.test(collection) ? collection : undefined;
+  const out: string[] = [];
+  for (const u of uses) {
+    if (!u.startsWith('@')) out.push(u);
+    else if (own && !u.startsWith('@gs.')) out.push(own + u.slice(u.indexOf('.')));
+  }
   return out;
 }
 

@@ -5,7 +5,7 @@
  * snake_case inside `Record({ data })`; both are accepted.
  */
 import * as posix from 'node:path/posix';
-import { Access, Position, Problem, SourceRecord } from '../model';
+import { Access, DefinedSchema, FieldFact, Position, Problem, SourceRecord, TableFact } from '../model';
 import { FluentCall, FluentFile, FluentImport, FluentValue } from '../syntax/fluent';
 import { fileStem } from './classify';
 import { sideOfField, specOrGeneric, tableSpec } from './tables';
@@ -196,6 +196,64 @@ export function parseNowConfig(text: string, path: string): { scope?: string; na
   if (typeof obj.scope === 'string' && obj.scope) out.scope = obj.scope;
   else out.problems.push({ path, message: 'now.config.json has no "scope"', severity: 'info' });
   if (typeof obj.name === 'string') out.name = obj.name;
+  return out;
+}
+
+/** Column APIs whose internal type is not their name in snake case. */
+const COLUMN_TYPES: Record<string, string> = {
+  DateTime: 'glide_date_time',
+  Date: 'glide_date',
+  List: 'glide_list',
+  Choice: 'choice',
+  Html: 'html',
+  Url: 'url',
+};
+
+const NAME = /^[A-Za-z_][\w$]{0,79}$/;
+
+/**
+ * What a `.now.ts` file defines of the data model: `Table({ name, label, extends, schema: {
+ * field: StringColumn({ label }) } })`, `Property({ name, description, type })` and
+ * `Record({ table: 'sys_properties', data })`.
+ */
+export function fluentSchema(file: FluentFile, scope: string): DefinedSchema {
+  const out: DefinedSchema = { tables: [], fields: [], properties: [] };
+  // A column is a call of its own; the schema property holds it as text at the same place.
+  const at = (r: { start: { line: number; character: number } }) => `${r.start.line}:${r.start.character}`;
+  const calls = new Map(file.calls.map((c) => [at(c.range), c] as const));
+  for (const call of file.calls) {
+    if (call.callee === 'Table') {
+      const name = stringOf(call.props.name);
+      if (!name || !NAME.test(name)) continue;
+      const table: TableFact = { name, scope };
+      const label = stringOf(call.props.label);
+      if (label) table.label = label;
+      const parent = stringOf(call.props.extends);
+      if (parent && NAME.test(parent)) table.parent = parent;
+      out.tables.push(table);
+      const schema = call.props.schema;
+      if (schema?.kind !== 'object') continue;
+      for (const [field, value] of Object.entries(schema.props)) {
+        if (!NAME.test(field)) continue;
+        const f: FieldFact = { table: name, name: field };
+        const column = calls.get(at(value.range));
+        const kind = column && /^(\w+)Column$/.exec(column.callee)?.[1];
+        if (kind) f.type = COLUMN_TYPES[kind] ?? kind.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase();
+        const columnLabel = column && stringOf(column.props.label);
+        if (columnLabel) f.label = columnLabel;
+        const reference = column && stringOf(prop(column.props, 'reference_table'));
+        if (reference && NAME.test(reference)) f.reference = reference;
+        out.fields.push(f);
+      }
+    } else if (call.callee === 'Property' || (call.callee === 'Record' && stringOf(call.props.table) === 'sys_properties')) {
+      const props = call.callee === 'Record' && call.props.data?.kind === 'object' ? call.props.data.props : call.props;
+      const name = stringOf(props.name);
+      if (!name || !/^[\w.$-]{1,200}$/.test(name)) continue;
+      const description = stringOf(props.description);
+      const type = stringOf(props.type);
+      out.properties.push({ name, ...(description ? { description: description.slice(0, 400) } : {}), ...(type ? { type } : {}) });
+    }
+  }
   return out;
 }
 

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as posix from 'node:path/posix';
-import { Layout, Problem, SourceRecord } from '../model';
+import { DefinedSchema, Layout, Problem, SourceRecord } from '../model';
 import { parseFluent } from '../syntax/fluent';
 import { classifyPath, PathInfo, ScriptPathInfo } from './classify';
-import { FluentRecordPlan, parseNowConfig, planFluentRecords } from './fluent';
+import { FluentRecordPlan, fluentSchema, parseNowConfig, planFluentRecords } from './fluent';
 import { decodeBytes } from './text';
 import { readXmlRecords } from './xml';
 
@@ -33,6 +33,8 @@ export interface ReadResult {
   includes: string[];
   /** sha256 hex of the bytes, combined with the included files' bytes. */
   hash: string;
+  /** Tables, fields and properties the file's records define (XML dictionary records, Fluent `Table`). */
+  schema?: DefinedSchema;
 }
 
 /** Files above this size are never read into memory: max(8 x maxFileSize, 32 MB). */
@@ -83,7 +85,9 @@ async function readClassified(root: string, rel: string, info: PathInfo, opts: R
     }
     case 'xml': {
       const xml = readXmlRecords(text, rel, { maxFileSize: opts.maxFileSize });
-      return { layout: 'xml', records: xml.records, problems: [...problems, ...xml.problems], includes: [], hash };
+      const out: ReadResult = { layout: 'xml', records: xml.records, problems: [...problems, ...xml.problems], includes: [], hash };
+      if (hasSchema(xml.schema)) out.schema = xml.schema;
+      return out;
     }
     case 'now-config': {
       problems.push(...parseNowConfig(text, rel).problems);
@@ -108,7 +112,9 @@ async function readFluentFile(
   }
   const scope = await nowConfigScope(root, posix.dirname(rel), opts.scopeCache);
   if (scope === undefined) problems.push({ path: rel, message: 'no now.config.json above this file; scope taken as global', severity: 'info' });
-  const planned = planFluentRecords(parseFluent(text), rel, scope ?? 'global');
+  const fluent = parseFluent(text);
+  const planned = planFluentRecords(fluent, rel, scope ?? 'global');
+  const schema = fluentSchema(fluent, scope ?? 'global');
   problems.push(...planned.problems);
   const hasher = createHash('sha256').update(bytes);
   const includes: string[] = [];
@@ -123,7 +129,13 @@ async function readFluentFile(
     includes.push(p);
     hasher.update(`\0${p}\0${inc.hash}`);
   }
-  return { layout: 'fluent', records, problems, includes, hash: hasher.digest('hex') };
+  const out: ReadResult = { layout: 'fluent', records, problems, includes, hash: hasher.digest('hex') };
+  if (hasSchema(schema)) out.schema = schema;
+  return out;
+}
+
+function hasSchema(s: DefinedSchema): boolean {
+  return s.tables.length + s.fields.length + s.properties.length > 0;
 }
 
 interface IncludedText {

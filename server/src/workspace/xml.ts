@@ -8,7 +8,7 @@
  * Errors become problems; after too many the parse stops, keeping the records already closed.
  */
 import { SaxesParser } from 'saxes';
-import { Position, Problem, SourceRecord } from '../model';
+import { DefinedSchema, FieldFact, Position, Problem, PropertyFact, SourceRecord, TableFact } from '../model';
 import { fileStem } from './classify';
 import { isScopeName, sideOfField, specOrGeneric } from './tables';
 import { LineIndex } from '../syntax/positions';
@@ -40,13 +40,16 @@ const CDATA_OPEN = '<![CDATA[';
 
 class StopParse extends Error {}
 
-/** Reads every script-bearing record of one XML document. Never throws. */
-export function readXmlRecords(
-  xmlText: string,
-  path: string,
-  opts: XmlReadOptions = {},
-): { records: SourceRecord[]; problems: Problem[] } {
-  return readDocument(xmlText, path, opts, 0);
+export interface XmlRead {
+  records: SourceRecord[];
+  problems: Problem[];
+  schema: DefinedSchema;
+}
+
+/** Reads every script-bearing record of one XML document, and what it defines of the data model. Never throws. */
+export function readXmlRecords(xmlText: string, path: string, opts: XmlReadOptions = {}): XmlRead {
+  const schema: DefinedSchema = { tables: [], fields: [], properties: [] };
+  return { ...readDocument(xmlText, path, opts, 0, schema), schema };
 }
 
 function readDocument(
@@ -54,12 +57,17 @@ function readDocument(
   path: string,
   opts: XmlReadOptions,
   depth: number,
+  schema: DefinedSchema,
 ): { records: SourceRecord[]; problems: Problem[] } {
   const lines = new LineIndex(xmlText);
   const { root, problems } = parseElements(xmlText, path, lines);
   const records: SourceRecord[] = [];
   if (!root) return { records, problems };
-  const ctx: RecordContext = { text: xmlText, lines, path, opts, depth, records, problems };
+  const ctx: RecordContext = { text: xmlText, lines, path, opts, depth, records, problems, schema };
+  if (root.name === 'database') {
+    readDatabase(root, ctx);
+    return { records, problems };
+  }
   const candidates = CONTAINERS.has(root.name) ? root.children : [root];
   for (const el of candidates) {
     if (el.closed) readRecordElement(el, candidates, ctx);
@@ -143,12 +151,14 @@ interface RecordContext {
   depth: number;
   records: SourceRecord[];
   problems: Problem[];
+  schema: DefinedSchema;
 }
 
 function readRecordElement(el: XmlElement, siblings: XmlElement[], ctx: RecordContext): void {
   if (el.attrs.action === 'DELETE') return;
   if (el.name === 'sys_update_xml') return readPayload(el, ctx);
   if (el.name === 'sys_variable_value') return readAtfVariable(el, siblings, ctx);
+  if (el.name === 'sys_db_object' || el.name === 'sys_dictionary' || el.name === 'sys_properties') readSchemaRecord(el, ctx.schema);
   const spec = specOrGeneric(el.name);
   const present = spec.fields.filter((f) => childOf(el, f.name) !== undefined);
   // A Script Include is worth indexing even with an empty body; other records only for their code.
@@ -240,7 +250,7 @@ function readPayload(el: XmlElement, ctx: RecordContext): void {
   }
   const payload = textOf(payloadEl);
   if (payload.trim() === '') return;
-  const inner = readDocument(payload, ctx.path, ctx.opts, ctx.depth + 1);
+  const inner = readDocument(payload, ctx.path, ctx.opts, ctx.depth + 1, ctx.schema);
   for (const r of inner.records) ctx.records.push({ ...r, scriptStart: at });
   for (const p of inner.problems) {
     ctx.problems.push({ ...p, message: `${label}: ${p.message}`, range: { start: at, end: at } });
@@ -275,6 +285,86 @@ function readAtfVariable(el: XmlElement, siblings: XmlElement[], ctx: RecordCont
   };
   if (stepId) record.sysId = stepId;
   ctx.records.push(limitSize(record, ctx));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data model: table, dictionary and property records, and `dictionary/*.xml` table exports.
+
+/** Table and field names as the platform writes them; anything else is not a name we index. */
+const SCHEMA_NAME = /^[A-Za-z_][\w$]{0,79}$/;
+const PROPERTY_NAME = /^[\w.$-]{1,200}$/;
+const SYS_ID = /^[0-9a-f]{32}$/;
+
+/** A reference written as `<super_class name="task">sys_id</super_class>` or as the name itself. */
+function referenceName(el: XmlElement | undefined): string | undefined {
+  if (!el) return undefined;
+  const named = el.attrs.name?.trim();
+  if (named && SCHEMA_NAME.test(named)) return named;
+  const text = textOf(el).trim();
+  return text && !SYS_ID.test(text) && SCHEMA_NAME.test(text) ? text : undefined;
+}
+
+function readSchemaRecord(el: XmlElement, schema: DefinedSchema): void {
+  const name = childText(el, 'name') ?? '';
+  if (el.name === 'sys_properties') {
+    if (!PROPERTY_NAME.test(name)) return;
+    const p: PropertyFact = { name };
+    const description = childText(el, 'description');
+    if (description) p.description = description.slice(0, 400);
+    const type = childText(el, 'type');
+    if (type) p.type = type;
+    schema.properties.push(p);
+    return;
+  }
+  if (!SCHEMA_NAME.test(name)) return;
+  if (el.name === 'sys_db_object') {
+    const t: TableFact = { name, scope: scopeOf(el) };
+    const label = childText(el, 'label');
+    if (label) t.label = label;
+    const parent = referenceName(childOf(el, 'super_class'));
+    if (parent) t.parent = parent;
+    schema.tables.push(t);
+    return;
+  }
+  const element = childText(el, 'element') || el.attrs.element || '';
+  const type = childText(el, 'internal_type') || childOf(el, 'internal_type')?.attrs.display_value;
+  // The row without an element (type `collection`) is the table's own entry.
+  if (!element || type === 'collection') {
+    const t: TableFact = { name, scope: scopeOf(el) };
+    const label = childText(el, 'column_label');
+    if (label) t.label = label;
+    schema.tables.push(t);
+    return;
+  }
+  if (!SCHEMA_NAME.test(element)) return;
+  const f: FieldFact = { table: name, name: element };
+  const label = childText(el, 'column_label');
+  if (label) f.label = label;
+  if (type) f.type = type;
+  const reference = referenceName(childOf(el, 'reference'));
+  if (reference) f.reference = reference;
+  schema.fields.push(f);
+}
+
+/** `<database><element type="collection" name="t" label="T" extends="p"><element name="f" .../></element></database>` */
+function readDatabase(root: XmlElement, ctx: RecordContext): void {
+  for (const table of root.children) {
+    const name = table.attrs.name ?? '';
+    if (table.name !== 'element' || !SCHEMA_NAME.test(name)) continue;
+    const t: TableFact = { name };
+    if (table.attrs.label) t.label = table.attrs.label;
+    if (table.attrs.extends && SCHEMA_NAME.test(table.attrs.extends)) t.parent = table.attrs.extends;
+    ctx.schema.tables.push(t);
+    for (const col of table.children) {
+      const field = col.attrs.name ?? '';
+      if (col.name !== 'element' || !SCHEMA_NAME.test(field)) continue;
+      const f: FieldFact = { table: name, name: field };
+      if (col.attrs.label) f.label = col.attrs.label;
+      if (col.attrs.type) f.type = col.attrs.type;
+      if (col.attrs.reference && SCHEMA_NAME.test(col.attrs.reference)) f.reference = col.attrs.reference;
+      ctx.schema.fields.push(f);
+    }
+  }
 }
 
 function childOf(el: XmlElement, name: string): XmlElement | undefined {
