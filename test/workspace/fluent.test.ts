@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { parseFluent } from '../../server/src/syntax/fluent';
-import { parseNowConfig, planFluentRecords, resolveRelative } from '../../server/src/workspace/fluent';
+import { fluentSchema, parseNowConfig, planFluentRecords, resolveRelative } from '../../server/src/workspace/fluent';
 import { positionOf } from './helpers';
 
 function plan(source: string, relPath = 'src/fluent/app.now.ts', scope = 'x_acme_cmdb') {
@@ -72,5 +72,32 @@ BusinessRule({ name: 'R2', table: 'task', script: Now.include('../../../../etc/p
     const bad = parseNowConfig('{ scope: ', 'now.config.json');
     assert.strictEqual(bad.scope, undefined);
     assert.strictEqual(bad.problems.length, 1);
+  });
+});
+
+describe('workspace/fluent fluentSchema', () => {
+  it('reads Table with its columns, Property, and Record on sys_properties', () => {
+    const file = parseFluent(`import { Table, StringColumn, ReferenceColumn, DateTimeColumn, Property, Record } from '@servicenow/sdk/core'
+export const x_acme_leave = Table({
+  name: 'x_acme_leave', label: 'Leave', extends: 'task',
+  schema: {
+    reason: StringColumn({ label: 'Reason', maxLength: 200 }),
+    approver: ReferenceColumn({ label: 'Approver', referenceTable: 'sys_user' }),
+    starts: DateTimeColumn({ label: 'Starts' }),
+  },
+})
+Property({ $id: Now.ID['max'], name: 'x_acme.max_days', type: 'integer', value: '10', description: 'Most days' })
+Record({ $id: Now.ID['p2'], table: 'sys_properties', data: { name: 'x_acme.enabled', type: 'boolean', value: 'true' } })`);
+    const s = fluentSchema(file, 'x_acme');
+    assert.deepStrictEqual(s.tables, [{ name: 'x_acme_leave', scope: 'x_acme', label: 'Leave', parent: 'task' }]);
+    assert.deepStrictEqual(s.fields, [
+      { table: 'x_acme_leave', name: 'reason', type: 'string', label: 'Reason' },
+      { table: 'x_acme_leave', name: 'approver', type: 'reference', label: 'Approver', reference: 'sys_user' },
+      { table: 'x_acme_leave', name: 'starts', type: 'glide_date_time', label: 'Starts' },
+    ]);
+    assert.deepStrictEqual(s.properties, [
+      { name: 'x_acme.max_days', description: 'Most days', type: 'integer' },
+      { name: 'x_acme.enabled', type: 'boolean' },
+    ]);
   });
 });

@@ -231,3 +231,37 @@ describe('workspace/xml readXmlRecords', () => {
     assert.deepStrictEqual(problems, []);
   });
 });
+
+describe('workspace/xml the data model', () => {
+  it('reads table, dictionary and property records, with references by name and never a sys_id as a name', () => {
+    const doc = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><record_update>${inner}</record_update>`;
+    const table = readXmlRecords(doc(`<sys_db_object action="INSERT_OR_UPDATE"><name>x_acme_leave</name><label>Leave</label>
+      <super_class display_value="Task" name="task">0123456789abcdef0123456789abcdef</super_class><sys_scope display_value="HR">x_acme</sys_scope></sys_db_object>`), 'a.xml');
+    assert.deepStrictEqual(table.schema.tables, [{ name: 'x_acme_leave', label: 'Leave', parent: 'task', scope: 'x_acme' }]);
+    const field = readXmlRecords(doc(`<sys_dictionary action="INSERT_OR_UPDATE"><name>x_acme_leave</name><element>approver</element><column_label>Approver</column_label>
+      <internal_type display_value="Reference">reference</internal_type><reference display_value="User">0123456789abcdef0123456789abcdef</reference></sys_dictionary>`), 'b.xml');
+    assert.deepStrictEqual(field.schema.fields, [{ table: 'x_acme_leave', name: 'approver', label: 'Approver', type: 'reference' }]);
+    const property = readXmlRecords(doc(`<sys_properties action="INSERT_OR_UPDATE"><name>x_acme.max_days</name><description>Most days.</description><type>integer</type><value>secret</value></sys_properties>`), 'c.xml');
+    assert.deepStrictEqual(property.schema.properties, [{ name: 'x_acme.max_days', description: 'Most days.', type: 'integer' }]);
+    assert.ok(!JSON.stringify(property).includes('secret'), 'property values are never kept');
+    const deleted = readXmlRecords(doc(`<sys_db_object action="DELETE"><name>x_gone</name></sys_db_object>`), 'd.xml');
+    assert.deepStrictEqual(deleted.schema.tables, []);
+  });
+
+  it('reads a dictionary export (<database>) into a table and its columns', () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><database>
+      <element label="Dependency" name="x_acme_dep" extends="sys_metadata" type="collection">
+        <element label="Repository" name="repo_url" type="url"/>
+        <element label="Package" name="package" reference="sys_package" type="reference"/>
+        <element label="Bad" name="not a name" type="string"/>
+        <index name="index"><element name="package"/></index>
+      </element></database>`;
+    const { records, schema } = readXmlRecords(xml, 'dictionary/x_acme_dep.xml');
+    assert.deepStrictEqual(records, []);
+    assert.deepStrictEqual(schema.tables, [{ name: 'x_acme_dep', label: 'Dependency', parent: 'sys_metadata' }]);
+    assert.deepStrictEqual(schema.fields, [
+      { table: 'x_acme_dep', name: 'repo_url', label: 'Repository', type: 'url' },
+      { table: 'x_acme_dep', name: 'package', label: 'Package', type: 'reference', reference: 'sys_package' },
+    ]);
+  });
+});

@@ -179,7 +179,7 @@ export function takesProperty(receiver: string, method: string): boolean {
  */
 export function encodedQueryFields(query: string): string[] {
   const out: string[] = [];
-  for (const term of query.split(/\^(?:OR|NQ|EQ)?/)) {
+  for (const term of query.split(/\^(?:OR(?!DERBY)|NQ|EQ)?/)) {
     const t = term.trim().replace(/^(?:ORDERBYDESC|ORDERBY|GROUPBY)/, '');
     const m = /^([a-z_][\w]*)/.exec(t);
     if (m) out.push(m[1]);
