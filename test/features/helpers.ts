@@ -198,3 +198,36 @@ function formatName(first, last) {
     return last + ', ' + first;
 }
 `;
+
+/** A table of the fixture's own, defined by table and dictionary records, and a property. */
+export const SCHEMA = `
+//- acme/x_acme_hr/update/sys_db_object_leave.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_db_object">
+  <sys_db_object action="INSERT_OR_UPDATE"><name>x_acme_hr_leave</name><label>Leave Request</label>
+  <super_class display_value="Task" name="task">0123456789abcdef0123456789abcdef</super_class>
+  <sys_scope display_value="HR">x_acme_hr</sys_scope></sys_db_object>
+</record_update>
+//- acme/x_acme_hr/update/sys_dictionary_leave_days.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_dictionary">
+  <sys_dictionary action="INSERT_OR_UPDATE" element="days" table="x_acme_hr_leave"><name>x_acme_hr_leave</name><element>days</element>
+  <column_label>Days requested</column_label><internal_type display_value="Integer">integer</internal_type></sys_dictionary>
+</record_update>
+//- acme/x_acme_hr/update/sys_dictionary_leave_approver.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_dictionary">
+  <sys_dictionary action="INSERT_OR_UPDATE"><name>x_acme_hr_leave</name><element>approver</element>
+  <column_label>Approver</column_label><internal_type>reference</internal_type><reference display_value="User" name="sys_user">sys_user</reference></sys_dictionary>
+</record_update>
+//- acme/x_acme_hr/update/sys_properties_max.xml
+<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_properties">
+  <sys_properties action="INSERT_OR_UPDATE"><name>x_acme_hr.max_leave_days</name><description>Most days one request may ask for.</description><type>integer</type></sys_properties>
+</record_update>
+`;
+
+export function businessRule(collection: string, script: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_script">
+  <sys_script action="INSERT_OR_UPDATE"><name>Check leave</name><collection>${collection}</collection><when>before</when>
+  <sys_scope display_value="HR">x_acme_hr</sys_scope><script><![CDATA[${script}]]></script></sys_script>
+</record_update>
+`;
+}
+

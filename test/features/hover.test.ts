@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { hover, hoverFormatOf } from '../../server/src/features/hover';
-import { LIBRARY, withFixture } from './helpers';
+import { businessRule, LIBRARY, SCHEMA, withFixture } from './helpers';
 
 /** The hover markdown at the `|` of the fixture, or undefined when there is none. */
 async function checkHover(fixture: string, expected: { includes: string[]; excludes?: string[] } | undefined): Promise<void> {
@@ -118,4 +118,28 @@ var u = new HRUt|ils(current.sys_id);
       assert.equal(hoverFormatOf(['markdown', 'plaintext']), 'markdown');
       assert.equal(hoverFormatOf(['plaintext', 'markdown']), 'plaintext');
     }));
+
+  it('on a table, field or property name: what the data model says of it', async () => {
+    await checkHover(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var gr = new GlideRecord('x_acme_hr_le|ave');
+`, { includes: ['**x_acme_hr_leave** — Leave Request', 'Extends `task`', 'Defined in this workspace'] });
+    await checkHover(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var gr = new GlideRecord('x_acme_hr_leave');
+gr.addQuery('appr|over', gs.getUserID());
+`, { includes: ['**x_acme_hr_leave.approver** — Approver', 'reference to sys_user'] });
+    await checkHover(`${LIBRARY}${SCHEMA}
+//- acme/x_acme_hr/update/sys_script_check.xml
+${businessRule('incident', 'if (current.call|er_id.nil()) return;')}`, { includes: ['**incident.caller_id**', 'reference to sys_user'] });
+    await checkHover(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+var max = gs.getProperty('x_acme_hr.max_le|ave_days');
+`, { includes: ['**x_acme_hr.max_leave_days** (`integer`)', 'Most days one request may ask for.'] });
+    // A string that names nothing, and a field of a table nobody knows, have no hover.
+    await checkHover(`${LIBRARY}${SCHEMA}
+//- acme/global/business_rules/q.js
+gs.info('x_acme_hr_le|ave');
+`, undefined);
+  });
 });

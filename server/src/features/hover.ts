@@ -1,11 +1,14 @@
 /**
  * textDocument/hover: what a Script Include, method or platform API name under the cursor is,
- * as markdown (signature, JSDoc, scope, access, client-callable, where it is defined).
+ * as markdown (signature, JSDoc, scope, access, client-callable, where it is defined); and what a
+ * table, field or property name is (label, type, reference, where it is defined).
  */
 import { Hover, HoverParams, MarkupKind } from 'vscode-languageserver';
 import { MethodInfo, ScriptIncludeInfo } from '../model';
 import { CancellationLike, FeatureState, resolverOf } from './common';
-import { methodMarkdown, platformApiMarkdown, platformMethodMarkdown, scriptIncludeMarkdown } from './describe';
+import { fieldMarkdown, methodMarkdown, platformApiMarkdown, platformMethodMarkdown, propertyMarkdown, scriptIncludeMarkdown, tableMarkdown } from './describe';
+import { SchemaIndex } from '../index/schema-index';
+import { SchemaName, schemaNameAt } from '../syntax/cursor-context';
 import { resolveReference, Target } from './resolve';
 import { scriptAt } from './script-at';
 import { referenceAt } from './script-symbols';
@@ -23,13 +26,32 @@ export function hover(state: FeatureState, params: HoverParams, token?: Cancella
   const at = scriptAt(state.session, state.scripts, params.textDocument.uri, params.position);
   if (!at || token?.isCancellationRequested) return null;
   const ref = referenceAt(at.slice.symbols(), at.scriptOffset);
-  if (!ref) return null;
-  const r = resolverOf(at.ws);
-  const target = resolveReference(r, ref, at.facts);
-  const value = target && targetMarkdown(target, (si) => r.graph.methodsOf(si).map((m) => m.method));
-  if (!value) return null;
+  const r = ref ? resolverOf(at.ws) : undefined;
+  const target = ref && r ? resolveReference(r, ref, at.facts) : undefined;
+  let value = target && r ? targetMarkdown(target, (si) => r.graph.methodsOf(si).map((m) => m.method)) : undefined;
+  let span = ref ? { start: ref.start, end: ref.end } : undefined;
+  if (!value) {
+    // Not an API: perhaps a table, field or property name (`'incident'`, `current.state`).
+    const name = schemaNameAt(at.script, at.tree, at.scriptOffset, at.facts);
+    value = name && schemaMarkdown(at.ws.schema, name);
+    span = name;
+  }
+  if (!value || !span) return null;
   const contents = format === 'plaintext' ? { kind: MarkupKind.PlainText, value: markdownToPlainText(value) } : { kind: MarkupKind.Markdown, value };
-  return { contents, range: at.toDocRange(ref.start, ref.end) };
+  return { contents, range: at.toDocRange(span.start, span.end) };
+}
+
+function schemaMarkdown(schema: SchemaIndex, name: SchemaName): string | undefined {
+  if (name.kind === 'table') {
+    const t = schema.table(name.name);
+    return t && tableMarkdown(t);
+  }
+  if (name.kind === 'property') {
+    const p = schema.property(name.name);
+    return p && propertyMarkdown(p);
+  }
+  const f = name.table ? schema.field(name.table, name.name) : undefined;
+  return f && name.table ? fieldMarkdown(name.table, f) : undefined;
 }
 
 /** Markdown as a client that shows it raw would want it: no fences, no emphasis marks, no rules. */

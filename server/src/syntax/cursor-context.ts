@@ -724,3 +724,45 @@ function onlySpaceBetween(text: string, from: number, to: number, maxBreaks: num
   }
   return true;
 }
+
+/** A table, field or property name written in the code, as hover sees it. */
+export interface SchemaName {
+  kind: 'table' | 'field' | 'property';
+  name: string;
+  /** For a field: its table. */
+  table?: string;
+  /** Offsets of the name in `text`. */
+  start: number;
+  end: number;
+}
+
+/**
+ * The table, field or property name under `offset`: a whole string where one is named
+ * (`new GlideRecord('incident')`, `gr.addQuery('state'`, `gs.getProperty('x.y')`) or a field read
+ * on a GlideRecord of a known table (`current.state`). Never throws.
+ */
+export function schemaNameAt(text: string, tree: Tree, offset: number, facts: FileFacts): SchemaName | undefined {
+  try {
+    let node: SyntaxNode | null = tree.rootNode.descendantForIndex(offset);
+    if (node?.type === 'string_fragment') node = node.parent;
+    if (!node) return undefined;
+    if (node.type === 'string') {
+      const start = node.startIndex + 1;
+      const end = Math.max(start, node.endIndex - 1);
+      const ctx = cursorContext(text, tree, end, facts);
+      if (ctx.kind !== 'table' && ctx.kind !== 'field' && ctx.kind !== 'property') return undefined;
+      // The whole string is the name (an encoded query is not one name).
+      if (!ctx.typed || ctx.replaceStart !== start) return undefined;
+      return { kind: ctx.kind, name: ctx.typed, start, end, ...(ctx.table ? { table: ctx.table } : {}) };
+    }
+    if (node.type === 'property_identifier' && node.parent?.type === 'member_expression') {
+      const ctx = cursorContext(text, tree, node.endIndex, facts);
+      const table = ctx.receiver?.table;
+      if (ctx.kind !== 'member' || !table || ctx.typed !== node.text) return undefined;
+      return { kind: 'field', name: node.text, table, start: node.startIndex, end: node.endIndex };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
