@@ -125,4 +125,41 @@ describe('e2e: features over stdio on the demo instance', function () {
     assert.equal(diags[0].source, 'deepcodeseek');
     assert.match(diags[0].message, /resolveChildrn/);
   });
+
+  it("completes tables in `new GlideRecord('`, fields in `addQuery('` and after `current.`, nothing in other strings", async () => {
+    const uri = pathToFileURL(path.join(root, 'scriptsync/acmedev/x_acme_itsm/sys_script/scratch-tables.script.js')).toString();
+    const text = "var gr = new GlideRecord('');\nvar inc = new GlideRecord('incident');\ninc.addQuery('');\ngs.info('');\n";
+    await client.open(uri, text);
+    const at = async (line: number, character: number) =>
+      (await client.request<{ items: Item[] }>('textDocument/completion', { textDocument: { uri }, position: { line, character } })).items.map((i) => i.label);
+    const tables = await at(0, 'var gr = new GlideRecord(\''.length);
+    // The demo's code names incident most often; the HR app's own tables are there too.
+    assert.equal(tables[0], 'incident', tables.slice(0, 8).join(', '));
+    assert.ok(tables.includes('x_acme_hr_case'), tables.join(', '));
+    const fields = await at(2, "inc.addQuery('".length);
+    assert.ok(fields.includes('caller_id') && fields.includes('short_description'), fields.join(', '));
+    assert.deepEqual(await at(3, "gs.info('".length), []);
+
+    // In an XML business rule on the HR case table: the table's own fields, from its dictionary records.
+    const br = 'source-control/x_acme_hr/update/sys_script_41a589021e43cf9150650e2db0d0a172.xml';
+    const brUri = pathToFileURL(path.join(root, br)).toString();
+    const brText = (await fs.readFile(path.join(root, br), 'utf8')).replace("if (current.getValue('hr_service')", 'current.\n    if (current.getValue(\'hr_service\')');
+    await client.open(brUri, brText, 'xml');
+    const items = await client.request<{ items: Item[] }>('textDocument/completion', { textDocument: { uri: brUri }, position: positionOf(brText, 'current.') });
+    const labels = items.items.map((i) => i.label);
+    assert.ok(labels.slice(0, 5).includes('hr_service'), labels.slice(0, 10).join(', '));
+    assert.ok(labels.includes('subject_person') && labels.includes('update'), labels.join(', '));
+    const resolved = await client.request<Item>('completionItem/resolve', items.items.find((i) => i.label === 'subject_person'));
+    assert.match(resolved.documentation?.value ?? '', /Subject person/);
+    assert.match(resolved.documentation?.value ?? '', /reference to sys_user/);
+  });
+
+  it('explains with markdown for people beside the JSON', async () => {
+    const out = await client.request<{ markdown: string }>('workspace/executeCommand', {
+      command: 'deepcodeseek.explain',
+      arguments: [callerUri, positionOf(callerText, 'new ')],
+    });
+    assert.match(out.markdown, /MajorIncidentUtils/);
+    assert.match(out.markdown, /\|.*\|/, 'a table of candidates');
+  });
 });
