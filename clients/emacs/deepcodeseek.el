@@ -100,19 +100,28 @@ COMMAND, a list of strings, overrides `deepcodeseek-server-command'."
 
 ;;;###autoload
 (defun deepcodeseek-explain ()
-  "Show the server's explanation of the suggestions at point."
+  "Show the server's explanation of the suggestions at point, as markdown.
+It is rendered the way Eglot renders hover documentation: with
+`gfm-view-mode' when markdown-mode is installed, as plain text otherwise."
   (interactive)
+  ;; Edits not yet sent would make the server explain an older text: send them first.
+  (when (fboundp 'eglot--signal-textDocument/didChange)
+    (eglot--signal-textDocument/didChange))
   (let* ((server (eglot--current-server-or-lose))
          (result (jsonrpc-request server :workspace/executeCommand
                                   `(:command "deepcodeseek.explain"
-                                    :arguments [,(eglot--TextDocumentPositionParams)]))))
+                                    :arguments [,(eglot--TextDocumentPositionParams)])))
+         (markdown (cond ((stringp result) result)
+                         ((plist-get result :markdown))
+                         (t (json-encode result)))))
     (with-current-buffer (get-buffer-create "*deepcodeseek explain*")
       (let ((inhibit-read-only t))
         (erase-buffer)
-        (insert (cond ((stringp result) result)
-                      ((plist-get result :markdown))
-                      (t (json-encode result)))))
+        (insert (if (fboundp 'eglot--format-markup)
+                    (eglot--format-markup (list :kind "markdown" :value markdown))
+                  markdown)))
       (goto-char (point-min))
+      (special-mode)
       (display-buffer (current-buffer)))))
 
 (provide 'deepcodeseek)

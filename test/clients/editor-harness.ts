@@ -24,6 +24,11 @@ export interface EditorReport {
   /** Each completion item's sortText (its label when it has none), in the same order. */
   sortText?: string[];
   logs?: string[];
+  /** Labels offered inside `new GlideRecord('`. */
+  tables?: string[];
+  /** The lines the explain command showed, and the buffer's filetype or major mode. */
+  explain?: string[];
+  explainFiletype?: string;
   error?: string;
   [k: string]: unknown;
 }
@@ -98,4 +103,21 @@ export function assertEditorReport(report: EditorReport, workspace: string): voi
   shown.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const top5 = shown.slice(0, 5).map((s) => s.label);
   assert.ok(mentions(top5, 'IncidentUtils'), `completion after \`new \` did not rank IncidentUtils in the top 5: ${top5.join(', ')}\n${context}`);
+}
+
+/**
+ * What both editors must show beyond Script Includes: table names inside `new GlideRecord('`, and
+ * explain as markdown for people (a heading, the position with nothing typed after `new `, a table
+ * of candidates), never a line of raw JSON.
+ */
+export function assertSchemaAndExplain(report: EditorReport): void {
+  const context = JSON.stringify({ tables: report.tables?.slice(0, 10), explain: report.explain?.slice(0, 20) }, null, 1);
+  assert.ok(mentions(report.tables?.slice(0, 5), 'incident'), `new GlideRecord(' did not offer incident in the first five:\n${context}`);
+  assert.ok(!mentions(report.tables, 'IncidentUtils'), `Script Includes offered inside a table string:\n${context}`);
+  const text = (report.explain ?? []).join('\n');
+  assert.match(text, /\*\*Position:\*\* new in a /, `explain did not show the markdown position line with nothing typed:\n${context}`);
+  assert.ok(!/typed `new`/.test(text), `explain saw \`new\` as typed (the position of the trailing space was sent):\n${context}`);
+  assert.match(text, /^\|.*\|$/m, `explain shows no table of candidates:\n${context}`);
+  assert.ok(!text.trimStart().startsWith('{'), `explain is raw JSON:\n${context}`);
+  assert.ok(report.explainFiletype === 'markdown' || report.explainFiletype === 'special-mode' || report.explainFiletype === 'gfm-view-mode', `explain shown in ${report.explainFiletype}`);
 }

@@ -55,7 +55,20 @@
       (let* ((result (jsonrpc-request server :textDocument/completion (eglot--TextDocumentPositionParams)))
              (items (if (vectorp result) result (plist-get result :items))))
         (dcs-put 'completion (vconcat (mapcar (lambda (i) (plist-get i :label)) items)))
-        (dcs-put 'sortText (vconcat (mapcar (lambda (i) (or (plist-get i :sortText) (plist-get i :label))) items)))))
+        (dcs-put 'sortText (vconcat (mapcar (lambda (i) (or (plist-get i :sortText) (plist-get i :label))) items))))
+      ;; Table names inside `new GlideRecord(''.
+      (goto-char (point-max))
+      (insert "\nvar t = new GlideRecord('")
+      (eglot--signal-textDocument/didChange)
+      (let* ((result (jsonrpc-request server :textDocument/completion (eglot--TextDocumentPositionParams)))
+             (items (if (vectorp result) result (plist-get result :items))))
+        (dcs-put 'tables (vconcat (mapcar (lambda (i) (plist-get i :label)) items))))
+      ;; Explain right after typing `new ', the edit not yet sent: the command sends it first.
+      (insert "\nvar x = new ")
+      (deepcodeseek-explain)
+      (with-current-buffer "*deepcodeseek explain*"
+        (dcs-put 'explain (vconcat (split-string (buffer-string) "\n")))
+        (dcs-put 'explainFiletype (symbol-name major-mode))))
     (ignore-errors (eglot-shutdown server))))
 
 (condition-case err

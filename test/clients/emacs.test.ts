@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { assertEditorReport, copyDemoWorkspace, DEMO_FILE, editorVersion, readReport, REPO, runEditor } from './editor-harness';
+import { assertEditorReport, assertSchemaAndExplain, copyDemoWorkspace, DEMO_FILE, editorVersion, readReport, REPO, runEditor } from './editor-harness';
 
 describe('clients/emacs: Emacs + Eglot in batch mode', function () {
   this.timeout(60_000);
@@ -35,6 +35,7 @@ describe('clients/emacs: Emacs + Eglot in batch mode', function () {
     const report = await readReport(result, run);
     assert.equal(report.mode, 'js-mode');
     assertEditorReport(report, workspace);
+    assertSchemaAndExplain(report);
   });
 
   it('never lets a project .dir-locals.el choose the server program or a model path', async function () {

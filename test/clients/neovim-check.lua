@@ -78,6 +78,28 @@ local function run()
         break
       end
     end
+
+    -- Table names inside `new GlideRecord('`.
+    local last = vim.api.nvim_buf_line_count(0)
+    vim.api.nvim_buf_set_lines(0, last, last, false, { "var t = new GlideRecord('" })
+    local tparams = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = last, character = #"var t = new GlideRecord('" } }
+    local tanswers = vim.lsp.buf_request_sync(0, 'textDocument/completion', tparams, 20000) or {}
+    report.tables = {}
+    for _, r in pairs(tanswers) do
+      for _, item in ipairs(r.result and (r.result.items or r.result) or {}) do table.insert(report.tables, item.label) end
+    end
+
+    -- :DeepCodeSeekExplain in normal mode on the space after `new `: the server must see `new `
+    -- with nothing typed, and the answer shows as markdown in a buffer of its own.
+    vim.api.nvim_buf_set_lines(0, last + 1, last + 1, false, { 'var x = new ' })
+    vim.api.nvim_win_set_cursor(0, { last + 2, #'var x = new ' - 1 })
+    local source = vim.api.nvim_get_current_buf()
+    vim.cmd('DeepCodeSeekExplain')
+    vim.wait(20000, function() return vim.api.nvim_get_current_buf() ~= source end, 50)
+    if vim.api.nvim_get_current_buf() ~= source then
+      report.explain = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+      report.explainFiletype = vim.bo.filetype
+    end
   end
 end
 

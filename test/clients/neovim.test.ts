@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { assertEditorReport, copyDemoWorkspace, DEMO_FILE, editorVersion, readReport, REPO, runEditor } from './editor-harness';
+import { assertEditorReport, assertSchemaAndExplain, copyDemoWorkspace, DEMO_FILE, editorVersion, readReport, REPO, runEditor } from './editor-harness';
 
 describe('clients/neovim: headless Neovim', function () {
   this.timeout(60_000);
@@ -31,5 +31,6 @@ describe('clients/neovim: headless Neovim', function () {
     const report = await readReport(result, run);
     assert.match(String(report.nvim), /^\d+\.\d+\.\d+$/, version);
     assertEditorReport(report, workspace);
+    assertSchemaAndExplain(report);
   });
 });

@@ -146,9 +146,23 @@ function M.attach(bufnr)
   return id
 end
 
---- Shows the server's explanation of the suggestions at the cursor in a scratch buffer.
-function M.explain()
+--- The position explain asks about. In normal mode the cursor sits on the last character typed
+--- (`new ` leaves it on the space), so the position is just after that character, as if appending.
+local function explain_params()
   local params = vim.lsp.util.make_position_params()
+  if vim.api.nvim_get_mode().mode:sub(1, 1) ~= 'n' then return params end
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  local line = vim.api.nvim_buf_get_lines(0, row - 1, row, false)[1] or ''
+  if #line == 0 then return params end
+  local char = line:sub(col + 1):match('^[%z\1-\127\194-\244][\128-\191]*') or ''
+  local _, utf16 = vim.str_utfindex(line, math.min(#line, col + #char))
+  params.position.character = utf16
+  return params
+end
+
+--- Shows the server's explanation of the suggestions at the cursor, as markdown in a scratch buffer.
+function M.explain()
+  local params = explain_params()
   vim.lsp.buf_request(0, 'workspace/executeCommand', { command = 'deepcodeseek.explain', arguments = { params } }, function(err, result)
     if err then
       vim.notify('deepcodeseek: ' .. (err.message or tostring(err)), vim.log.levels.WARN)
@@ -158,6 +172,9 @@ function M.explain()
     vim.cmd('botright new')
     vim.bo.buftype, vim.bo.bufhidden, vim.bo.filetype = 'nofile', 'wipe', 'markdown'
     vim.api.nvim_buf_set_lines(0, 0, -1, false, vim.split(text, '\n', { plain = true }))
+    vim.api.nvim_buf_set_name(0, 'deepcodeseek-explain')
+    -- Rendered as markdown: conceal the emphasis and code marks where the syntax supports it.
+    vim.wo.conceallevel, vim.bo.modifiable = 2, false
   end)
 end
 
