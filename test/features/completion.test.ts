@@ -74,6 +74,17 @@ var u = new x_acme_hr.|
 var gr = new GlideRec|
 `, { has: ['GlideRecord'], insert: { GlideRecord: 'GlideRecord(${1:tableName})$0' } }));
 
+  it('after `new Gl`: platform classes by use (the workspace constructs GlideRecord most), then by the platform prior', () =>
+    checkCompletion(`${LIBRARY}
+//- acme/global/business_rules/q.js
+var when = new Gl|
+`, { top: ['GlideRecord'] }, (list) => {
+      const labels = list.items.map((i) => i.label);
+      assert.ok(labels.indexOf('GlideDateTime') < 4, labels.slice(0, 8).join(', '));
+      assert.ok(labels.indexOf('GlideDateTime') < labels.indexOf('GlideEmailOutbound'), labels.join(', '));
+      assert.ok(labels.indexOf('GlideAggregate') < labels.indexOf('GlideScopedEvaluator'), labels.join(', '));
+    }));
+
   it('after `x.` on a Script Include instance: its public methods, inherited ones included', () =>
     checkCompletion(`${LIBRARY}
 //- acme/x_acme_hr/business_rules/leave.js

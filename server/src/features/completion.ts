@@ -274,7 +274,7 @@ function platformMemberItems(at: ScriptAt, ctx: CursorContext, max: number, snip
   const typed = ctx.typed.toLowerCase();
   const statics = !!ctx.receiver?.isClass && api.kind === 'class';
   const seen = new Set<string>();
-  const usage = glideUsage(at.ws);
+  const usage = at.ws.pipeline.platformUses();
   const candidates: Array<{ m: PlatformMethod; score: number; order: number }> = [];
   api.methods.forEach((m, order) => {
     if (seen.has(m.name) || (statics && !m.isStatic) || (!statics && m.isStatic) || !m.name.toLowerCase().startsWith(typed)) return;
@@ -363,18 +363,6 @@ function fieldItems(at: ScriptAt, table: string, typed: string, max: number): Co
     labelDetails: { description: f.label },
     data: data(at.ws, `field:${table}.${f.name}`),
   }));
-}
-
-const glideUsageCache = new WeakMap<Workspace, { generation: number; counts: Map<string, number> }>();
-
-/** How many of the workspace's Script Includes call each Glide API (`gs.getProperty`), by index generation. */
-function glideUsage(ws: Workspace): Map<string, number> {
-  const hit = glideUsageCache.get(ws);
-  if (hit && hit.generation === ws.index.generation) return hit.counts;
-  const counts = new Map<string, number>();
-  for (const si of ws.index.scriptIncludes()) for (const api of si.glideApis) counts.set(api, (counts.get(api) ?? 0) + 1);
-  glideUsageCache.set(ws, { generation: ws.index.generation, counts });
-  return counts;
 }
 
 /** completionItem/resolve: fills `documentation` from the item's data. */

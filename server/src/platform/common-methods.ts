@@ -20,3 +20,20 @@ export function commonRank(api: string, method: string): number | undefined {
   const i = COMMON_METHODS[api]?.indexOf(method);
   return i === undefined || i < 0 ? undefined : i;
 }
+
+/**
+ * The platform classes code constructs most, per side, most common first: the prior that orders
+ * `new Gl` (GlideRecord and GlideDateTime before GlideEmailOutbound) until the workspace's own use
+ * says otherwise.
+ */
+export const COMMON_CLASSES: Readonly<Record<'server' | 'client', readonly string[]>> = {
+  server: ['GlideRecord', 'GlideDateTime', 'GlideAggregate', 'GlideRecordSecure', 'GlideSysAttachment', 'GlideDuration', 'GlideDate', 'GlideQuery', 'sn_ws.RESTMessageV2', 'GlideSchedule'],
+  client: ['GlideAjax', 'GlideRecord', 'GlideModal', 'GlideDialogWindow', 'GlideURL'],
+};
+
+/** A class's prior in [0, 1]: 1 for the most common, 0 for one not in the list. */
+export function commonClassPrior(side: 'server' | 'client', name: string): number {
+  const list = COMMON_CLASSES[side];
+  const i = list.indexOf(name);
+  return i < 0 ? 0 : 1 - i / list.length;
+}

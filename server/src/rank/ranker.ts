@@ -76,6 +76,7 @@ async function rerankStage(reranker: Reranker | undefined, req: RankRequest, out
     const scores = blendScores(outcome.scores, opts.rerankWeight);
     // A candidate every list puts first stays first: the reranker has no evidence the lists lack.
     if (unanimousFirst(out)) scores[0] = Math.max(...scores) + 1;
+    keepPlatformOrder(out, scores);
     const ranked = applyRerank(out, scores);
     ranked.trace.push(`reranked by ${reranker.name} in ${outcome.ms.toFixed(2)} ms (weight ${opts.rerankWeight} against the retrieval order)`);
     return ranked;
@@ -95,6 +96,19 @@ export function blendScores(rerank: Float32Array, weight: number): Float32Array 
   const out = new Float32Array(n);
   order.forEach((i, r) => (out[i] = weight / (BLEND_K + r + 1) + (1 - weight) / (BLEND_K + i + 1)));
   return out;
+}
+
+/**
+ * The reranker learned from Script Include answers only, so it has no grounds to order platform
+ * APIs among themselves: they keep the slots it gave them, filled in the retrieval order (the
+ * workspace's use of each, the platform's prior).
+ */
+export function keepPlatformOrder(out: PipelineOutput, scores: Float32Array): void {
+  const slots: number[] = [];
+  out.details.forEach((d, i) => d.ref.kind === 'platform' && slots.push(i));
+  if (slots.length < 2) return;
+  const best = slots.map((i) => scores[i]).sort((a, b) => b - a);
+  slots.forEach((i, k) => (scores[i] = best[k]));
 }
 
 /** Whether the retrieval order's first candidate is first in every list that ran, and in at least two. */

@@ -11,6 +11,7 @@ import { MethodInfo, ScriptIncludeInfo, Side } from '../model';
 import { ApiIndex } from '../index/api-index';
 import { nameTerms, publicMethods } from '../index/api-documents';
 import { KnowledgeGraph } from '../index/knowledge-graph';
+import { commonClassPrior } from '../platform/common-methods';
 import { buildQuery, Query, QUERY_WEIGHTS } from './query';
 import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
 import { CursorContext, RankedCandidate, RankResult, StageTiming, isSchemaPosition } from './types';
@@ -269,6 +270,9 @@ export class RetrievalPipeline {
       // Reciprocal ranks say where a candidate stands in each list; the scores relative to each
       // list's best say by how much (a runaway lexical match must not lose to three weak ones).
       const total = counts?.total ?? 0;
+      // A platform class is as popular as the workspace's Script Includes that construct or call
+      // it, plus the platform's own prior: the same evidence a Script Include's calls give.
+      const popularity = ref.platform ? Math.log1p(this.platformUses().get(ref.platform.name) ?? 0) + commonClassPrior(ref.platform.side, ref.platform.name) : Math.log1p(total);
       const evidence: FusionEvidence = {
         lexicalRank: s.lexical[1],
         usageRank: s.usage[1],
@@ -276,7 +280,7 @@ export class RetrievalPipeline {
         lexicalRel: s.lexical[0] / maxLexical,
         usageRel: s.usage[0] / maxUsage,
         dense: s.dense[0],
-        popularity: Math.log1p(total),
+        popularity,
         recordAffinity: total > 0 ? (counts!.byRecord.get(ctx.recordType) ?? 0) / total : 0,
         collectionAffinity: total > 0 && ctx.collection ? (counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total : 0,
         tableOverlap,
@@ -375,6 +379,18 @@ export class RetrievalPipeline {
     scored.sort((a, b) => b.s - a.s || a.name.localeCompare(b.name));
     d.candidate.methods = scored.map((x) => x.name);
     d.candidate.method = scored[0].name;
+  }
+
+  private platformUseCache?: { generation: number; counts: Map<string, number> };
+
+  /** How many of the workspace's Script Includes use each platform API (`GlideRecord`, `gs.getProperty`), by index generation. */
+  platformUses(): Map<string, number> {
+    const hit = this.platformUseCache;
+    if (hit && hit.generation === this.index.generation) return hit.counts;
+    const counts = new Map<string, number>();
+    for (const si of this.index.scriptIncludes()) for (const api of si.glideApis) counts.set(api, (counts.get(api) ?? 0) + 1);
+    this.platformUseCache = { generation: this.index.generation, counts };
+    return counts;
   }
 
   /**
