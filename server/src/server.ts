@@ -186,7 +186,12 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
         }
         clearTimeout(timer);
       }
-      const started = ws.startIndexing((done, total) => progress.report(`${done}/${total} files`, Math.floor((100 * done) / Math.max(total, 1))));
+      // Completion answers by name from what is indexed so far; the status says so once, in
+      // the progress message, until retrieval is built.
+      const started = ws.startIndexing(
+        (done, total) => progress.report(`${done}/${total} files; completing by name meanwhile`, Math.floor((90 * done) / Math.max(total, 1))),
+        () => progress.report('building retrieval; completing by name meanwhile', 90),
+      );
       indexing.add(ws);
       const stats = await started;
       const n = [...ws.index.scriptIncludes()].length;
@@ -307,8 +312,9 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   connection.onCompletion(
     timed('textDocument/completion', async (params, token) => {
       // The version is read at dispatch: a change that arrives while we wait makes this request stale.
+      // Not held until indexing ends: while the workspace indexes, completion answers from the
+      // files read so far (by name until retrieval is built), and the list is marked incomplete.
       const version = session.documents.get(params.textDocument.uri)?.version;
-      await ready(params.textDocument.uri);
       return completion(features, params, token, { snippets: clientSnippets, version });
     }),
   );

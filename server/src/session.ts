@@ -77,8 +77,16 @@ export class Workspace {
     return path.basename(this.root);
   }
 
-  startIndexing(onProgress?: (done: number, total: number) => void): Promise<IndexStats> {
+  /**
+   * Indexes the workspace, then builds retrieval and loads the reranker. Completion answers all
+   * along: by name from the files indexed so far, then through the full pipeline once retrieval
+   * is built. `onStage` hears when the files are in and retrieval starts building.
+   */
+  startIndexing(onProgress?: (done: number, total: number) => void, onStage?: (stage: 'retrieval') => void): Promise<IndexStats> {
     const done = this.indexer.indexAll(onProgress).then(async (stats) => {
+      onStage?.('retrieval');
+      // Let requests that queued during the last batches be answered before the build.
+      await new Promise((resolve) => setImmediate(resolve));
       await this.loadEmbeddingModel();
       await this.buildRetrieval();
       await this.loadReranker();

@@ -70,4 +70,23 @@ describe('index/indexer', function () {
     assert.deepEqual([...index.scriptIncludes()].map((s) => s.name).sort(), ['A', 'C']);
     assert.deepEqual(index.named('A')[0].methods.map((m) => m.name), ['run', 'stop']);
   });
+
+  it('a first index answers while it reads: files join batch by batch, and end in path order', async () => {
+    // Enough files for several batches on worker threads.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`more/S${String(i).padStart(2, '0')}.js`] = `var S${i} = Class.create();\nS${i}.prototype = { m: function () {}, type: 'S${i}' };\n`;
+    await writeFiles(root, files);
+    const index = new ApiIndex();
+    const seen: number[] = [];
+    index.onDidChange(() => seen.push(index.fileCount));
+    const indexer = new Indexer(index, { root, settings: defaultSettings(), editor: consoleEditor('error'), persist: false, poolThreshold: 1, workers: 2, batchSize: 8 });
+    const stats = await indexer.indexAll();
+    assert.equal(stats.files, 63);
+    // Several changes before the last, each with more files: the index grew while it was read.
+    assert.ok(seen.length >= 3, `changes: ${seen.join(', ')}`);
+    assert.ok(seen.slice(0, -1).some((n) => n > 0 && n < 63), `changes: ${seen.join(', ')}`);
+    assert.equal(index.fileCount, 63);
+    const paths = index.paths();
+    assert.deepEqual(paths, [...paths].sort(), 'the final order is path order, whatever order batches arrived in');
+  });
 });

@@ -109,6 +109,11 @@ export class LspClient {
 
   /** Sends `initialized` and waits until every workspace's indexing progress has ended. */
   async initializedAndIndexed(timeoutMs = 60_000): Promise<void> {
+    await (await this.initialized(timeoutMs)).indexed;
+  }
+
+  /** Sends `initialized`; `indexed` resolves when every root's indexing progress has ended. */
+  async initialized(timeoutMs = 60_000): Promise<{ indexed: Promise<void> }> {
     const ended = new Promise<void>((resolve) => {
       let remaining = this.opts.roots.length;
       const onEnd = () => {
@@ -119,7 +124,9 @@ export class LspClient {
       this.progressEnded.push(onEnd);
     });
     await this.connection.sendNotification('initialized', {});
-    await withTimeout(ended, timeoutMs, 'indexing progress did not end');
+    const indexed = withTimeout(ended, timeoutMs, 'indexing progress did not end');
+    indexed.catch(() => undefined);
+    return { indexed };
   }
 
   /** Changes what workspace/configuration answers and tells the server, as an editor does. */

@@ -69,7 +69,7 @@ export async function completion(state: FeatureState, params: CompletionParams, 
   if (!doc || stale()) return emptyList();
   const at = scriptAt(session, state.scripts, uri, params.position);
   if (!at) return emptyList();
-  const cacheKey = `${uri}#${at.version}#${params.position.line}:${params.position.character}#${at.ws.index.generation}#${opts.snippets ? 's' : 'p'}`;
+  const cacheKey = `${uri}#${at.version}#${params.position.line}:${params.position.character}#${at.ws.index.generation}#${at.ws.retrieval.built ? 'r' : 'n'}#${opts.snippets ? 's' : 'p'}`;
   const cached = state.completions.get(cacheKey);
   if (cached) return cached;
 

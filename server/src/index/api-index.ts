@@ -47,6 +47,17 @@ export class ApiIndex {
     this.emit(touched);
   }
 
+  /**
+   * Makes `entries` (already sorted) the whole index, in that order, as one change: iteration and
+   * lookups then follow that order whatever order the files first arrived in.
+   */
+  putInOrder(entries: readonly FileEntry[]): void {
+    const touched: string[] = [];
+    for (const path of [...this.entries.keys()]) touched.push(...this.drop(path));
+    for (const entry of entries) touched.push(...this.put(entry));
+    this.emit(touched);
+  }
+
   setFile(entry: FileEntry): void {
     this.setFiles([entry]);
   }

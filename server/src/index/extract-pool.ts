@@ -61,6 +61,11 @@ export interface ExtractAllOptions {
   log?: (message: string) => void;
   /** Called as results arrive, with how many just arrived (for progress). */
   onResults?: (count: number) => void;
+  /**
+   * Called once for every result, a batch at a time as batches arrive (in no fixed order):
+   * `start` is the index of the batch's first job. Lets the index answer before the pass ends.
+   */
+  onBatch?: (start: number, results: readonly ExtractResult[]) => void;
 }
 
 /** Default threads for a cold index: one per core, at most 4 (beyond that I/O dominates). */
@@ -118,7 +123,11 @@ export async function extractAll(opts: ExtractAllOptions): Promise<ExtractResult
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const readOpts: ReadOptions = { maxFileSize: opts.maxFileSize };
   const workerFile = opts.workerFile ?? workerScriptPath();
-  const inProcess = (): Promise<ExtractResult[]> => extractBatch(opts.root, opts.jobs, readOpts, opts.onResults && (() => opts.onResults?.(1)));
+  const inProcess = async (): Promise<ExtractResult[]> => {
+    const got = await extractBatch(opts.root, opts.jobs, readOpts, opts.onResults && (() => opts.onResults?.(1)));
+    opts.onBatch?.(0, got);
+    return got;
+  };
   if (opts.workers <= 1 || opts.jobs.length === 0) return inProcess();
   if (!existsSync(workerFile)) {
     opts.log?.(`extract worker script ${path.basename(workerFile)} not found; reading in-process`);
@@ -130,6 +139,7 @@ export async function extractAll(opts: ExtractAllOptions): Promise<ExtractResult
   const store = (batch: Batch, got: readonly ExtractResult[]): void => {
     for (let i = 0; i < got.length; i++) results[batch.start + i] = got[i];
     opts.onResults?.(got.length);
+    opts.onBatch?.(batch.start, got);
   };
   const redone: Promise<void>[] = [];
   const redoInProcess = (batches: readonly Batch[], why: string): void => {

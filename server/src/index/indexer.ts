@@ -47,6 +47,8 @@ export interface IndexerOptions {
   workers?: number;
   /** Fewest files to read before a full index starts threads (below it their start-up costs more than it saves). */
   poolThreshold?: number;
+  /** Files per batch handed to a thread (tests make it small to see batches arrive). */
+  batchSize?: number;
 }
 
 /** Below this many files to read, starting worker threads costs more than it saves. */
@@ -136,19 +138,33 @@ export class Indexer {
       if (onProgress && (Math.floor(before / PROGRESS_STEP) !== Math.floor(done / PROGRESS_STEP) || done === total)) onProgress(done, total);
     };
     report(stats.reused);
+    // The first index answers while it is read: the files the cache vouches for go in at once,
+    // the others as their batches arrive. A re-index swaps the whole set at the end, as before.
+    const progressive = this.index.fileCount === 0;
+    if (progressive) this.index.setFiles(slots.filter((x): x is CachedFile => !!x).map((c) => c.entry));
+    const settleBatch = (start: number, got: readonly ExtractResult[]): void => {
+      const entries: FileEntry[] = [];
+      got.forEach((result, i) => {
+        const k = start + i;
+        const settled = this.settle(scan.files[toRead[k]], result, priors[k], stats);
+        slots[toRead[k]] = settled;
+        if (settled) entries.push(settled.entry);
+      });
+      if (progressive && entries.length) this.index.setFiles(entries);
+    };
     const pooled = jobs.length >= (this.opts.poolThreshold ?? POOL_THRESHOLD);
     const results = await extractAll({
       root: this.opts.root,
       jobs,
       maxFileSize: settings['index.maxFileSize'],
       workers: pooled ? (this.opts.workers ?? defaultWorkerCount()) : 1,
+      ...(this.opts.batchSize ? { batchSize: this.opts.batchSize } : {}),
       log: (message) => editor.log('warn', message),
       onResults: report,
+      // Settled against the prior each job was built from, even if an edit replaced it meanwhile.
+      onBatch: settleBatch,
     });
-    // Settled against the prior each job was built from, even if an edit replaced it meanwhile.
-    results.forEach((result, k) => {
-      slots[toRead[k]] = this.settle(scan.files[toRead[k]], result, priors[k], stats);
-    });
+    if (results.length !== jobs.length) throw new Error(`extraction returned ${results.length} of ${jobs.length} results`);
     const entries: FileEntry[] = [];
     const fresh = new Map<string, CachedFile>();
     for (let i = 0; i < total; i++) {
@@ -160,7 +176,10 @@ export class Indexer {
     entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const stale = this.index.paths().filter((p) => !fresh.has(p));
     this.index.removeFiles(stale);
-    this.index.setFiles(entries);
+    // Files arrived in whatever order the workers finished; ranking ties follow the index's
+    // order, so it is put back in path order, as a re-index sets it.
+    if (progressive) this.index.putInOrder(entries);
+    else this.index.setFiles(entries);
     this.cached = fresh;
     stats.ms = performance.now() - started;
     if (this.opts.persist && (stats.extracted > 0 || stats.sameHash > 0 || cacheState !== 'loaded' || stale.length > 0)) {

@@ -182,6 +182,7 @@ export class RetrievalPipeline {
 
     if (ctx.kind === 'none' || isSchemaPosition(ctx.kind)) return empty('no API position at the cursor');
     if (ctx.kind === 'member' || ctx.kind === 'sysparm-name') return this.rankMembers(req, timings, trace);
+    if (!this.retrieval.built) return this.rankByName(req, timings, trace);
 
     // 1. Knowledge-graph pruning: scope, access, side, active, shape, typed prefix, exclusions.
     const side: Side = ctx.kind === 'glide-ajax' ? 'client' : ctx.side;
@@ -379,6 +380,37 @@ export class RetrievalPipeline {
     scored.sort((a, b) => b.s - a.s || a.name.localeCompare(b.name));
     d.candidate.methods = scored.map((x) => x.name);
     d.candidate.method = scored[0].name;
+  }
+
+  /**
+   * Before retrieval is built (the first index still reading files, or its structures still
+   * building): the Script Includes indexed so far that can be called here, filtered by what is
+   * typed and ordered by how often the workspace calls them. Useful at once; the full pipeline
+   * takes over as soon as it can.
+   */
+  private rankByName(req: RankRequest, timings: StageTiming[], trace: string[]): PipelineOutput {
+    const started = performance.now();
+    const ctx = req.context;
+    const side: Side = ctx.kind === 'glide-ajax' ? 'client' : ctx.side;
+    const typed = ctx.typed.toLowerCase();
+    const qualifier = ctx.kind === 'new-scoped' || ctx.kind === 'glide-ajax' ? ctx.qualifier : undefined;
+    const exclude = req.excludePaths;
+    const scored: RankedCandidate[] = [];
+    for (const si of this.index.scriptIncludes()) {
+      if (!si.active || !ApiIndex.accessible(si, ctx.scope, side)) continue;
+      if (typed && !si.name.toLowerCase().startsWith(typed)) continue;
+      if (qualifier && si.scope !== qualifier) continue;
+      if ((ctx.kind === 'glide-ajax' || (ctx.kind === 'bare' && ctx.side === 'client')) && !si.clientCallable) continue;
+      if (exclude?.has(si.path)) continue;
+      const calls = this.index.usagesOf(si).length;
+      const score = Math.log1p(calls) + (si.scope === ctx.scope ? 0.5 : 0) - (ctx.kind === 'new' && !CLASS_KINDS.has(si.kind) ? 2 : 0);
+      scored.push({ key: si.apiName, kind: 'script-include', name: si.name, apiName: si.apiName, score, stages: {} });
+    }
+    scored.sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const candidates = scored.slice(0, req.maxResults ?? 40);
+    timings.push({ stage: 'by-name', ms: performance.now() - started });
+    trace.push(`retrieval is not built yet: ${candidates.length} of ${scored.length} Script Includes indexed so far, by name and calls`);
+    return { candidates, details: [], timings, trace, query: { terms: new Map(), usageTerms: new Map(), tables: [], hole: [] }, cancelled: !!req.token?.isCancellationRequested };
   }
 
   private platformUseCache?: { generation: number; counts: Map<string, number> };

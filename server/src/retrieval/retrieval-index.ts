@@ -176,6 +176,11 @@ export class RetrievalIndex {
   private unsubscribe?: () => void;
   /** Generation of the ApiIndex this reflects. */
   generation = -1;
+
+  /** Built or restored: the lists and vectors answer (before that, the pipeline ranks by name). */
+  get built(): boolean {
+    return this.generation >= 0;
+  }
   private readonly methodTermCache = new WeakMap<MethodInfo, string[]>();
   private usageTargetCache = new Map<number, number>();
   private usageTargetGeneration = -1;

@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { ApiIndex } from '../../server/src/index/api-index';
+import { KnowledgeGraphCache } from '../../server/src/index/knowledge-graph';
+import { RetrievalPipeline } from '../../server/src/retrieval/pipeline';
+import { RetrievalIndex } from '../../server/src/retrieval/retrieval-index';
+import { CursorContext } from '../../server/src/retrieval/types';
+import { buildEntry } from '../../server/src/index/extract-pool';
+import { SourceRecord } from '../../server/src/model';
+
+function si(name: string, scope: string, script: string, over: Partial<SourceRecord> = {}): SourceRecord {
+  return { table: 'sys_script_include', name, apiName: `${scope}.${name}`, scope, active: true, side: 'server', field: 'script', script, scriptStart: { line: 0, character: 0 }, layout: 'plain', ...over };
+}
+
+function caller(script: string): SourceRecord {
+  return { table: 'sys_script', name: 'rule', scope: 'global', active: true, side: 'server', field: 'script', script, scriptStart: { line: 0, character: 0 }, layout: 'plain' };
+}
+
+function context(kind: CursorContext['kind'], typed = '', over: Partial<CursorContext> = {}): CursorContext {
+  return { kind, typed, replaceStart: 0, replaceEnd: 0, recordType: 'sys_script', side: 'server', scope: 'global', identifiers: [], strings: [], comments: [], glideApis: [], tables: [], linesBefore: [], suffix: '', ...over };
+}
+
+describe('retrieval: ranking by name before retrieval is built', () => {
+  const index = new ApiIndex();
+  const add = (path: string, records: SourceRecord[]) => index.setFile(buildEntry(path, { layout: 'plain', records, problems: [], includes: [], hash: path }));
+  add('a.js', [si('AssetUtils', 'global', "var AssetUtils = Class.create(); AssetUtils.prototype = { type: 'AssetUtils' };")]);
+  add('b.js', [si('AuditHelper', 'global', "var AuditHelper = Class.create(); AuditHelper.prototype = { type: 'AuditHelper' };")]);
+  add('c.js', [si('addDays', 'global', 'function addDays(d, n) { return d; }')]);
+  add('d.js', [si('HiddenUtils', 'x_other', "var HiddenUtils = Class.create(); HiddenUtils.prototype = { type: 'HiddenUtils' };", { access: 'package_private' })]);
+  add('e.js', [si('AjaxThing', 'global', "var AjaxThing = Class.create(); AjaxThing.prototype = Object.extendsObject(AbstractAjaxProcessor, { type: 'AjaxThing' });", { clientCallable: true })]);
+  add('r.js', [caller('new AuditHelper(); new AuditHelper(); new AssetUtils();')]);
+  const retrieval = new RetrievalIndex(index);
+  const graph = new KnowledgeGraphCache(index);
+  const pipeline = new RetrievalPipeline(index, retrieval, () => graph.get());
+
+  it('offers what can be called here, by the typed prefix and how often it is called', () => {
+    assert.equal(retrieval.built, false);
+    const out = pipeline.rank({ context: context('new', 'a') });
+    assert.deepEqual(out.candidates.map((c) => c.name), ['AuditHelper', 'AssetUtils', 'AjaxThing', 'addDays'], 'classless functions last after new');
+    assert.match(out.trace.join('\n'), /not built yet/);
+    assert.ok(!pipeline.rank({ context: context('new') }).candidates.some((c) => c.name === 'HiddenUtils'), "another scope's private one");
+    const ajax = pipeline.rank({ context: context('glide-ajax', '', { side: 'client' }) });
+    assert.deepEqual(ajax.candidates.map((c) => c.name), ['AjaxThing']);
+  });
+
+  it('hands over to the full pipeline once retrieval is built', () => {
+    retrieval.build();
+    const out = pipeline.rank({ context: context('new', 'a') });
+    assert.ok(!out.trace.join('\n').includes('not built yet'));
+    assert.ok(out.candidates.length > 0);
+    retrieval.dispose();
+  });
+});
