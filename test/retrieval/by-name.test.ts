@@ -6,6 +6,7 @@ import { RetrievalIndex } from '../../server/src/retrieval/retrieval-index';
 import { CursorContext } from '../../server/src/retrieval/types';
 import { buildEntry } from '../../server/src/index/extract-pool';
 import { SourceRecord } from '../../server/src/model';
+import { fitEmbedderInWorker } from '../../server/src/index/embedder-fit';
 
 function si(name: string, scope: string, script: string, over: Partial<SourceRecord> = {}): SourceRecord {
   return { table: 'sys_script_include', name, apiName: `${scope}.${name}`, scope, active: true, side: 'server', field: 'script', script, scriptStart: { line: 0, character: 0 }, layout: 'plain', ...over };
@@ -48,5 +49,43 @@ describe('retrieval: ranking by name before retrieval is built', () => {
     assert.ok(!out.trace.join('\n').includes('not built yet'));
     assert.ok(out.candidates.length > 0);
     retrieval.dispose();
+  });
+});
+
+describe('retrieval: building in slices with the embedder learned on a worker', function () {
+  this.timeout(60_000);
+
+  it('builds the same index as the one-go build, and learns the same embedder in the worker', async () => {
+    const index = new ApiIndex();
+    for (let i = 0; i < 40; i++) {
+      const name = `Helper${i}`;
+      index.setFile(buildEntry(`s${i}.js`, { layout: 'plain', records: [si(name, 'global', `var ${name} = Class.create(); ${name}.prototype = { approveRequest${i % 5}: function (gr) { var u = new GlideRecord('sys_user'); u.get(gr.opened_by); }, type: '${name}' };`)], problems: [], includes: [], hash: `s${i}` }));
+    }
+    index.setFile(buildEntry('r.js', { layout: 'plain', records: [caller('new Helper3().approveRequest3(current); new Helper7();')], problems: [], includes: [], hash: 'r' }));
+    const once = new RetrievalIndex(index);
+    const a = once.build();
+    const sliced = new RetrievalIndex(index);
+    let fits = 0;
+    let pauses = 0;
+    const pending = sliced.buildInSlices(undefined, async (corpus, options) => {
+      fits++;
+      assert.equal(sliced.built, false, 'not built while the embedder is learned');
+      const got = await fitEmbedderInWorker(corpus, options);
+      assert.ok(got.ok, got.ok ? '' : got.error);
+      return got.embedder;
+    }, 0);
+    // The event loop turns while it builds.
+    await new Promise((r) => setImmediate(r)).then(() => pauses++);
+    const b = await pending;
+    assert.equal(fits, 1);
+    assert.ok(pauses > 0);
+    assert.equal(sliced.built, true);
+    assert.equal(b.fitted?.embedder.id, a.fitted?.embedder.id, 'the worker learns the very same embedder');
+    const graph = new KnowledgeGraphCache(index);
+    const ctx = context('new', '', { identifiers: ['approve', 'request'], linesBefore: ['var approval = new '] });
+    const ranked = (r: RetrievalIndex) => new RetrievalPipeline(index, r, () => graph.get()).rank({ context: ctx }).candidates.map((c) => c.name);
+    assert.deepEqual(ranked(sliced), ranked(once));
+    once.dispose();
+    sliced.dispose();
   });
 });

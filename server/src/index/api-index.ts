@@ -134,6 +134,11 @@ export class ApiIndex {
     return all.find((si) => si.scope === fromScope) ?? all.find((si) => si.scope === 'global') ?? all[0];
   }
 
+  /** How many call sites name `name` as their target (any scope; a cheap count, not a resolution). */
+  callsNaming(name: string): number {
+    return this.sitesByTarget.get(name)?.size ?? 0;
+  }
+
   /** Call sites whose target resolves to this Script Include. */
   usagesOf(si: ScriptIncludeInfo): CallSite[] {
     const out: CallSite[] = [];

@@ -402,7 +402,7 @@ export class RetrievalPipeline {
       if (qualifier && si.scope !== qualifier) continue;
       if ((ctx.kind === 'glide-ajax' || (ctx.kind === 'bare' && ctx.side === 'client')) && !si.clientCallable) continue;
       if (exclude?.has(si.path)) continue;
-      const calls = this.index.usagesOf(si).length;
+      const calls = this.index.callsNaming(si.name);
       const score = Math.log1p(calls) + (si.scope === ctx.scope ? 0.5 : 0) - (ctx.kind === 'new' && !CLASS_KINDS.has(si.kind) ? 2 : 0);
       scored.push({ key: si.apiName, kind: 'script-include', name: si.name, apiName: si.apiName, score, stages: {} });
     }

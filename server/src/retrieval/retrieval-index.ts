@@ -26,7 +26,7 @@ import {
   usageFields,
 } from '../index/api-documents';
 import { Bm25Index, FieldConfig } from '../index/bm25';
-import { AsyncEmbedder, CooccurrenceEmbedder, Embedder, HashingEmbedder } from '../index/embedders';
+import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier } from '../text/tokens';
 import { VectorIndex } from '../index/vectors';
@@ -145,6 +145,8 @@ export interface RetrievalOptions {
  * larger chunk pads less, while a smaller one lets queries and file changes in sooner.
  */
 const EMBED_CHUNK = 64;
+/** Files (or vectors) between the pauses of a build run in slices. */
+const BUILD_SLICE = 200;
 
 export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = { dense: true, docs: { jsdoc: true }, usage: true, embedderDim: 64, embedderWindow: 0, embedderUsageDocs: true, embedderMaxDocs: 15000 };
 
@@ -230,7 +232,44 @@ export class RetrievalIndex {
   }
 
   build(learned?: LearnedEmbedder): { fitted?: LearnedEmbedder } {
+    const steps = this.buildSteps(learned);
+    for (let r = steps.next(); ; ) {
+      if (r.done) return r.value;
+      r = r.value === 'pause' ? steps.next() : steps.next(CooccurrenceEmbedder.fit(r.value.corpus, r.value.options));
+    }
+  }
+
+  /**
+   * `build`, as the server runs it: the work is cut into slices of a few milliseconds with the
+   * event loop free between them, and the embedder is learned on a worker thread (`fit`), so
+   * requests keep being answered while a large workspace builds. Until it ends, `built` is false
+   * and the pipeline ranks by name.
+   */
+  async buildInSlices(learned: LearnedEmbedder | undefined, fit: (corpus: string[][], options: CooccurrenceFitOptions) => Promise<CooccurrenceEmbedder>, sliceMs = 8): Promise<{ fitted?: LearnedEmbedder }> {
+    const steps = this.buildSteps(learned);
+    let sliceStart = performance.now();
+    for (let r = steps.next(); ; ) {
+      if (r.done) return r.value;
+      if (r.value === 'pause') {
+        if (performance.now() - sliceStart >= sliceMs) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
+        r = steps.next();
+      } else {
+        r = steps.next(await fit(r.value.corpus, r.value.options));
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  /**
+   * The build, step by step: it pauses (`'pause'`) between pieces of work and asks its driver to
+   * learn the embedder (`{ corpus, options }`), receiving the embedder back.
+   */
+  private *buildSteps(learned?: LearnedEmbedder): Generator<'pause' | { corpus: string[][]; options: CooccurrenceFitOptions }, { fitted?: LearnedEmbedder }, CooccurrenceEmbedder | undefined> {
     this.unsubscribe?.();
+    this.generation = -1;
     // Usage snippets first, API documents after: a sample keeps every API document.
     const usageCorpus: string[][] = [];
     const corpus: string[][] = [];
@@ -239,9 +278,11 @@ export class RetrievalIndex {
       const ref = this.addDoc('platform', () => platformFields(api), undefined, api);
       pending.push({ ref, tokens: allTerms(ref.fields) });
     }
+    let n = 0;
     for (const entry of this.index.visibleFiles()) {
       for (const ref of this.addEntryDocs(entry)) pending.push({ ref, tokens: allTerms(ref.fields) });
       this.addEntryUsages(entry, this.options.embedderUsageDocs ? usageCorpus : undefined);
+      if (++n % BUILD_SLICE === 0) yield 'pause';
     }
     for (const p of pending) if (p.ref.kind === 'script-include') corpus.push(p.tokens);
     const apiDocs = corpus.length;
@@ -257,12 +298,15 @@ export class RetrievalIndex {
       if (reusable) this.embedder = learned.embedder;
       else if (corpus.length >= 20) {
         // The embedder is learned from the workspace's own documents and usage snippets.
-        const embedder = CooccurrenceEmbedder.fit(corpus, { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 });
-        this.embedder = embedder;
-        fitted = { embedder, documents, dim: this.options.embedderDim };
+        const embedder = yield { corpus, options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
+        this.embedder = embedder ?? new HashingEmbedder({ dim: this.options.embedderDim });
+        if (embedder) fitted = { embedder, documents, dim: this.options.embedderDim };
       } else this.embedder = new HashingEmbedder({ dim: this.options.embedderDim });
       this.vectors = new VectorIndex(this.embedder.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
-      for (const p of pending) this.vectors.add(p.ref.id, this.embedDoc(p.ref.fields));
+      for (let i = 0; i < pending.length; i++) {
+        this.vectors.add(pending[i].ref.id, this.embedDoc(pending[i].ref.fields));
+        if ((i + 1) % BUILD_SLICE === 0) yield 'pause';
+      }
     }
     this.generation = this.index.generation;
     this.unsubscribe = this.index.onDidChange((change) => this.applyChange(change.paths, change.generation));

@@ -6,6 +6,8 @@
 import { ApiIndex } from '../index/api-index';
 import { CacheFolder } from '../index/cache-folder';
 import { VectorIndex } from '../index/vectors';
+import { CooccurrenceEmbedder } from '../index/embedders';
+import { fitEmbedderInWorker } from '../index/embedder-fit';
 import { learnedFromJson, learnedToJson, RetrievalIndex, RetrievalSnapshot } from './retrieval-index';
 
 /** Vectors files older than this that no snapshot names are removed. */
@@ -49,7 +51,13 @@ export class RetrievalStore {
         return 'restored from the cache';
       }
     }
-    const { fitted } = this.retrieval.build(learned);
+    // Built in slices, the embedder learned on a worker: the server answers (by name) meanwhile.
+    const { fitted } = await this.retrieval.buildInSlices(learned, async (corpus, options) => {
+      const got = await fitEmbedderInWorker(corpus, options);
+      if (got.ok) return got.embedder;
+      this.warn(`${got.error}; learning the embedder on the main thread`);
+      return CooccurrenceEmbedder.fit(corpus, options);
+    });
     if (!cache) return 'built';
     if (fitted) await cache.save(EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.warn(`could not save the learned embedder: ${(err as Error).message}`));
     await this.save();

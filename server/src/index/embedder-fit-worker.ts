@@ -1,0 +1,14 @@
+/** The embedder-learning worker thread (see embedder-fit.ts): one corpus in, one embedder out. */
+import { parentPort } from 'worker_threads';
+import { CooccurrenceEmbedder } from './embedders';
+import type { EmbedderFitReply, EmbedderFitRequest } from './embedder-fit';
+
+parentPort?.once('message', (req: EmbedderFitRequest) => {
+  let reply: EmbedderFitReply;
+  try {
+    reply = { ok: true, embedder: CooccurrenceEmbedder.fit(req.corpus, req.options).toJSON() };
+  } catch (err) {
+    reply = { ok: false, error: (err as Error).message };
+  }
+  parentPort?.postMessage(reply);
+});
