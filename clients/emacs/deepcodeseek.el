@@ -14,7 +14,8 @@
 ;;
 ;;   (require 'deepcodeseek)
 ;;   (deepcodeseek-eglot-setup)            ; or (deepcodeseek-eglot-setup '("node" "/path/bin/deepcodeseek.js" "serve" "--stdio"))
-;;   (add-hook 'js-mode-hook #'eglot-ensure)
+;;   (add-hook 'js-mode-hook #'deepcodeseek-ensure)
+;;   (add-hook 'nxml-mode-hook #'deepcodeseek-ensure)   ; ServiceNow XML records only
 ;;
 ;; Settings go to the server as the `deepcodeseek' section of `eglot-workspace-configuration';
 ;; set `deepcodeseek-settings' (a plist, e.g. '(:completion (:maxItems 20))) before the setup,
@@ -62,9 +63,25 @@ Use :json-false for false."
   :type '(repeat string))
 
 (defun deepcodeseek--modes ()
-  "The JavaScript major modes to serve; `js2-mode' only when it is installed."
+  "The major modes to serve: JavaScript (`js2-mode' when installed) and `nxml-mode'.
+In XML, `deepcodeseek-ensure' starts Eglot only for ServiceNow records."
   (append '(js-mode js-ts-mode)
-          (when (or (fboundp 'js2-mode) (locate-library "js2-mode")) '(js2-mode))))
+          (when (or (fboundp 'js2-mode) (locate-library "js2-mode")) '(js2-mode))
+          '(nxml-mode)))
+
+(defun deepcodeseek--servicenow-xml-p ()
+  "Whether the buffer holds ServiceNow records (`<record_update>', `<unload>', an update set)."
+  (save-excursion
+    (goto-char (point-min))
+    (re-search-forward "<\\(record_update\\|unload\\|sys_update_xml\\)\\b" (min (point-max) 8000) t)))
+
+;;;###autoload
+(defun deepcodeseek-ensure ()
+  "Start Eglot in this buffer: JavaScript, or XML holding ServiceNow records.
+For hooks: (add-hook \='js-mode-hook #\='deepcodeseek-ensure)
+           (add-hook \='nxml-mode-hook #\='deepcodeseek-ensure)"
+  (when (or (not (derived-mode-p 'nxml-mode)) (deepcodeseek--servicenow-xml-p))
+    (eglot-ensure)))
 
 (defun deepcodeseek-project-find (dir)
   "A project for DIR rooted at its nearest folder with a root marker.

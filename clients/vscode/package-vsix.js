@@ -16,11 +16,18 @@
  * npm packages carry binaries for every platform (onnxruntime-node alone is ~290 MB), so the
  * package is made platform-specific, as VS Code allows (`TargetPlatform` in the manifest): only
  * this machine's binaries go in, with native sources, build leftovers, type declarations, source
- * maps and install-time-only packages left out. On linux-x64 that is ~18 MB compressed, most of
- * it the ONNX runtime. Build one .vsix per platform, each on that platform.
+ * maps, build leftovers (makefiles, object files) and install-time-only packages left out. Each
+ * native package contributes one copy of its binary: the one Node will load (`build/Release`
+ * when this machine built it, else `prebuilds/<target>/`, else onnxruntime's
+ * `bin/napi-vN/<platform>/<arch>/`). The script lists the native files it took, with sizes.
  *
- * usage: node clients/vscode/package-vsix.js [--out DIR] [--no-compile]
- * Needs the server built first (`npm run build` at the repository root).
+ * `--target` packs for another platform (`linux-x64`, `linux-arm64`, `darwin-x64`,
+ * `darwin-arm64`, `win32-x64`) from the prebuilt binaries the installed packages carry; a package
+ * that has none for that target (one built from source here, such as hnswlib-node) stops it with
+ * one line saying so: build that package on its platform.
+ *
+ * usage: node clients/vscode/package-vsix.js [--out DIR] [--target PLATFORM-ARCH] [--no-compile]
+ * Writes <name>-<target>-<version>.vsix. Needs the server built first (`npm run build`).
  */
 const fs = require('fs');
 const path = require('path');
@@ -30,14 +37,27 @@ const { parseArgs } = require('util');
 const CLIENT_DIR = __dirname;
 const ROOT = path.resolve(CLIENT_DIR, '..', '..');
 
+/** The platforms a package can be built for (VS Code's target names). */
+const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'];
+
+/** Native binaries and the libraries they load. */
+const NATIVE_FILE = /\.(node|so(\.\d+)*|dylib|dll)$/;
+
 /** Packages needed only to build or install a dependency, never when the server runs. */
 const INSTALL_ONLY = new Set(['node-addon-api', 'adm-zip', 'global-agent']);
 
 function main(argv) {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, 'no-compile': { type: 'boolean' } } });
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { out: { type: 'string' }, target: { type: 'string' }, 'no-compile': { type: 'boolean' } } }));
+  } catch (err) {
+    return fail(err.message);
+  }
   const outDir = path.resolve(values.out || CLIENT_DIR);
   const manifest = readJson(path.join(CLIENT_DIR, 'package.json'));
-  const target = `${process.platform}-${process.arch}`;
+  const host = `${process.platform}-${process.arch}`;
+  const target = values.target || host;
+  if (!TARGETS.includes(target)) return fail(`unknown --target ${target}; one of ${TARGETS.join(', ')}`);
 
   if (!fs.existsSync(path.join(ROOT, 'out', 'server', 'src', 'cli.js'))) {
     return fail('the server is not built: run `npm run build` at the repository root first');
@@ -56,16 +76,20 @@ function main(argv) {
   addIfExists(add, 'extension/README.md', path.join(CLIENT_DIR, 'README.md'));
   addIfExists(add, 'extension/LICENSE.txt', path.join(ROOT, 'LICENSE'));
   addTree(add, 'extension/out', path.join(CLIENT_DIR, 'out'), (rel) => rel.endsWith('.js'));
-  addPackages(add, 'extension/node_modules', ['vscode-languageclient'], target);
+  const natives = [];
+  const missing = [];
+  const pack = (prefix, names) => addPackages(add, prefix, names, target, target === host, natives, missing);
+  pack('extension/node_modules', ['vscode-languageclient']);
 
   const rootPkg = readJson(path.join(ROOT, 'package.json'));
   add('extension/server/bin/deepcodeseek.js', path.join(ROOT, 'bin', 'deepcodeseek.js'));
   addTree(add, 'extension/server/out/server/src', path.join(ROOT, 'out', 'server', 'src'), (rel) => rel.endsWith('.js'));
   addTree(add, 'extension/server/models', path.join(ROOT, 'models'), () => true);
-  addPackages(add, 'extension/server/node_modules', Object.keys(rootPkg.dependencies || {}), target);
+  pack('extension/server/node_modules', Object.keys(rootPkg.dependencies || {}));
+  if (missing.length) return fail(`no ${target} binary for ${missing.join(', ')} in node_modules; build the package on ${target}`);
   const serverPkg = { name: 'deepcodeseek-server', version: rootPkg.version, private: true, license: rootPkg.license, dependencies: rootPkg.dependencies };
 
-  const vsixPath = path.join(outDir, `${manifest.name}-${manifest.version}.vsix`);
+  const vsixPath = path.join(outDir, `${manifest.name}-${target}-${manifest.version}.vsix`);
   fs.mkdirSync(outDir, { recursive: true });
   return writeZip(vsixPath, files, {
     '[Content_Types].xml': contentTypes([...files.keys(), 'extension/server/package.json']),
@@ -73,6 +97,12 @@ function main(argv) {
     'extension/server/package.json': JSON.stringify(serverPkg, null, 2) + '\n',
   }).then(() => {
     const size = fs.statSync(vsixPath).size;
+    let nativeBytes = 0;
+    for (const n of natives.sort((x, y) => (x.zipPath < y.zipPath ? -1 : 1))) {
+      nativeBytes += n.size;
+      process.stdout.write(`native ${(n.size / 1e6).toFixed(2).padStart(7)} MB  ${n.zipPath}\n`);
+    }
+    process.stdout.write(`native files: ${natives.length}, ${(nativeBytes / 1e6).toFixed(1)} MB unpacked\n`);
     process.stdout.write(`wrote ${vsixPath} (${files.size + 3} files, ${(size / 1e6).toFixed(1)} MB, ${target})\n`);
     return 0;
   });
@@ -110,9 +140,10 @@ function addTree(add, zipPrefix, dir, keep) {
 /**
  * Adds the production closure of `names` (dependencies and optional dependencies, resolved the
  * way Node resolves them from the root node_modules) under `zipPrefix`, keeping each package's
- * place in the node_modules tree so that nested versions still win.
+ * place in the node_modules tree so that nested versions still win. Native binaries taken are
+ * pushed to `natives`; a native package without a binary for `target` to `missing`.
  */
-function addPackages(add, zipPrefix, names, target) {
+function addPackages(add, zipPrefix, names, target, isHost, natives, missing) {
   const nodeModules = path.join(ROOT, 'node_modules');
   const seen = new Set();
   const visit = (name, fromDir) => {
@@ -121,12 +152,34 @@ function addPackages(add, zipPrefix, names, target) {
     if (!dir || seen.has(dir)) return;
     seen.add(dir);
     const pkg = readJson(path.join(dir, 'package.json'));
-    const native = fs.existsSync(path.join(dir, 'binding.gyp'));
+    const source = binarySource(dir, target, isHost);
+    if (source === 'none') missing.push(pkg.name);
     const rel = path.relative(nodeModules, dir).split(path.sep).join('/');
-    addTree(add, `${zipPrefix}/${rel}`, dir, (r) => keepPackageFile(r, native, target));
+    addTree((zipPath, diskPath) => {
+      add(zipPath, diskPath);
+      if (NATIVE_FILE.test(zipPath)) natives.push({ zipPath, size: fs.statSync(diskPath).size });
+    }, `${zipPrefix}/${rel}`, dir, (r) => keepPackageFile(r, source, target));
     for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) visit(dep, dir);
   };
   for (const name of names) visit(name, nodeModules);
+}
+
+/**
+ * Where a package's binary for `target` comes from: `pure` (no native code), `build` (compiled
+ * on this machine: `build/Release/*.node`, which node-gyp-build loads first), `prebuilds`
+ * (`prebuilds/<target>/`), `napi` (onnxruntime's `bin/napi-vN/<platform>/<arch>/`), or `none`.
+ */
+function binarySource(dir, target, isHost) {
+  const [platform, arch] = target.split('-');
+  const hasNode = (d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => f.endsWith('.node'));
+  const napiRoot = path.join(dir, 'bin');
+  const napi = fs.existsSync(napiRoot) ? fs.readdirSync(napiRoot).filter((d) => /^napi-v\d+$/.test(d)) : [];
+  const native = fs.existsSync(path.join(dir, 'binding.gyp')) || fs.existsSync(path.join(dir, 'prebuilds')) || napi.length > 0;
+  if (!native) return 'pure';
+  if (isHost && hasNode(path.join(dir, 'build', 'Release'))) return 'build';
+  if (fs.existsSync(path.join(dir, 'prebuilds', target))) return 'prebuilds';
+  if (napi.some((v) => fs.existsSync(path.join(napiRoot, v, platform, arch)))) return 'napi';
+  return 'none';
 }
 
 /** Node's lookup: `<dir>/node_modules/<name>`, then each parent's, up to the root node_modules. */
@@ -141,24 +194,23 @@ function resolvePackage(name, fromDir, nodeModules) {
   }
 }
 
-/** Which files of a dependency ship: runtime code and this platform's binaries only. */
-function keepPackageFile(rel, native, target) {
+/** Which files of a dependency ship: runtime code and one copy of the target's binaries. */
+function keepPackageFile(rel, source, target) {
   const [platform, arch] = target.split('-');
-  if (/\.(d\.ts|d\.mts|d\.cts|map|md|markdown|ts|tsbuildinfo|wasm|gyp|gypi|cc|cpp|c|h|hpp)$/i.test(rel) && !/^license/i.test(path.basename(rel))) return false;
+  if (/\.(d\.ts|d\.mts|d\.cts|map|md|markdown|ts|tsbuildinfo|wasm|gyp|gypi|cc|cpp|c|h|hpp|mk|o|a|lib|pdb|exp)$/i.test(rel) && !/^license/i.test(path.basename(rel))) return false;
   if (/(^|\/)(test|tests|__tests__|docs|example|examples|\.github)\//.test(rel)) return false;
+  if (/(^|\/)(Makefile|config\.gypi|binding\.Makefile)$/.test(rel)) return false;
+  if (source === 'pure') return true;
+  // Build leftovers and the header-only addon API some packages vendor.
+  if (/(^|\/)(node-addon-api|obj\.target|\.deps)\//.test(rel) || rel.startsWith('vendor/')) return false;
   // prebuildify layout: prebuilds/<platform>-<arch>/...
-  const prebuild = /^prebuilds\/([^/]+)\//.exec(rel);
-  if (prebuild && prebuild[1] !== target) return false;
+  if (rel.startsWith('prebuilds/')) return source === 'prebuilds' && rel.startsWith(`prebuilds/${target}/`);
   // onnxruntime-node layout: bin/napi-v<N>/<platform>/<arch>/...
   const napi = /^bin\/napi-v\d+\/([^/]+)\/([^/]+)\//.exec(rel);
-  if (napi && (napi[1] !== platform || napi[2] !== arch)) return false;
-  if (native) {
-    // A locally built addon: keep the binary, not the object files or the vendored sources.
-    if (rel.startsWith('build/')) return /^build\/Release\/[^/]+\.node$/.test(rel);
-    if (rel.startsWith('vendor/')) return false;
-    // tree-sitter grammars load src/node-types.json at run time; the C sources are not needed.
-    if (rel.startsWith('src/')) return rel.endsWith('.json');
-  }
+  if (napi) return source === 'napi' && napi[1] === platform && napi[2] === arch;
+  if (rel.startsWith('build/')) return source === 'build' && /^build\/Release\/[^/]+\.node$/.test(rel);
+  // tree-sitter grammars load src/node-types.json at run time; the C sources are not needed.
+  if (rel.startsWith('src/')) return rel.endsWith('.json');
   return true;
 }
 

@@ -13,6 +13,8 @@ export const REPO = path.resolve(__dirname, '..', '..', '..');
 
 /** A business rule of the demo whose `new IncidentUtils()` the checks cut back to `new `. */
 export const DEMO_FILE = 'scriptsync/acmedev/x_acme_itsm/sys_script/Open problem for recurring CI incidents.script.js';
+/** A client script kept as a Studio XML record; its `new GlideAjax('...')` names a Script Include of its scope. */
+export const DEMO_XML = 'source-control/x_acme_hr/update/sys_script_client_ba7f17a721f04f37812e6afbfe294580.xml';
 
 /** What an editor check script writes (test/clients/*-check.*). */
 export interface EditorReport {
@@ -29,6 +31,8 @@ export interface EditorReport {
   /** The lines the explain command showed, and the buffer's filetype or major mode. */
   explain?: string[];
   explainFiletype?: string;
+  /** Labels offered inside `new GlideAjax('` of the XML record's script. */
+  xml?: string[];
   error?: string;
   [k: string]: unknown;
 }
@@ -120,4 +124,10 @@ export function assertSchemaAndExplain(report: EditorReport): void {
   assert.match(text, /^\|.*\|$/m, `explain shows no table of candidates:\n${context}`);
   assert.ok(!text.trimStart().startsWith('{'), `explain is raw JSON:\n${context}`);
   assert.ok(report.explainFiletype === 'markdown' || report.explainFiletype === 'special-mode' || report.explainFiletype === 'gfm-view-mode', `explain shown in ${report.explainFiletype}`);
+}
+
+/** Inside the `<script>` CDATA of a ServiceNow XML record, the editor completes as in a .js file. */
+export function assertXmlCompletion(report: EditorReport): void {
+  const context = JSON.stringify({ xml: report.xml?.slice(0, 10), error: report.error }, null, 1);
+  assert.ok(mentions(report.xml?.slice(0, 3), 'HRAjaxUtils'), `no HRAjaxUtils inside new GlideAjax(' of the XML record:\n${context}`);
 }

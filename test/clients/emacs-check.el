@@ -69,6 +69,23 @@
       (with-current-buffer "*deepcodeseek explain*"
         (dcs-put 'explain (vconcat (split-string (buffer-string) "\n")))
         (dcs-put 'explainFiletype (symbol-name major-mode))))
+    ;; A ServiceNow XML record in nxml-mode: served like a .js file, inside its script's CDATA.
+    (find-file (getenv "DCS_XML"))
+    (dcs-put 'xmlMode (symbol-name major-mode))
+    (dcs-put 'xmlIsRecord (if (deepcodeseek--servicenow-xml-p) t :json-false))
+    (setq dcs-indexed nil)
+    (unless (eglot-current-server) (apply #'eglot (eglot--guess-contact)))
+    (dcs-wait "the server for XML" 20 (lambda () (and (eglot-current-server) eglot--managed-mode)))
+    (let ((xserver (eglot-current-server)))
+      (unless (eq xserver server) (dcs-wait "indexing for XML" 20 (lambda () dcs-indexed)))
+      (goto-char (point-min))
+      (search-forward "new GlideAjax('")
+      (delete-region (point) (line-end-position))
+      (eglot--signal-textDocument/didChange)
+      (let* ((result (jsonrpc-request xserver :textDocument/completion (eglot--TextDocumentPositionParams)))
+             (items (if (vectorp result) result (plist-get result :items))))
+        (dcs-put 'xml (vconcat (mapcar (lambda (i) (plist-get i :label)) items))))
+      (unless (eq xserver server) (ignore-errors (eglot-shutdown xserver))))
     (ignore-errors (eglot-shutdown server))))
 
 (condition-case err

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { assertEditorReport, assertSchemaAndExplain, copyDemoWorkspace, DEMO_FILE, editorVersion, readReport, REPO, runEditor } from './editor-harness';
+import { assertEditorReport, assertSchemaAndExplain, assertXmlCompletion, DEMO_XML, copyDemoWorkspace, DEMO_FILE, editorVersion, readReport, REPO, runEditor } from './editor-harness';
 
 describe('clients/emacs: Emacs + Eglot in batch mode', function () {
   this.timeout(60_000);
@@ -28,7 +28,7 @@ describe('clients/emacs: Emacs + Eglot in batch mode', function () {
     const args = ['--batch', '-l', 'eglot', '-l', path.join(REPO, 'clients', 'emacs', 'deepcodeseek.el'), '-l', path.join(REPO, 'test', 'clients', 'emacs-check.el')];
     const run = await runEditor('emacs', args, {
       cwd: os.tmpdir(),
-      env: { DCS_REPO: REPO, DCS_NODE: process.execPath, DCS_FILE: path.join(workspace, DEMO_FILE), DCS_RESULT: result },
+      env: { DCS_REPO: REPO, DCS_NODE: process.execPath, DCS_FILE: path.join(workspace, DEMO_FILE), DCS_XML: path.join(workspace, DEMO_XML), DCS_RESULT: result },
       timeoutMs: 30_000,
     });
     if (/Cannot open load file.*eglot/.test(run.output)) assert.fail(`${version} has no Eglot: install elpa-eglot (Emacs 28) or use Emacs 29+`);
@@ -36,6 +36,7 @@ describe('clients/emacs: Emacs + Eglot in batch mode', function () {
     assert.equal(report.mode, 'js-mode');
     assertEditorReport(report, workspace);
     assertSchemaAndExplain(report);
+    assertXmlCompletion(report);
   });
 
   it('never lets a project .dir-locals.el choose the server program or a model path', async function () {

@@ -4,6 +4,7 @@
  * way workspace/configuration answers the `deepcodeseek` section.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { defaultSettings, resolveSettings, SETTINGS } from '../../server/src/config';
@@ -26,13 +27,24 @@ function flatten(value: Record<string, unknown>, prefix = ''): Record<string, un
 }
 
 describe('clients/jetbrains: LSP4IJ template', () => {
-  it('starts the server with `serve --stdio` on every OS and maps JavaScript files', () => {
+  it('starts the checkout\'s server with node and `serve --stdio` on every OS (no npm link), and maps JavaScript and XML files', () => {
     const t = json('template.json');
     assert.equal(t.id, 'deepcodeseek');
     assert.equal(t.name, 'DeepCodeSeek');
-    for (const os of ['default', 'windows']) assert.match(t.programArgs[os], /deepcodeseek(\.cmd)? serve --stdio/, os);
-    const js = t.fileTypeMappings.find((m: { fileType: { name: string } }) => m.fileType.name === 'JavaScript');
-    assert.equal(js?.languageId, 'javascript');
+    for (const os of ['default', 'windows']) assert.match(t.programArgs[os], /node \\?"[^"]*DEEPCODESEEK_HOME[^"]*[\\/]bin[\\/]deepcodeseek\.js\\?" serve --stdio/, os);
+    const mapping = (name: string) => t.fileTypeMappings.find((m: { fileType: { name: string } }) => m.fileType.name === name)?.languageId;
+    assert.equal(mapping('JavaScript'), 'javascript');
+    assert.equal(mapping('XML'), 'xml');
+    const readme = readFileSync(path.join(TEMPLATE, 'README.md'), 'utf8');
+    assert.match(readme, /DEEPCODESEEK_HOME/);
+    assert.match(readme, /XML/);
+  });
+
+  it('the Unix command runs the server from a checkout named by DEEPCODESEEK_HOME', function () {
+    if (process.platform === 'win32') return this.skip();
+    const r = spawnSync('sh', ['-c', json('template.json').programArgs.default.replace(/^sh -c "(.*)"$/, '$1').replace(/\\"/g, '"').replace('serve --stdio', '--version')], { encoding: 'utf8', env: { ...process.env, DEEPCODESEEK_HOME: REPO }, timeout: 20_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^deepcodeseek \d+\.\d+\.\d+/);
   });
 
   it('ships settings.json with every server setting at its default and nothing else', () => {

@@ -100,6 +100,25 @@ local function run()
       report.explain = vim.api.nvim_buf_get_lines(0, 0, -1, false)
       report.explainFiletype = vim.bo.filetype
     end
+
+    -- A ServiceNow XML record: the plugin attaches (filetype xml) and completes inside its script.
+    vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('DCS_XML')))
+    report.xmlAttached = vim.wait(20000, function() return #vim.lsp.buf_get_clients(0) > 0 end, 50)
+    local xlines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+    for i, line in ipairs(xlines) do
+      local s = line:find("new GlideAjax('", 1, true)
+      if s then
+        local prefix = line:sub(1, s + #"new GlideAjax('" - 1)
+        vim.api.nvim_buf_set_lines(0, i - 1, i, false, { prefix })
+        local xparams = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = i - 1, character = #prefix } }
+        local xanswers = vim.lsp.buf_request_sync(0, 'textDocument/completion', xparams, 20000) or {}
+        report.xml = {}
+        for _, r in pairs(xanswers) do
+          for _, item in ipairs(r.result and (r.result.items or r.result) or {}) do table.insert(report.xml, item.label) end
+        end
+        break
+      end
+    end
   end
 end
 

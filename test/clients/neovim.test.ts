@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { assertEditorReport, assertSchemaAndExplain, copyDemoWorkspace, DEMO_FILE, editorVersion, readReport, REPO, runEditor } from './editor-harness';
+import { assertEditorReport, assertSchemaAndExplain, assertXmlCompletion, DEMO_XML, copyDemoWorkspace, DEMO_FILE, editorVersion, readReport, REPO, runEditor } from './editor-harness';
 
 describe('clients/neovim: headless Neovim', function () {
   this.timeout(60_000);
@@ -25,12 +25,13 @@ describe('clients/neovim: headless Neovim', function () {
     const run = await runEditor('nvim', ['--headless', '-u', path.join(REPO, 'test', 'clients', 'neovim-check.lua')], {
       // Not the workspace: the root must come from the file's folders, not from the cwd.
       cwd: os.tmpdir(),
-      env: { DCS_REPO: REPO, DCS_NODE: process.execPath, DCS_FILE: path.join(workspace, DEMO_FILE), DCS_RESULT: result },
+      env: { DCS_REPO: REPO, DCS_NODE: process.execPath, DCS_FILE: path.join(workspace, DEMO_FILE), DCS_XML: path.join(workspace, DEMO_XML), DCS_RESULT: result },
       timeoutMs: 30_000,
     });
     const report = await readReport(result, run);
     assert.match(String(report.nvim), /^\d+\.\d+\.\d+$/, version);
     assertEditorReport(report, workspace);
     assertSchemaAndExplain(report);
+    assertXmlCompletion(report);
   });
 });

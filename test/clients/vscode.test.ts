@@ -112,13 +112,16 @@ describe('clients/vscode', function () {
   describe('package-vsix.js', () => {
     let out: string;
     let entries: Map<string, () => Buffer>;
+    let stdout: string;
+    const target = `${process.platform}-${process.arch}`;
 
     before(async () => {
       out = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-vsix-'));
       const r = spawnSync(process.execPath, [path.join(CLIENT, 'package-vsix.js'), '--out', out], { encoding: 'utf8', timeout: 50_000 });
       assert.equal(r.status, 0, `packaging failed:\n${r.stdout}\n${r.stderr}`);
+      stdout = r.stdout;
       const m = manifest();
-      entries = readZip(await fs.readFile(path.join(out, `${m.name}-${m.version}.vsix`)));
+      entries = readZip(await fs.readFile(path.join(out, `${m.name}-${target}-${m.version}.vsix`)));
     });
 
     after(async () => {
@@ -153,6 +156,29 @@ describe('clients/vscode', function () {
       assert.deepEqual(names.filter((n) => /\/bin\/napi-v\d+\/[^/]+\/[^/]+\//.test(n) && !n.includes(`/${process.platform}/${process.arch}/`)), []);
       assert.deepEqual(names.filter((n) => /\.(d\.ts|map|cc|c|h)$/.test(n) || n.includes('/out/test/')), []);
       assert.ok(!names.some((n) => n.includes('/node_modules/mocha/') || n.includes('/node_modules/typescript/')));
+      // Build leftovers: makefiles, object files, the vendored addon API.
+      assert.deepEqual(names.filter((n) => /(\.mk|\.o|Makefile|config\.gypi)$/.test(n) || /\/(node-addon-api|obj\.target)\//.test(n)), []);
+    });
+
+    it('takes one copy of each native binary, and says which native files it took and their sizes', () => {
+      const names = [...entries.keys()];
+      for (const pkg of ['tree-sitter', 'tree-sitter-javascript', 'hnswlib-node', 'onnxruntime-node']) {
+        const binaries = names.filter((n) => n.startsWith(`extension/server/node_modules/${pkg}/`) && n.endsWith('.node'));
+        assert.equal(binaries.length, 1, `${pkg}: ${binaries.join(', ')}`);
+      }
+      const listed = [...stdout.matchAll(/^native +([\d.]+) MB {2}(\S+)$/gm)].map((m) => m[2]);
+      assert.deepEqual(listed.sort(), names.filter((n) => /\.(node|so(\.\d+)*|dylib|dll)$/.test(n)).sort());
+      assert.match(stdout, /^native files: \d+, [\d.]+ MB unpacked$/m);
+    });
+
+    it('refuses, in one line, a target whose binaries are not here, and an unknown target', () => {
+      const other = process.platform === 'darwin' ? 'linux-x64' : 'darwin-arm64';
+      const r = spawnSync(process.execPath, [path.join(CLIENT, 'package-vsix.js'), '--out', out, '--target', other, '--no-compile'], { encoding: 'utf8', timeout: 50_000 });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr.trim(), new RegExp(`^package-vsix: no ${other} binary for [^\n]*hnswlib-node[^\n]*; build the package on ${other}$`));
+      const bad = spawnSync(process.execPath, [path.join(CLIENT, 'package-vsix.js'), '--target', 'amiga-68k', '--no-compile'], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr.trim(), /^package-vsix: unknown --target amiga-68k; one of linux-x64, /);
     });
 
     it('carries a server that runs from the package alone', async () => {

@@ -3,9 +3,11 @@
 --   require('deepcodeseek').setup({
 --     cmd = { 'deepcodeseek', 'serve', '--stdio' },
 --     settings = { completion = { maxItems = 20 } },   -- the `deepcodeseek` section
---     filetypes = { 'javascript' },
+--     filetypes = { 'javascript', 'xml' },
 --   })
 --
+-- XML buffers are attached only when they hold ServiceNow records (`<record_update>`,
+-- `<unload>`, an update set): scripts inside their `<script>` CDATA are served like `.js` files.
 -- The plugin only starts the server and answers its settings requests; completion, hover,
 -- definition and the rest are Neovim's own LSP features.
 
@@ -13,7 +15,7 @@ local M = {}
 
 local defaults = {
   cmd = { 'deepcodeseek', 'serve', '--stdio' },
-  filetypes = { 'javascript' },
+  filetypes = { 'javascript', 'xml' },
   -- The nearest folder holding one of these is the workspace the server indexes.
   root_markers = { '.deepcodeseek', 'now.config.json', '.git', 'sn_*' },
   -- A string, or a function(bufnr) returning a folder, to choose the root yourself.
@@ -126,11 +128,20 @@ local function client_config(root)
   }
 end
 
+--- Whether an XML buffer holds ServiceNow records (only those are served).
+local function is_servicenow_xml(bufnr)
+  for _, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, 20, false)) do
+    if line:find('<record_update', 1, true) or line:find('<unload', 1, true) or line:find('<sys_update_xml', 1, true) then return true end
+  end
+  return false
+end
+
 --- Starts (or reuses) the server for the buffer's workspace and attaches the buffer.
---- Returns the client id, or nil when the buffer is not a file.
+--- Returns the client id, or nil when the buffer is not a file (or an XML file of no record).
 function M.attach(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   if vim.api.nvim_buf_get_name(bufnr) == '' then return nil end
+  if vim.bo[bufnr].filetype == 'xml' and not is_servicenow_xml(bufnr) then return nil end
   local root = root_for(bufnr)
   if vim.lsp.start then
     -- 0.8+: vim.lsp.start reuses a client with the same name and root.
