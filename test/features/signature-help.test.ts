@@ -61,6 +61,18 @@ var gr = new GlideRecord('incident');
 gr.addQuery('priority', '<=', |
 `, { label: 'addQuery(name: string, operator?: string, value?: any): GlideQueryCondition', active: 'value' }));
 
+  it('on current, a GlideRecord in a business rule, also inside the field-name string', async () => {
+    await checkSignature(`${LIBRARY}
+//- acme/global/business_rules/q.js
+current.setValue('state', |
+`, { label: 'setValue(name: string, value: any): void', active: 'value' });
+    await checkSignature(`${LIBRARY}
+//- acme/global/business_rules/q.js
+var gr = new GlideRecord('incident');
+gr.getValue('sta|
+`, { label: 'getValue(name: string): string', active: 'name' });
+  });
+
   it('in a platform constructor', () =>
     checkSignature(`${LIBRARY}
 //- acme/global/business_rules/q.js
