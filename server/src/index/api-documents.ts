@@ -73,7 +73,8 @@ export function scriptIncludeFields(si: ScriptIncludeInfo, opts: DocOptions = { 
     api: [`scope:${si.scope.toLowerCase()}`, ...tokenize(si.scope)],
     summary: tokenize(summary + '\n' + examples),
     methods: methods.flatMap((m) => nameTerms(m.name)),
-    params: methods.flatMap((m) => m.params.flatMap((p) => [...tokenize(p.name), ...(p.type ? tokenize(p.type) : [])])),
+    // A client-callable method's parameters are the GlideAjax parameters it reads.
+    params: [...methods.flatMap((m) => m.params.flatMap((p) => [...tokenize(p.name), ...(p.type ? tokenize(p.type) : [])])), ...(si.body ?? []).filter((t) => t.startsWith('ajaxparam:'))],
     tables: tableTerms(si.tables),
     glide: glideTerms(si.glideApis),
     parent: si.parent ? nameTerms(si.parent) : [],

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { FileEntry } from '../model';
 
 /** Bump when FileEntry or extraction changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 8;
+export const CACHE_FORMAT = 10;
 const CACHE_FILE = 'index.jsonl';
 
 export interface CachedFile {

@@ -7,6 +7,7 @@
  */
 import { tokenize } from '../text/tokens';
 import { holeTerms } from '../text/hole-terms';
+import { sentAjaxParams } from '../text/ajax-params';
 import { CursorContext } from './types';
 
 export interface Query {
@@ -35,6 +36,7 @@ export const QUERY_WEIGHTS = {
   collection: 1.8,
   suffix: 0.35,
   recordName: 1.0,
+  ajaxParam: 5,
   hole: 2.0,
   maxTerms: 80,
 };
@@ -61,6 +63,8 @@ export function buildQuery(ctx: CursorContext, w = QUERY_WEIGHTS): Query {
   add(terms, ctx.glideApis.slice(0, 30).map((a) => `api:${a.toLowerCase()}`), w.glideApi);
   if (ctx.suffix) add(terms, tokenize(ctx.suffix), w.suffix);
   if (ctx.recordName) add(terms, tokenize(ctx.recordName), w.recordName);
+  // GlideAjax parameters the client sends, before or after the cursor: the Script Include reads them.
+  if (ctx.side === 'client' || ctx.kind === 'glide-ajax') add(terms, sentAjaxParams(`${ctx.linesBefore.slice(0, w.maxLines).join('\n')}\n${ctx.suffix}`), w.ajaxParam);
   const top = capTerms(terms, w.maxTerms);
   const usageTerms = new Map(top);
   usageTerms.set(`record:${ctx.recordType}`, 1.5);

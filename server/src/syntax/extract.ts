@@ -10,6 +10,7 @@ import { RawCallSite, ScriptScan, Use, scanScript } from './call-sites';
 import { MethodShape, ScriptIncludeShape, findNamedScriptInclude, findScriptIncludes, functionParams, leadingComment } from './script-includes';
 import { SyntaxTable, buildSyntaxTable } from './walk';
 import { tokenize } from '../text/tokens';
+import { readAjaxParams } from '../text/ajax-params';
 
 export interface Extraction {
   scriptIncludes: ScriptIncludeInfo[];
@@ -148,7 +149,9 @@ function scriptIncludeInfo(ctx: Context, shape: ScriptIncludeShape, name: string
     nameRange: range(ctx, t.start[shape.nameNode], t.end[shape.nameNode]),
   };
   if (shape.parent !== undefined) info.parent = shape.parent;
-  const body = bodyTerms(own.map(([a, b]) => t.text.slice(a, Math.min(b, a + BODY_MAX_CHARS))).join('\n'), name);
+  const code = own.map(([a, b]) => t.text.slice(a, Math.min(b, a + BODY_MAX_CHARS))).join('\n');
+  // The GlideAjax parameters it reads come first: they are what its client callers send.
+  const body = [...readAjaxParams(code), ...bodyTerms(code, name)].slice(0, BODY_MAX_TERMS);
   if (body.length) info.body = body;
   const jsdoc = shape.statements.map((s) => leadingComment(t, s)).find((d) => d !== undefined);
   if (jsdoc) info.jsdoc = jsdoc;
