@@ -265,3 +265,15 @@ describe('workspace/xml the data model', () => {
     ]);
   });
 });
+
+describe('workspace/xml the data model, hostile records', () => {
+  it('bounds labels and types, and skips names that are not names', () => {
+    const long = 'x'.repeat(100_000);
+    const xml = `<?xml version="1.0"?><record_update><sys_dictionary><name>x_t</name><element>f</element><column_label>${long}</column_label><internal_type>${long}</internal_type></sys_dictionary></record_update>`;
+    const [f] = readXmlRecords(xml, 'a.xml').schema.fields;
+    assert.equal(f.label?.length, 200);
+    assert.equal(f.type?.length, 200);
+    const bad = `<?xml version="1.0"?><record_update><sys_dictionary><name>../../etc</name><element>f</element></sys_dictionary><sys_properties><name>a b</name></sys_properties></record_update>`;
+    assert.deepStrictEqual(readXmlRecords(bad, 'b.xml').schema, { tables: [], fields: [], properties: [] });
+  });
+});

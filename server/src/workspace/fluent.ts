@@ -227,7 +227,7 @@ export function fluentSchema(file: FluentFile, scope: string): DefinedSchema {
       if (!name || !NAME.test(name)) continue;
       const table: TableFact = { name, scope };
       const label = stringOf(call.props.label);
-      if (label) table.label = label;
+      if (label) table.label = label.slice(0, 200);
       const parent = stringOf(call.props.extends);
       if (parent && NAME.test(parent)) table.parent = parent;
       out.tables.push(table);
@@ -240,7 +240,7 @@ export function fluentSchema(file: FluentFile, scope: string): DefinedSchema {
         const kind = column && /^(\w+)Column$/.exec(column.callee)?.[1];
         if (kind) f.type = COLUMN_TYPES[kind] ?? kind.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase();
         const columnLabel = column && stringOf(column.props.label);
-        if (columnLabel) f.label = columnLabel;
+        if (columnLabel) f.label = columnLabel.slice(0, 200);
         const reference = column && stringOf(prop(column.props, 'reference_table'));
         if (reference && NAME.test(reference)) f.reference = reference;
         out.fields.push(f);

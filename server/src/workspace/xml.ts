@@ -294,6 +294,8 @@ function readAtfVariable(el: XmlElement, siblings: XmlElement[], ctx: RecordCont
 const SCHEMA_NAME = /^[A-Za-z_][\w$]{0,79}$/;
 const PROPERTY_NAME = /^[\w.$-]{1,200}$/;
 const SYS_ID = /^[0-9a-f]{32}$/;
+/** Longest label or type kept: a label is a few words; anything longer is not one. */
+const MAX_LABEL = 200;
 
 /** A reference written as `<super_class name="task">sys_id</super_class>` or as the name itself. */
 function referenceName(el: XmlElement | undefined): string | undefined {
@@ -312,7 +314,7 @@ function readSchemaRecord(el: XmlElement, schema: DefinedSchema): void {
     const description = childText(el, 'description');
     if (description) p.description = description.slice(0, 400);
     const type = childText(el, 'type');
-    if (type) p.type = type;
+    if (type) p.type = type.slice(0, MAX_LABEL);
     schema.properties.push(p);
     return;
   }
@@ -320,7 +322,7 @@ function readSchemaRecord(el: XmlElement, schema: DefinedSchema): void {
   if (el.name === 'sys_db_object') {
     const t: TableFact = { name, scope: scopeOf(el) };
     const label = childText(el, 'label');
-    if (label) t.label = label;
+    if (label) t.label = label.slice(0, MAX_LABEL);
     const parent = referenceName(childOf(el, 'super_class'));
     if (parent) t.parent = parent;
     schema.tables.push(t);
@@ -332,15 +334,15 @@ function readSchemaRecord(el: XmlElement, schema: DefinedSchema): void {
   if (!element || type === 'collection') {
     const t: TableFact = { name, scope: scopeOf(el) };
     const label = childText(el, 'column_label');
-    if (label) t.label = label;
+    if (label) t.label = label.slice(0, MAX_LABEL);
     schema.tables.push(t);
     return;
   }
   if (!SCHEMA_NAME.test(element)) return;
   const f: FieldFact = { table: name, name: element };
   const label = childText(el, 'column_label');
-  if (label) f.label = label;
-  if (type) f.type = type;
+  if (label) f.label = label.slice(0, MAX_LABEL);
+  if (type) f.type = type.slice(0, MAX_LABEL);
   const reference = referenceName(childOf(el, 'reference'));
   if (reference) f.reference = reference;
   schema.fields.push(f);
@@ -352,15 +354,15 @@ function readDatabase(root: XmlElement, ctx: RecordContext): void {
     const name = table.attrs.name ?? '';
     if (table.name !== 'element' || !SCHEMA_NAME.test(name)) continue;
     const t: TableFact = { name };
-    if (table.attrs.label) t.label = table.attrs.label;
+    if (table.attrs.label) t.label = table.attrs.label.slice(0, MAX_LABEL);
     if (table.attrs.extends && SCHEMA_NAME.test(table.attrs.extends)) t.parent = table.attrs.extends;
     ctx.schema.tables.push(t);
     for (const col of table.children) {
       const field = col.attrs.name ?? '';
       if (col.name !== 'element' || !SCHEMA_NAME.test(field)) continue;
       const f: FieldFact = { table: name, name: field };
-      if (col.attrs.label) f.label = col.attrs.label;
-      if (col.attrs.type) f.type = col.attrs.type;
+      if (col.attrs.label) f.label = col.attrs.label.slice(0, MAX_LABEL);
+      if (col.attrs.type) f.type = col.attrs.type.slice(0, MAX_LABEL);
       if (col.attrs.reference && SCHEMA_NAME.test(col.attrs.reference)) f.reference = col.attrs.reference;
       ctx.schema.fields.push(f);
     }
