@@ -74,8 +74,9 @@ describe('clients/vscode in code-server + Chromium', function () {
       return this.skip();
     }
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-vscode-web-'));
-    const r = spawnSync(process.execPath, [path.join(REPO, 'clients', 'vscode', 'package-vsix.js'), '--out', dir, '--no-compile'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [path.join(REPO, 'clients', 'vscode', 'package-vsix.js'), '--out', dir], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, `packaging failed: ${r.stderr}`);
+    // Packaged as a user would (the extension compiled, the server bundled), not from leftovers.
     const vsix = (await fs.readdir(dir)).find((f) => f.endsWith('.vsix'))!;
     const ext = path.join(dir, 'extensions');
     const userData = path.join(dir, 'user-data');
