@@ -11,7 +11,7 @@ const SRC = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'server',
 const LAB = ['training', 'eval', 'bench'];
 /** Folders and what they may import (value or type), besides themselves and the root leaf files. */
 const LEAVES = { text: [], platform: [], onnx: [], syntax: ['text', 'platform'] };
-const ROOT_LEAVES = ['model', 'random', 'config', 'editor', 'hash', 'stats', 'cancellation', 'version'];
+const ROOT_LEAVES = ['model', 'random', 'config', 'editor', 'hash', 'stats', 'cancellation', 'version', 'worker-job'];
 
 function walk(dir, out = []) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -5,7 +5,7 @@
  * here reads or writes files.
  */
 import * as path from 'path';
-import { Worker } from 'worker_threads';
+import { runWorkerJob } from '../worker-job';
 import { mlpFromJson, mlpToJson, MlpModel, RankList, SupervisedOptions } from '../rerank/mlp';
 
 /** What fine-tuning on a workspace uses: a few epochs from the shipped weights, a small step. */
@@ -20,33 +20,12 @@ export interface FineTuneRequest {
 export type FineTuneReply = { ok: true; model: string } | { ok: false; error: string };
 
 /** Trains in a worker thread; resolves with the tuned model, or an error as a value. */
-export function fineTuneInWorker(start: MlpModel, lists: readonly RankList[], options: SupervisedOptions = FINE_TUNE_OPTIONS): Promise<{ ok: true; model: MlpModel } | { ok: false; error: string }> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (r: { ok: true; model: MlpModel } | { ok: false; error: string }) => {
-      if (settled) return;
-      settled = true;
-      resolve(r);
-    };
-    let worker: Worker;
-    try {
-      worker = new Worker(path.join(__dirname, 'fine-tune-worker.js'));
-    } catch (err) {
-      done({ ok: false, error: `could not start the fine-tuning worker: ${(err as Error).message}` });
-      return;
-    }
-    worker.on('message', (reply: FineTuneReply) => {
-      if (!reply.ok) done(reply);
-      else {
-        const parsed = mlpFromJson(reply.model);
-        done(parsed.ok ? { ok: true, model: parsed.model } : { ok: false, error: parsed.error });
-      }
-      void worker.terminate();
-    });
-    worker.on('error', (err) => done({ ok: false, error: `fine-tuning failed: ${err.message}` }));
-    worker.on('exit', (code) => done({ ok: false, error: `the fine-tuning worker exited (${code})` }));
-    const copies = lists.map((l) => ({ features: Float32Array.from(l.features), n: l.n, trueIndex: l.trueIndex }));
-    const request: FineTuneRequest = { start: mlpToJson(start), lists: copies, options };
-    worker.postMessage(request, copies.map((l) => l.features.buffer as ArrayBuffer));
-  });
+export async function fineTuneInWorker(start: MlpModel, lists: readonly RankList[], options: SupervisedOptions = FINE_TUNE_OPTIONS): Promise<{ ok: true; model: MlpModel } | { ok: false; error: string }> {
+  const copies = lists.map((l) => ({ features: Float32Array.from(l.features), n: l.n, trueIndex: l.trueIndex }));
+  const request: FineTuneRequest = { start: mlpToJson(start), lists: copies, options };
+  const job = await runWorkerJob<FineTuneRequest, FineTuneReply>(path.join(__dirname, 'fine-tune-worker.js'), request, 'fine-tuning worker', copies.map((l) => l.features.buffer as ArrayBuffer));
+  if (!job.ok) return job;
+  if (!job.reply.ok) return job.reply;
+  const parsed = mlpFromJson(job.reply.model);
+  return parsed.ok ? { ok: true, model: parsed.model } : { ok: false, error: parsed.error };
 }
