@@ -191,7 +191,7 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
     if (pipeline === 'full') resolve = summarize(timing.resolve);
     log(`completion ${pipeline}: p50 ${completion[pipeline].p50.toFixed(2)} ms, p95 ${completion[pipeline].p95.toFixed(2)} ms`);
   }
-  const schema = summarize(await measureSchemaCompletions(client, root, cases));
+  const schema = summarize((await measureCompletions(client, root, cases, false, (i) => SCHEMA_PROBES[i % SCHEMA_PROBES.length])).completion);
   log(`completion of tables and fields: p50 ${schema.p50.toFixed(2)} ms, p95 ${schema.p95.toFixed(2)} ms`);
   peakRssMb = Math.max(peakRssMb, peakRss(client.proc));
   await client.stop();
@@ -306,12 +306,20 @@ function caseDocument(root: string, c: EvalCase, i: number): { uri: string; text
   return { uri: pathToFileURL(path.join(root, rel)).toString(), text, position: positionOf(text, c.prefix.length) };
 }
 
-async function measureCompletions(client: LspClient, root: string, cases: readonly EvalCase[], withResolve: boolean): Promise<{ completion: number[]; resolve: number[] }> {
+/**
+ * Completion latency at each case's hole (the case's code before and after it), or, with `probe`,
+ * at the end of the case's code before the hole followed by the probe's text.
+ */
+async function measureCompletions(client: LspClient, root: string, cases: readonly EvalCase[], withResolve: boolean, probe?: (i: number) => string): Promise<{ completion: number[]; resolve: number[] }> {
   const completion: number[] = [];
   const resolve: number[] = [];
   let version = 1;
   for (let i = 0; i < cases.length; i++) {
     const doc = caseDocument(root, cases[i], i);
+    if (probe) {
+      doc.text = cases[i].prefix + probe(i);
+      doc.position = positionOf(doc.text, doc.text.length);
+    }
     await client.open(doc.uri, doc.text, 'javascript', version++);
     // Warm the document's tree the way typing does, then time the request itself.
     const t = performance.now();
@@ -329,21 +337,6 @@ async function measureCompletions(client: LspClient, root: string, cases: readon
 
 /** The strings and receivers that name tables and fields, each appended to a case's code (the workspace's own caller). */
 const SCHEMA_PROBES = ["\nvar gr = new GlideRecord('", "\nvar gr = new GlideRecord('incident');\ngr.addQuery('", "\ncurrent."];
-
-async function measureSchemaCompletions(client: LspClient, root: string, cases: readonly EvalCase[]): Promise<number[]> {
-  const out: number[] = [];
-  let version = 1;
-  for (let i = 0; i < cases.length; i++) {
-    const doc = caseDocument(root, cases[i], i);
-    const text = cases[i].prefix + SCHEMA_PROBES[i % SCHEMA_PROBES.length];
-    await client.open(doc.uri, text, 'javascript', version++);
-    const t = performance.now();
-    await client.request('textDocument/completion', { textDocument: { uri: doc.uri }, position: positionOf(text, text.length) });
-    out.push(performance.now() - t);
-    await client.notify('textDocument/didClose', { textDocument: { uri: doc.uri } });
-  }
-  return out;
-}
 
 /**
  * Asks for completion at a case's hole every 50 ms from `initialized` until the answer offers a

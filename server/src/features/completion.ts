@@ -32,10 +32,8 @@ import {
   platformApiMarkdown,
   platformMethodMarkdown,
   scriptIncludeMarkdown,
-  fieldMarkdown,
   fieldTypeText,
-  propertyMarkdown,
-  tableMarkdown,
+  schemaMarkdown,
 } from './describe';
 import { platformApi } from './resolve';
 import { scriptAt, ScriptAt } from './script-at';
@@ -374,20 +372,6 @@ export function resolveCompletionItem(state: FeatureState, item: CompletionItem)
 }
 
 function documentationOf(state: FeatureState, d: CompletionData): string | undefined {
-  const schemaOf = () => (state.session.workspaces.find((w) => w.root === d.ws) ?? state.session.workspaces[0])?.schema;
-  if (d.key.startsWith('table:')) {
-    const t = schemaOf()?.table(d.key.slice('table:'.length));
-    return t ? tableMarkdown(t) : undefined;
-  }
-  if (d.key.startsWith('field:')) {
-    const [table, field] = d.key.slice('field:'.length).split('.');
-    const f = field ? schemaOf()?.field(table, field) : undefined;
-    return f ? fieldMarkdown(table, f) : undefined;
-  }
-  if (d.key.startsWith('property:')) {
-    const p = schemaOf()?.property(d.key.slice('property:'.length));
-    return p ? propertyMarkdown(p) : undefined;
-  }
   if (d.key.startsWith('platform:')) {
     const api = platformApi(d.key.slice('platform:'.length), d.side ?? 'server');
     if (!api) return undefined;
@@ -395,8 +379,16 @@ function documentationOf(state: FeatureState, d: CompletionData): string | undef
     return methods.length ? methods.map((m) => platformMethodMarkdown(api, m)).join('\n\n---\n\n') : platformApiMarkdown(api);
   }
   const ws = state.session.workspaces.find((w) => w.root === d.ws) ?? state.session.workspaces[0];
-  const si = ws?.index.withApiName(d.key);
-  if (!ws || !si) return undefined;
+  if (!ws) return undefined;
+  const schemaKey = /^(table|field|property):(.*)$/.exec(d.key);
+  if (schemaKey) {
+    const kind = schemaKey[1] as 'table' | 'field' | 'property';
+    if (kind !== 'field') return schemaMarkdown(ws.schema, { kind, name: schemaKey[2] });
+    const [table, name] = schemaKey[2].split('.');
+    return schemaMarkdown(ws.schema, { kind, name: name ?? '', table });
+  }
+  const si = ws.index.withApiName(d.key);
+  if (!si) return undefined;
   const graph = ws.graph.get();
   const found = d.method ? graph.findMethod(si, d.method) : undefined;
   if (found) return methodMarkdown(si, found.method, found.owner, found.owner.path);

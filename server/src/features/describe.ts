@@ -5,7 +5,7 @@
  */
 import { MethodInfo, ParamInfo, ScriptIncludeInfo } from '../model';
 import { PlatformApi, PlatformMethod, constructorSignatureOf, signatureLabelOf } from '../platform/platform-apis';
-import { FieldInfo, PropertyInfo, SchemaSource, TableInfo } from '../index/schema-index';
+import { FieldInfo, PropertyInfo, SchemaIndex, SchemaSource, TableInfo } from '../index/schema-index';
 
 export interface Label {
   label: string;
@@ -207,4 +207,18 @@ export function propertyMarkdown(p: PropertyInfo): string {
   lines.push(p.defined ? 'A system property defined in this workspace.' : "Read by this workspace's code; its record is not in the workspace.");
   if (p.uses) lines.push(`Read ${p.uses} times.`);
   return lines.join('\n\n');
+}
+
+/** Markdown for a table, field (of `table`) or property by name; undefined when the schema does not know it. */
+export function schemaMarkdown(schema: SchemaIndex, ref: { kind: 'table' | 'field' | 'property'; name: string; table?: string }): string | undefined {
+  if (ref.kind === 'table') {
+    const t = schema.table(ref.name);
+    return t && tableMarkdown(t);
+  }
+  if (ref.kind === 'property') {
+    const p = schema.property(ref.name);
+    return p && propertyMarkdown(p);
+  }
+  const f = ref.table ? schema.field(ref.table, ref.name) : undefined;
+  return f && ref.table ? fieldMarkdown(ref.table, f) : undefined;
 }

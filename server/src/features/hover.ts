@@ -6,9 +6,8 @@
 import { Hover, HoverParams, MarkupKind } from 'vscode-languageserver';
 import { MethodInfo, ScriptIncludeInfo } from '../model';
 import { CancellationLike, FeatureState, resolverOf } from './common';
-import { fieldMarkdown, methodMarkdown, platformApiMarkdown, platformMethodMarkdown, propertyMarkdown, scriptIncludeMarkdown, tableMarkdown } from './describe';
-import { SchemaIndex } from '../index/schema-index';
-import { SchemaName, schemaNameAt } from '../syntax/cursor-context';
+import { methodMarkdown, platformApiMarkdown, platformMethodMarkdown, schemaMarkdown, scriptIncludeMarkdown } from './describe';
+import { schemaNameAt } from '../syntax/cursor-context';
 import { resolveReference, Target } from './resolve';
 import { scriptAt } from './script-at';
 import { referenceAt } from './script-symbols';
@@ -41,18 +40,6 @@ export function hover(state: FeatureState, params: HoverParams, token?: Cancella
   return { contents, range: at.toDocRange(span.start, span.end) };
 }
 
-function schemaMarkdown(schema: SchemaIndex, name: SchemaName): string | undefined {
-  if (name.kind === 'table') {
-    const t = schema.table(name.name);
-    return t && tableMarkdown(t);
-  }
-  if (name.kind === 'property') {
-    const p = schema.property(name.name);
-    return p && propertyMarkdown(p);
-  }
-  const f = name.table ? schema.field(name.table, name.name) : undefined;
-  return f && name.table ? fieldMarkdown(name.table, f) : undefined;
-}
 
 /** Markdown as a client that shows it raw would want it: no fences, no emphasis marks, no rules. */
 export function markdownToPlainText(md: string): string {

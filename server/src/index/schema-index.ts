@@ -49,7 +49,8 @@ export interface PropertyInfo {
 
 interface TableState extends TableInfo {
   order: number;
-  fields: Map<string, FieldInfo & { order: number }>;
+  /** In the order they were first seen: the workspace's definitions, the catalog's ranks, then code. */
+  fields: Map<string, FieldInfo>;
   /** Uses of fields named on this table by the code (`incident.state`), wherever they are defined. */
   fieldUses: Map<string, number>;
 }
@@ -96,7 +97,7 @@ export class SchemaIndex {
   fields(table: string): FieldInfo[] {
     const { tables } = this.current();
     const lineage = this.lineage(table);
-    const seen = new Map<string, { f: FieldInfo & { order: number }; depth: number; rank: number; uses: number }>();
+    const seen = new Map<string, { f: FieldInfo; depth: number; rank: number; uses: number }>();
     lineage.forEach((name, depth) => {
       let rank = 0;
       for (const f of tables.get(name)?.fields.values() ?? []) if (!seen.has(f.name)) seen.set(f.name, { f, depth, rank: rank++, uses: 0 });
@@ -109,7 +110,7 @@ export class SchemaIndex {
     // Each table's fields are listed most common first, so a child's and its parent's interleave
     // by that rank (incident's caller_id beside task's number), the child's first on a tie.
     const listed = [...seen.values()].sort((a, b) => b.uses - a.uses || SOURCE_RANK[a.f.source] - SOURCE_RANK[b.f.source] || a.rank - b.rank || a.depth - b.depth);
-    const out: FieldInfo[] = listed.map(({ f, uses }) => ({ ...publicField(f), uses }));
+    const out: FieldInfo[] = listed.map(({ f, uses }) => ({ ...f, uses }));
     for (const s of systemFields()) if (!seen.has(s.name)) out.push({ name: s.name, table: lineage[lineage.length - 1], label: labelOf(s.name), type: s.type, source: 'platform', uses: 0 });
     return out;
   }
@@ -145,10 +146,7 @@ function publicTable(t: TableState): TableInfo {
   return out;
 }
 
-function publicField(f: FieldInfo & { order: number }): FieldInfo {
-  const { order: _order, ...rest } = f;
-  return rest;
-}
+
 
 function build(generation: number, files: Iterable<FileEntry>): State {
   const tables = new Map<string, TableState>();
@@ -164,10 +162,10 @@ function build(generation: number, files: Iterable<FileEntry>): State {
     }
     return t;
   };
-  const fieldOf = (t: TableState, name: string, source: SchemaSource): FieldInfo & { order: number } => {
+  const fieldOf = (t: TableState, name: string, source: SchemaSource): FieldInfo => {
     let f = t.fields.get(name);
     if (!f) {
-      f = { name, table: t.name, label: labelOf(name), source, uses: 0, order: order++ };
+      f = { name, table: t.name, label: labelOf(name), source, uses: 0 };
       t.fields.set(name, f);
     } else if (SOURCE_RANK[source] < SOURCE_RANK[f.source]) {
       f.source = source;
@@ -230,9 +228,9 @@ function build(generation: number, files: Iterable<FileEntry>): State {
       const t = tableOf(name.slice(0, dot), 'code');
       const field = name.slice(dot + 1);
       t.fieldUses.set(field, (t.fieldUses.get(field) ?? 0) + count);
-      // A field the table inherits stays where it is defined, so it is not listed twice.
-      const owner = definingTable(tables, t, field);
-      fieldOf(owner, field, 'code').uses += count;
+      // A field the table inherits stays where it is defined, so it is not listed twice; its
+      // uses are summed per lineage by `fields()`.
+      fieldOf(definingTable(tables, t, field), field, 'code');
     }
   }
   return { generation, tables, properties };

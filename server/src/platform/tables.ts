@@ -144,7 +144,7 @@ export function labelOf(name: string): string {
 /** Methods of a GlideRecord (and its kin) whose first argument is a field name. */
 const RECORD_FIELD_METHODS = new Set([
   'addQuery', 'addNullQuery', 'addNotNullQuery', 'orderBy', 'orderByDesc', 'getValue', 'setValue', 'getDisplayValue',
-  'getElement', 'isValidField', 'groupBy', 'addTrendQuery', 'orderByAggregate', 'getUniqueValue',
+  'getElement', 'isValidField', 'groupBy', 'addTrendQuery', 'orderByAggregate',
   // GlideQuery
   'where', 'orWhere', 'whereNull', 'whereNotNull', 'orWhereNull', 'orWhereNotNull', 'select', 'selectOne',
 ]);
@@ -154,13 +154,13 @@ const FORM_FIELD_METHODS = new Set([
   'getValue', 'setValue', 'setMandatory', 'setDisplay', 'setVisible', 'setReadOnly', 'setDisabled', 'clearValue',
   'getReference', 'getDisplayBox', 'getControl', 'getElement', 'showFieldMsg', 'hideFieldMsg', 'flash', 'addOption',
   'clearOptions', 'removeOption', 'getLabelOf', 'setLabelOf', 'getIntValue', 'getBooleanValue', 'getDecimalValue',
-  'isMandatory', 'hasField', 'getOption', 'showErrorBox', 'hideErrorBox', 'isVisible', 'getDisplayValue', 'setSectionDisplay',
+  'isMandatory', 'hasField', 'getOption', 'showErrorBox', 'hideErrorBox', 'isVisible', 'getDisplayValue',
 ]);
 
 /** Does `method` on a receiver of this platform type take a field name first? */
 export function takesField(receiverType: string, method: string): boolean {
-  if (receiverType === 'g_form' || receiverType === 'GlideForm') return FORM_FIELD_METHODS.has(method) && method !== 'setSectionDisplay';
-  return RECORD_FIELD_METHODS.has(method) && method !== 'getUniqueValue';
+  if (receiverType === 'g_form' || receiverType === 'GlideForm') return FORM_FIELD_METHODS.has(method);
+  return RECORD_FIELD_METHODS.has(method);
 }
 
 /** `addEncodedQuery('`: a query string whose terms start with field names. */

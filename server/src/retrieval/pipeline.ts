@@ -397,10 +397,10 @@ export class RetrievalPipeline {
     const exclude = req.excludePaths;
     const scored: RankedCandidate[] = [];
     for (const si of this.index.scriptIncludes()) {
+      // On the client side `accessible` means client-callable.
       if (!si.active || !ApiIndex.accessible(si, ctx.scope, side)) continue;
       if (typed && !si.name.toLowerCase().startsWith(typed)) continue;
       if (qualifier && si.scope !== qualifier) continue;
-      if ((ctx.kind === 'glide-ajax' || (ctx.kind === 'bare' && ctx.side === 'client')) && !si.clientCallable) continue;
       if (exclude?.has(si.path)) continue;
       const calls = this.index.callsNaming(si.name);
       const score = Math.log1p(calls) + (si.scope === ctx.scope ? 0.5 : 0) - (ctx.kind === 'new' && !CLASS_KINDS.has(si.kind) ? 2 : 0);
