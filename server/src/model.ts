@@ -227,8 +227,13 @@ export interface SchemaFacts {
   tables: TableFact[];
   fields: FieldFact[];
   properties: PropertyFact[];
-  /** Names the code uses, with how often: `incident`, `incident.state`, `property:x.y`. */
-  uses: Array<[string, number]>;
+  /**
+   * Names the code uses: `incident`, `incident.state`, `property:x.y`; `useCounts[i]` says how
+   * often `uses[i]` is named. Two flat arrays, not a pair per name: a large workspace names
+   * hundreds of thousands, and a pair each cost more than the names.
+   */
+  uses: string[];
+  useCounts: number[];
 }
 
 /** What records define of the data model, before any code is read. */

@@ -3,8 +3,9 @@ import { ApiIndex } from '../../server/src/index/api-index';
 import { SchemaIndex } from '../../server/src/index/schema-index';
 import { FileEntry, SchemaFacts } from '../../server/src/model';
 
-function entry(path: string, schema: Partial<SchemaFacts>): FileEntry {
-  return { path, hash: path, layout: 'xml', scriptIncludes: [], callSites: [], callers: [], problems: [], includes: [], schema: { tables: [], fields: [], properties: [], uses: [], ...schema } };
+function entry(path: string, schema: Partial<Omit<SchemaFacts, 'uses' | 'useCounts'>> & { uses?: Array<[string, number]> }): FileEntry {
+  const { uses = [], ...defined } = schema;
+  return { path, hash: path, layout: 'xml', scriptIncludes: [], callSites: [], callers: [], problems: [], includes: [], schema: { tables: [], fields: [], properties: [], ...defined, uses: uses.map(([n]) => n), useCounts: uses.map(([, c]) => c) } };
 }
 
 describe('index/schema-index', () => {

@@ -262,7 +262,8 @@ export function buildEntry(relPath: string, read: ReadResult): FileEntry {
       tables: defined.tables.slice(0, MAX_SCHEMA_FACTS),
       fields: defined.fields.slice(0, MAX_SCHEMA_FACTS),
       properties: defined.properties.slice(0, MAX_SCHEMA_FACTS),
-      uses: [...uses].slice(0, MAX_SCHEMA_FACTS),
+      uses: [...uses.keys()].slice(0, MAX_SCHEMA_FACTS),
+      useCounts: [...uses.values()].slice(0, MAX_SCHEMA_FACTS),
     };
   }
   return entry;

@@ -17,6 +17,7 @@ import { FileChange } from '../workspace/watcher';
 import { ApiIndex } from './api-index';
 import { defaultWorkerCount, extractAll, ExtractJob, extractFile, ExtractResult } from './extract-pool';
 import { CachedFile } from './persistence';
+import { compactEntry, StringPool } from './compact-entry';
 import { CacheFolder } from './cache-folder';
 
 export { SERVER_VERSION } from '../version';
@@ -93,6 +94,8 @@ export class Indexer {
     const started = performance.now();
     const { editor, settings } = this.opts;
     let cacheState: IndexStats['cache'] = 'absent';
+    // One pool per pass: the entries of this pass share their repeated strings.
+    const pool = new StringPool();
     const cache = this.cache;
     if (cache) {
       const refused = await cache.prepare();
@@ -100,6 +103,7 @@ export class Indexer {
       const load = await cache.loadIndex();
       if (load.status === 'loaded') {
         this.cached = load.files;
+        for (const c of load.files.values()) compactEntry(c.entry, pool);
         cacheState = 'loaded';
       } else if (load.status === 'unreadable') {
         editor.log('warn', `index cache at ${cache.dir} is unreadable (${load.reason}); rebuilding it`);
@@ -147,6 +151,7 @@ export class Indexer {
       got.forEach((result, i) => {
         const k = start + i;
         const settled = this.settle(scan.files[toRead[k]], result, priors[k], stats);
+        if (settled) compactEntry(settled.entry, pool);
         slots[toRead[k]] = settled;
         if (settled) entries.push(settled.entry);
       });

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { FileEntry } from '../model';
 
 /** Bump when FileEntry or extraction changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 10;
+export const CACHE_FORMAT = 11;
 const CACHE_FILE = 'index.jsonl';
 
 export interface CachedFile {
@@ -81,7 +81,7 @@ function isCachedFile(f: unknown): f is CachedFile {
     Array.isArray(c.entry.callSites) &&
     Array.isArray(c.entry.includes) &&
     (c.entry.schema === undefined ||
-      (Array.isArray(c.entry.schema.tables) && Array.isArray(c.entry.schema.fields) && Array.isArray(c.entry.schema.properties) && Array.isArray(c.entry.schema.uses)))
+      (Array.isArray(c.entry.schema.tables) && Array.isArray(c.entry.schema.fields) && Array.isArray(c.entry.schema.properties) && Array.isArray(c.entry.schema.uses) && Array.isArray(c.entry.schema.useCounts) && c.entry.schema.useCounts.length === c.entry.schema.uses.length))
   );
 }
 

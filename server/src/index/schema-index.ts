@@ -212,7 +212,10 @@ function build(generation: number, files: Iterable<FileEntry>): State {
     }
   }
   for (const e of entries) {
-    for (const [name, count] of e.schema?.uses ?? []) {
+    const uses = e.schema?.uses ?? [];
+    for (let i = 0; i < uses.length; i++) {
+      const name = uses[i];
+      const count = e.schema!.useCounts[i] ?? 1;
       if (name.startsWith('property:')) {
         const key = name.slice('property:'.length);
         const p = properties.get(key) ?? { name: key, defined: false, uses: 0 };

@@ -70,13 +70,47 @@ export function learnedFromJson(json: unknown): LearnedEmbedder | undefined {
   return loaded.ok ? { embedder: loaded.embedder, documents: j.documents, dim: j.dim } : undefined;
 }
 
-/** One API document. Its field terms are computed when first read (a restored index reads few). */
+/**
+ * The field terms of the documents read most recently. A search reads the fields of its few dozen
+ * candidates; keeping every document's terms (a cold build computes them all) cost more memory than
+ * the Script Includes they come from, so only the most recently read are kept.
+ */
+export class FieldsCache {
+  private readonly map = new Map<ApiDocRef, ApiFields>();
+  constructor(readonly capacity: number) {}
+
+  get(ref: ApiDocRef, compute: () => ApiFields): ApiFields {
+    let fields = this.map.get(ref);
+    if (fields) {
+      // Most recently read last: Map keeps insertion order, so the first key is the eviction.
+      this.map.delete(ref);
+    } else {
+      fields = compute();
+      if (this.map.size >= this.capacity) this.map.delete(this.map.keys().next().value!);
+    }
+    this.map.set(ref, fields);
+    return fields;
+  }
+
+  delete(ref: ApiDocRef): void {
+    this.map.delete(ref);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/** Documents whose field terms stay computed: a request's candidates and then some. */
+const FIELDS_CACHE_DOCS = 1024;
+
+/** One API document. Its field terms are computed when read, and only the recently read are kept. */
 export class ApiDocRef {
-  private cached?: ApiFields;
   constructor(
     readonly id: number,
     readonly kind: 'script-include' | 'platform',
     private readonly compute: () => ApiFields,
+    private readonly cache: FieldsCache,
     readonly si?: ScriptIncludeInfo,
     readonly platform?: PlatformApi,
     /** The file the Script Include came from (for exclusion and updates). */
@@ -85,7 +119,7 @@ export class ApiDocRef {
 
   /** The field terms as indexed (feature extraction reads them). */
   get fields(): ApiFields {
-    return (this.cached ??= this.compute());
+    return this.cache.get(this, this.compute);
   }
 }
 
@@ -164,6 +198,7 @@ export class RetrievalIndex {
   private draining?: Promise<void>;
   private disposed = false;
   readonly docs = new Map<number, ApiDocRef>();
+  private readonly fieldsCache = new FieldsCache(FIELDS_CACHE_DOCS);
   readonly usages = new Map<number, UsageRef>();
   private readonly docsByPath = new Map<string, number[]>();
   private readonly usagesByPath = new Map<string, number[]>();
@@ -620,6 +655,7 @@ export class RetrievalIndex {
     for (const id of this.docsByPath.get(path) ?? []) {
       const ref = this.docs.get(id);
       if (ref?.si) this.docIdByKey.delete(siKey(ref.si));
+      if (ref) this.fieldsCache.delete(ref);
       this.docs.delete(id);
       this.apiBm25.remove(id);
       this.vectors?.remove(id);
@@ -636,7 +672,7 @@ export class RetrievalIndex {
   }
 
   private addDoc(kind: ApiDocRef['kind'], compute: () => ApiFields, si?: ScriptIncludeInfo, platform?: PlatformApi, path?: string, id = this.nextDocId++, indexed = false): ApiDocRef {
-    const ref = new ApiDocRef(id, kind, compute, si, platform, path);
+    const ref = new ApiDocRef(id, kind, compute, this.fieldsCache, si, platform, path);
     this.docs.set(ref.id, ref);
     if (!indexed) this.apiBm25.add(ref.id, ref.fields);
     if (ref.si) this.docIdByKey.set(siKey(ref.si), ref.id);

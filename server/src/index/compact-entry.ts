@@ -1,0 +1,117 @@
+/**
+ * Makes index entries share what they repeat. Entries arrive from extraction workers (structured
+ * clone) and from the cache (JSON.parse), and both hand out a fresh copy of every string: the
+ * same scope, table, record type, Glide API name and body word thousands of times over, and a
+ * call site's path beside its file's. One pass per indexing run makes each distinct string one
+ * object and every empty list the same frozen one; at 10,000 Script Includes that is tens of
+ * megabytes the index no longer holds, with the same values.
+ *
+ * The pool lives for one indexing pass and is then dropped: strings of entries added later are
+ * not shared with it, and nothing grows across the server's life.
+ */
+import { CallSite, FileEntry, JsDoc, MethodInfo, ParamInfo, ScriptIncludeInfo } from '../model';
+
+/** One shared, frozen empty list: entries hold many, and nothing appends to an indexed entry. */
+const EMPTY: never[] = Object.freeze([]) as unknown as never[];
+
+export class StringPool {
+  private readonly strings = new Map<string, string>();
+
+  intern<T extends string | undefined>(s: T): T {
+    if (s === undefined) return s;
+    const had = this.strings.get(s);
+    if (had !== undefined) return had as T;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  /** The list with its strings interned, or the shared empty list. */
+  list(items: string[]): string[] {
+    if (items.length === 0) return EMPTY;
+    for (let i = 0; i < items.length; i++) items[i] = this.intern(items[i]);
+    return items;
+  }
+
+  get size(): number {
+    return this.strings.size;
+  }
+}
+
+/** The same entry, its repeated strings shared through `pool` and its empty lists shared (in place). */
+export function compactEntry(entry: FileEntry, pool: StringPool): FileEntry {
+  entry.path = pool.intern(entry.path);
+  for (const si of entry.scriptIncludes) compactScriptInclude(si, pool);
+  entry.callSites = entry.callSites.length ? entry.callSites : EMPTY;
+  for (const site of entry.callSites) compactSite(site, pool);
+  for (const c of entry.callers) {
+    c.table = pool.intern(c.table);
+    c.scope = pool.intern(c.scope);
+  }
+  if (entry.scriptIncludes.length === 0) entry.scriptIncludes = EMPTY;
+  if (entry.callers.length === 0) entry.callers = EMPTY;
+  if (entry.problems.length === 0) entry.problems = EMPTY;
+  if (entry.includes.length === 0) entry.includes = EMPTY;
+  const schema = entry.schema;
+  if (schema) {
+    schema.uses = pool.list(schema.uses);
+    if (schema.useCounts.length === 0) schema.useCounts = EMPTY;
+    if (schema.tables.length === 0) schema.tables = EMPTY;
+    if (schema.fields.length === 0) schema.fields = EMPTY;
+    if (schema.properties.length === 0) schema.properties = EMPTY;
+    for (const f of schema.fields) {
+      f.table = pool.intern(f.table);
+      f.type = pool.intern(f.type);
+      f.reference = pool.intern(f.reference);
+    }
+  }
+  return entry;
+}
+
+function compactScriptInclude(si: ScriptIncludeInfo, pool: StringPool): void {
+  si.path = pool.intern(si.path);
+  si.scope = pool.intern(si.scope);
+  si.package = pool.intern(si.package);
+  si.parent = pool.intern(si.parent);
+  si.tables = pool.list(si.tables);
+  si.glideApis = pool.list(si.glideApis);
+  si.calls = pool.list(si.calls);
+  if (si.body) si.body = pool.list(si.body);
+  if (si.jsdoc) compactJsDoc(si.jsdoc, pool);
+  for (const m of si.methods) compactMethod(m, pool);
+  if (si.methods.length === 0) si.methods = EMPTY;
+}
+
+function compactMethod(m: MethodInfo, pool: StringPool): void {
+  m.name = pool.intern(m.name);
+  m.tables = pool.list(m.tables);
+  m.glideApis = pool.list(m.glideApis);
+  m.calls = pool.list(m.calls);
+  m.params = compactParams(m.params, pool);
+  if (m.jsdoc) compactJsDoc(m.jsdoc, pool);
+}
+
+function compactParams(params: ParamInfo[], pool: StringPool): ParamInfo[] {
+  if (params.length === 0) return EMPTY;
+  for (const p of params) {
+    p.name = pool.intern(p.name);
+    p.type = pool.intern(p.type);
+  }
+  return params;
+}
+
+function compactJsDoc(doc: JsDoc, pool: StringPool): void {
+  doc.params = compactParams(doc.params, pool);
+  if (doc.examples.length === 0) doc.examples = EMPTY;
+  if (doc.returns) doc.returns.type = pool.intern(doc.returns.type);
+}
+
+function compactSite(site: CallSite, pool: StringPool): void {
+  site.path = pool.intern(site.path);
+  site.target = pool.intern(site.target);
+  site.qualifier = pool.intern(site.qualifier);
+  site.method = pool.intern(site.method);
+  site.callerTable = pool.intern(site.callerTable);
+  site.callerName = pool.intern(site.callerName);
+  site.scope = pool.intern(site.scope);
+  site.collection = pool.intern(site.collection);
+}
