@@ -224,7 +224,12 @@ export class Bm25Index<F extends string> {
   private slotIds: number[] = [];
   private alive: Uint8Array = new Uint8Array(0);
   private fieldLengths: Int32Array = new Int32Array(0);
-  private docTerms: Array<Int32Array | undefined> = [];
+  // The terms each document holds (to lower their df when it is removed): the documents of the
+  // last compaction or load as one array with offsets by slot, the ones added since apart.
+  private baseTerms = new Int32Array(0);
+  private baseTermOffsets = new Int32Array(1);
+  private baseSlots = 0;
+  private addedTerms = new Map<number, Int32Array>();
   private readonly idToSlot = new Map<number, number>();
   private readonly totalLength: number[];
 
@@ -328,7 +333,7 @@ export class Bm25Index<F extends string> {
       }
       this.df[t]++;
     }
-    this.docTerms[slot] = held;
+    this.addedTerms.set(slot, held);
     this.alive[slot] = 1;
     this.idToSlot.set(id, slot);
     this.liveCount++;
@@ -349,8 +354,8 @@ export class Bm25Index<F extends string> {
     this.alive[slot] = 0;
     this.liveCount--;
     for (let fi = 0; fi < nf; fi++) this.totalLength[fi] -= this.fieldLengths[slot * nf + fi];
-    for (const t of this.docTerms[slot] ?? []) this.df[t]--;
-    this.docTerms[slot] = undefined;
+    for (const t of this.termsOf(slot)) this.df[t]--;
+    this.addedTerms.delete(slot);
     this.epoch++;
     const dead = this.slotCount - this.liveCount;
     if (dead > 64 && dead > this.compactShare * this.slotCount) this.compact();
@@ -441,34 +446,43 @@ export class Bm25Index<F extends string> {
     let live = 0;
     for (let s = 0; s < this.slotCount; s++) if (this.alive[s]) slotMap[s] = live++;
 
+    // Every live posting list goes into one array, each list a view of it: a list per term of
+    // its own (grown by doubling) cost its slack and an allocation per term.
     const termMap = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
-    const postings: Int32Array[] = [];
+    const starts: number[] = [];
     const postingLength: number[] = [];
     const df: number[] = [];
+    let total = 0;
+    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) total += this.postingLength[t];
+    const all = new Int32Array(total);
+    let n = 0;
     for (let t = 0; t < this.terms.length; t++) {
       if (this.df[t] <= 0) continue;
       const old = this.postings[t];
       const len = this.postingLength[t];
-      const kept = new Int32Array(len);
-      let n = 0;
+      const from = n;
       for (let j = 0; j < len; j += 2) {
         const s = slotMap[old[j]];
         if (s < 0) continue;
-        kept[n++] = s;
-        kept[n++] = old[j + 1];
+        all[n++] = s;
+        all[n++] = old[j + 1];
       }
       termMap[t] = terms.length;
       terms.push(this.terms[t]);
-      postings.push(kept.slice(0, n));
-      postingLength.push(n);
+      starts.push(from);
+      postingLength.push(n - from);
       df.push(this.df[t]);
     }
+    const postings = starts.map((from, i) => all.subarray(from, from + postingLength[i]));
 
     const slotIds: number[] = [];
     const alive = new Uint8Array(live);
     const fieldLengths = new Int32Array(live * nf);
-    const docTerms: Array<Int32Array | undefined> = [];
+    const termOffsets = new Int32Array(live + 1);
+    for (let s = 0; s < this.slotCount; s++) if (slotMap[s] >= 0) termOffsets[slotMap[s] + 1] = this.termsOf(s).length;
+    for (let s = 0; s < live; s++) termOffsets[s + 1] += termOffsets[s];
+    const docTerms = new Int32Array(termOffsets[live]);
     this.idToSlot.clear();
     for (let s = 0; s < this.slotCount; s++) {
       const ns = slotMap[s];
@@ -476,7 +490,8 @@ export class Bm25Index<F extends string> {
       slotIds[ns] = this.slotIds[s];
       alive[ns] = 1;
       fieldLengths.set(this.fieldLengths.subarray(s * nf, s * nf + nf), ns * nf);
-      docTerms[ns] = this.docTerms[s]!.map((t) => termMap[t]);
+      const held = this.termsOf(s);
+      for (let j = 0; j < held.length; j++) docTerms[termOffsets[ns] + j] = termMap[held[j]];
       this.idToSlot.set(this.slotIds[s], ns);
     }
 
@@ -488,7 +503,10 @@ export class Bm25Index<F extends string> {
     this.slotIds = slotIds;
     this.alive = alive;
     this.fieldLengths = fieldLengths;
-    this.docTerms = docTerms;
+    this.baseTerms = docTerms;
+    this.baseTermOffsets = termOffsets;
+    this.baseSlots = live;
+    this.addedTerms = new Map();
     this.slotCount = live;
     this.impactDocs = [];
     this.impactValues = [];
@@ -578,7 +596,12 @@ export class Bm25Index<F extends string> {
     index.slotIds = data.ids.slice();
     index.alive = new Uint8Array(nd).fill(1);
     index.fieldLengths = fieldLengths;
-    index.docTerms = held.map((h) => Int32Array.from(h));
+    const termOffsets = new Int32Array(nd + 1);
+    for (let s = 0; s < nd; s++) termOffsets[s + 1] = termOffsets[s] + held[s].length;
+    index.baseTerms = new Int32Array(termOffsets[nd]);
+    for (let s = 0; s < nd; s++) index.baseTerms.set(held[s], termOffsets[s]);
+    index.baseTermOffsets = termOffsets;
+    index.baseSlots = nd;
     data.ids.forEach((id, s) => index.idToSlot.set(id, s));
     for (let s = 0; s < nd; s++) for (let fi = 0; fi < nf; fi++) index.totalLength[fi] += fieldLengths[s * nf + fi];
     return { ok: true, index };
@@ -597,6 +620,12 @@ export class Bm25Index<F extends string> {
       this.localIndex = grownInt32(this.localIndex, t + 1);
     }
     return t;
+  }
+
+  /** The term ids a document holds. */
+  private termsOf(slot: number): Int32Array {
+    if (slot < this.baseSlots) return this.baseTerms.subarray(this.baseTermOffsets[slot], this.baseTermOffsets[slot + 1]);
+    return this.addedTerms.get(slot) ?? new Int32Array(0);
   }
 
   private appendPosting(t: number, slot: number, packed: number): void {

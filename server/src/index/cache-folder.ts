@@ -8,6 +8,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { CachedFile, CacheLoad, loadArtifact, loadCache, saveArtifact, saveCache } from './persistence';
+import { FileEntry } from '../model';
 
 /** The cache-directory tag convention (bford.info/cachedir): backup tools skip such folders. */
 export const CACHE_TAG = 'CACHEDIR.TAG';
@@ -109,9 +110,9 @@ export class CacheFolder {
     return path.join(this.dir, path.basename(name));
   }
 
-  async loadIndex(): Promise<CacheLoad> {
+  async loadIndex(each?: (entry: FileEntry) => void): Promise<CacheLoad> {
     if (await this.prepare()) return { status: 'absent' };
-    return loadCache(this.dir);
+    return loadCache(this.dir, each);
   }
 
   async saveIndex(files: Iterable<CachedFile>, writer: string): Promise<void> {

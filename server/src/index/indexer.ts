@@ -100,10 +100,9 @@ export class Indexer {
     if (cache) {
       const refused = await cache.prepare();
       if (refused) editor.log('warn', `${refused}; the index is kept in memory only`);
-      const load = await cache.loadIndex();
+      const load = await cache.loadIndex((entry) => compactEntry(entry, pool));
       if (load.status === 'loaded') {
         this.cached = load.files;
-        for (const c of load.files.values()) compactEntry(c.entry, pool);
         cacheState = 'loaded';
       } else if (load.status === 'unreadable') {
         editor.log('warn', `index cache at ${cache.dir} is unreadable (${load.reason}); rebuilding it`);

@@ -31,7 +31,8 @@ export type CacheLoad =
   | { status: 'absent' }
   | { status: 'unreadable'; reason: string };
 
-export async function loadCache(dir: string): Promise<CacheLoad> {
+/** `each` sees every entry as it is read (the indexer shares their strings before the next is parsed). */
+export async function loadCache(dir: string, each?: (entry: FileEntry) => void): Promise<CacheLoad> {
   const file = path.join(dir, CACHE_FILE);
   try {
     await fs.access(file);
@@ -57,6 +58,7 @@ export async function loadCache(dir: string): Promise<CacheLoad> {
         footer = value as { end?: number };
       } else {
         if (!isCachedFile(value)) return { status: 'unreadable', reason: 'malformed file entry' };
+        each?.(value.entry);
         files.set(value.entry.path, value);
       }
     }
