@@ -26,6 +26,7 @@ import { CacheFolder } from './index/cache-folder';
 import { RetrievalStore } from './retrieval/retrieval-store';
 import { RetrievalIndex } from './retrieval/retrieval-index';
 import { FileChange, watchWorkspace } from './workspace/watcher';
+import { collectBuildGarbage } from './memory';
 
 
 /** Share of the workspace's files that must change before the ranking is learned again. */
@@ -90,6 +91,11 @@ export class Workspace {
       await this.loadEmbeddingModel();
       await this.buildRetrieval();
       await this.loadReranker();
+      // After the requests queued meanwhile are answered, the build's garbage goes back at once.
+      setImmediate(() => {
+        const ms = collectBuildGarbage();
+        if (ms !== undefined) this.editor.log('debug', `released the build's memory in ${Math.round(ms)} ms`);
+      });
       return stats;
     });
     done.then(this.settle.resolve, this.settle.reject);
