@@ -88,6 +88,7 @@ export class Workspace {
       onStage?.('retrieval');
       // Let requests that queued during the last batches be answered before the build.
       await new Promise((resolve) => setImmediate(resolve));
+      collectBuildGarbage();
       await this.loadEmbeddingModel();
       await this.buildRetrieval();
       await this.loadReranker();

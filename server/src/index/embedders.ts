@@ -275,17 +275,17 @@ function ppmiMatrix(corpus: readonly (readonly string[])[], index: Map<string, n
   }
   const logCtxTotal = Math.log(ctxTotal);
 
-  // Keep positive entries, both (i, j) and (j, i), then lay them out in rows.
+  // Keep positive entries, both (i, j) and (j, i), laid out in rows. Two passes over the pairs
+  // (count, then fill) instead of a list of every kept entry: with whole documents as windows a
+  // large workspace has millions of pairs, and that list was the biggest thing the fit held.
+  // PMI(i, j) = log(c_ij * ctxTotal / (row_i * ctx_j)); the smoothing makes it lopsided, so
+  // average both directions to keep the matrix symmetric for the eigen-solver.
+  const pmi = (i: number, j: number, c: number): number => Math.log(c) + logCtxTotal - (logRow[i] + logCtx[j] + logRow[j] + logCtx[i]) / 2;
   const rowCount = new Int32Array(n + 1);
-  const entries: number[] = [];
   pairs.forEach((key, c) => {
     const i = Math.floor(key / n);
     const j = key - i * n;
-    // PMI(i, j) = log(c_ij * ctxTotal / (row_i * ctx_j)); the smoothing makes it lopsided, so
-    // average both directions to keep the matrix symmetric for the eigen-solver.
-    const v = Math.log(c) + logCtxTotal - (logRow[i] + logCtx[j] + logRow[j] + logCtx[i]) / 2;
-    if (v > 0) {
-      entries.push(i, j, v);
+    if (pmi(i, j, c) > 0) {
       rowCount[i + 1]++;
       rowCount[j + 1]++;
     }
@@ -295,15 +295,16 @@ function ppmiMatrix(corpus: readonly (readonly string[])[], index: Map<string, n
   const nnz = rowCount[n];
   const cols = new Int32Array(nnz);
   const values = new Float32Array(nnz);
-  for (let e = 0; e < entries.length; e += 3) {
-    const i = entries[e];
-    const j = entries[e + 1];
-    const v = entries[e + 2];
+  pairs.forEach((key, c) => {
+    const i = Math.floor(key / n);
+    const j = key - i * n;
+    const v = pmi(i, j, c);
+    if (!(v > 0)) return;
     cols[fill[i]] = j;
     values[fill[i]++] = v;
     cols[fill[j]] = i;
     values[fill[j]++] = v;
-  }
+  });
   return { n, rowStart: rowCount, cols, values };
 }
 
