@@ -32,7 +32,7 @@ usage:
   deepcodeseek train [--out models/compact-reranker.onnx] [--quick]
                                                      train the compact reranker on synthetic instances
   deepcodeseek train --workspace DIR                 fine-tune it on a workspace's own call sites
-  deepcodeseek bench [--sizes 1000,10000] [--runs 3] [--completions 150] [--quick]
+  deepcodeseek bench [--sizes 1000,10000,30000] [--runs 3] [--completions 150] [--quick]
                                                      latency, index and accuracy benchmark (bench/results.json)
   deepcodeseek help | --help | -h                     this text (and COMMAND --help for one command)
   deepcodeseek --version                             the version
@@ -425,7 +425,7 @@ async function benchCommand(args: string[]): Promise<number> {
   const quick = !!values.quick;
   await runBench(
     {
-      sizes: (values.sizes ?? (quick ? '1000' : '1000,10000')).split(',').map((s) => intOption(s, '--sizes', 0, 10, 1_000_000)),
+      sizes: (values.sizes ?? (quick ? '1000' : '1000,10000,30000')).split(',').map((s) => intOption(s, '--sizes', 0, 10, 1_000_000)),
       runs: intOption(values.runs, '--runs', quick ? 1 : 3, 1, 100),
       completions: intOption(values.completions, '--completions', quick ? 60 : 150, 1, 100_000),
       out: path.resolve(values.out ?? 'bench/results.json'),

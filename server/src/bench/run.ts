@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: the numbers users judge a completion engine by, measured in one run over a real
  * stdio connection (the built server, driven by bench/lsp-client.ts) on synthetic instances of
- * 1,000 and 10,000 Script Includes and on the demo workspace:
- * - cold index, warm start and change-visibility times, peak RSS of the server;
+ * 1,000, 10,000 and 30,000 Script Includes and on the demo workspace:
+ * - cold index, warm start and change-visibility times, peak resident set of each start and the steady one;
  * - completion latency (p50/p95/p99) of the full pipeline, retrieval only and BM25 only, with the
  *   documentation-resolving cost apart, and typescript-language-server on the same positions;
  * - in-process: retrieval and rerank stage times, accuracy of each pipeline on cases the
@@ -55,7 +55,13 @@ interface WorkspaceResult {
   /** Completion inside `new GlideRecord('`, `gr.addQuery('` and after `current.`, in the cases' documents. */
   schema?: LatencySummary;
   changeVisibleMs: number[];
+  /** The highest resident set the server reached, over every start and the latency runs. */
   peakRssMb: number;
+  /**
+   * Resident sets: the peak of each cold and each warm start (to ready), and the server's resident
+   * set once indexed and answering (after the latency runs, learning off).
+   */
+  rssMb: { peakCold: number[]; peakWarm: number[]; steady: number };
   completion: Record<PipelineName, LatencySummary>;
   /**
    * Completion of the full pipeline on a server that learns the workspace: while learning runs
@@ -151,6 +157,8 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   const warmStartMs: number[] = [];
   const firstUseful = { cold: [] as number[], warm: [] as number[] };
   let peakRssMb = 0;
+  const peakCold: number[] = [];
+  const peakWarm: number[] = [];
   let files = 0;
   for (let run = 0; run < opts.runs; run++) {
     await fs.rm(path.join(root, '.deepcodeseek'), { recursive: true, force: true });
@@ -165,7 +173,9 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
       (phase === 'cold' ? coldIndexMs : warmStartMs).push(ms);
       const m = client.logs.map((l) => /: (\d+) files,/.exec(l)).find(Boolean);
       if (m) files = Number(m[1]);
-      peakRssMb = Math.max(peakRssMb, peakRss(client.proc));
+      const peak = peakRss(client.proc);
+      (phase === 'cold' ? peakCold : peakWarm).push(peak);
+      peakRssMb = Math.max(peakRssMb, peak);
       await client.stop();
     }
     log(`run ${run + 1}: cold ${Math.round(coldIndexMs[run])} ms (first useful completion ${Math.round(firstUseful.cold[run] ?? NaN)} ms), warm ${Math.round(warmStartMs[run])} ms (first useful ${Math.round(firstUseful.warm[run] ?? NaN)} ms)`);
@@ -194,6 +204,8 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   const schema = summarize((await measureCompletions(client, root, cases, false, (i) => SCHEMA_PROBES[i % SCHEMA_PROBES.length])).completion);
   log(`completion of tables and fields: p50 ${schema.p50.toFixed(2)} ms, p95 ${schema.p95.toFixed(2)} ms`);
   peakRssMb = Math.max(peakRssMb, peakRss(client.proc));
+  const steadyRssMb = currentRss(client.proc);
+  log(`resident set: steady ${steadyRssMb} MB; peak cold ${median(peakCold)} MB, warm ${median(peakWarm)} MB (medians)`);
   await client.stop();
   const learning = await measureLearning(root, cases, log);
   let typescript: LatencySummary | undefined;
@@ -213,6 +225,7 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
     firstUsefulMs: firstUseful,
     changeVisibleMs,
     peakRssMb,
+    rssMb: { peakCold, peakWarm, steady: steadyRssMb },
     completion,
     schema,
     learning,
@@ -248,9 +261,18 @@ async function measureLearning(root: string, cases: readonly EvalCase[], log: (l
 
 /** Peak resident set of a child process, from /proc (Linux); 0 elsewhere. */
 function peakRss(proc: ChildProcess): number {
+  return procStatusMb(proc, 'VmHWM');
+}
+
+/** Resident set of a child process now, from /proc (Linux); 0 elsewhere. */
+function currentRss(proc: ChildProcess): number {
+  return procStatusMb(proc, 'VmRSS');
+}
+
+function procStatusMb(proc: ChildProcess, key: 'VmHWM' | 'VmRSS'): number {
   try {
     const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(status);
     return m ? round(Number(m[1]) / 1024, 1) : 0;
   } catch {
     return 0;
@@ -454,11 +476,11 @@ function fmt(x: number | undefined, d = 1): string {
 export function formatBench(results: readonly WorkspaceResult[], rerank: Record<string, LatencySummary | string>): string {
   const lines: string[] = [];
   lines.push('');
-  lines.push('workspace      SIs    files  cold idx s  warm s  1st useful cold/warm s  change ms  RSS MB');
+  lines.push('workspace      SIs    files  cold idx s  warm s  1st useful cold/warm s  change ms  RSS MB peak cold/warm, steady');
   for (const r of results) {
     const useful = `${fmt(median(r.firstUsefulMs?.cold ?? []) / 1000, 2)} / ${fmt(median(r.firstUsefulMs?.warm ?? []) / 1000, 2)}`;
     lines.push(
-      `${r.name.padEnd(13)} ${String(r.scriptIncludes).padStart(5)} ${String(r.files).padStart(7)}  ${fmt(median(r.coldIndexMs) / 1000, 2).padStart(10)}  ${fmt(median(r.warmStartMs) / 1000, 2).padStart(6)}  ${useful.padStart(22)}  ${fmt(median(r.changeVisibleMs)).padStart(9)}  ${fmt(r.peakRssMb, 0).padStart(6)}`,
+      `${r.name.padEnd(13)} ${String(r.scriptIncludes).padStart(5)} ${String(r.files).padStart(7)}  ${fmt(median(r.coldIndexMs) / 1000, 2).padStart(10)}  ${fmt(median(r.warmStartMs) / 1000, 2).padStart(6)}  ${useful.padStart(22)}  ${fmt(median(r.changeVisibleMs)).padStart(9)}  ${`${fmt(median(r.rssMb.peakCold), 0)} / ${fmt(median(r.rssMb.peakWarm), 0)}, ${fmt(r.rssMb.steady, 0)}`.padStart(17)}`,
     );
   }
   lines.push('');
