@@ -156,6 +156,32 @@ describe('index/bm25', () => {
     assert.deepStrictEqual(index.search(q, 3), fresh.search(q, 3));
   });
 
+  it('after a compaction or a load, removes old and new documents and grows shared lists without touching their neighbours', () => {
+    const body = (i: number) => ({ body: [`t${i % 5}`, `t${(i + 1) % 5}`, `only${i}`] });
+    const built = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0.75 } } });
+    for (let i = 0; i < 60; i++) built.add(i, body(i));
+    built.compact();
+    const loaded = Bm25Index.fromJSON<'body'>(JSON.parse(JSON.stringify(built.toJSON())));
+    assert.ok(loaded.ok);
+    for (const index of [built, loaded.index]) {
+      // New documents append to lists that are views of one array: each must grow on its own.
+      for (let i = 60; i < 70; i++) index.add(i, body(i));
+      for (const id of [0, 7, 33, 61, 69]) index.remove(id);
+      const fresh = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0.75 } } });
+      for (let i = 0; i < 70; i++) if (![0, 7, 33, 61, 69].includes(i)) fresh.add(i, body(i));
+      for (let t = 0; t < 5; t++) assert.strictEqual(index.documentFrequency(`t${t}`), fresh.documentFrequency(`t${t}`), `df of t${t}`);
+      assert.strictEqual(index.documentFrequency('only33'), 0);
+      assert.strictEqual(index.documentFrequency('only65'), 1);
+      for (const q of ['t0 t1', 't4 only65', 't2 only12']) {
+        const terms = q.split(' ').map((term) => ({ term, weight: 1 }));
+        const a = index.search(terms, 10);
+        const b = fresh.search(terms, 10);
+        assert.deepStrictEqual(a.map((h) => h.id), b.map((h) => h.id), q);
+        a.forEach((h, i) => assert.ok(Math.abs(h.score - b[i].score) < 1e-6));
+      }
+    }
+  });
+
   it('round-trips through JSON with identical results', () => {
     const index = sampleIndex();
     index.remove(4);
