@@ -3,7 +3,8 @@
  * times what the finished index holds (parsed JSON, per-file entries before their strings are
  * shared, the build's scratch), and V8 keeps the heap it grew to until its own heuristics shrink
  * it, which for an idle language server can be never: at 10,000 Script Includes that was a
- * quarter of a gigabyte held for nothing. One full collection when a build ends returns it.
+ * quarter of a gigabyte held for nothing. A full collection after each bulk step of the first
+ * index (the files read, retrieval built) returns it.
  *
  * The collector is reached through V8's `--expose-gc`, turned on here at run time and read from a
  * new context, because a language server cannot choose the flags its editor starts Node with. If

@@ -88,21 +88,25 @@ export class Workspace {
       onStage?.('retrieval');
       // Let requests that queued during the last batches be answered before the build.
       await new Promise((resolve) => setImmediate(resolve));
-      collectBuildGarbage();
+      // The parsed cache and the entries' own copies go before retrieval builds on top of them.
+      this.releaseMemory('reading the files');
       await this.loadEmbeddingModel();
       await this.buildRetrieval();
       await this.loadReranker();
-      // After the requests queued meanwhile are answered, the build's garbage goes back at once.
-      setImmediate(() => {
-        const ms = collectBuildGarbage();
-        if (ms !== undefined) this.editor.log('debug', `released the build's memory in ${Math.round(ms)} ms`);
-      });
+      // After the requests queued meanwhile are answered.
+      setImmediate(() => this.releaseMemory('building retrieval'));
       return stats;
     });
     done.then(this.settle.resolve, this.settle.reject);
     // Learning starts once the workspace answers, and never holds up `ready`.
     done.then(() => this.scheduleLearning(), () => undefined);
     return done;
+  }
+
+  /** One full garbage collection (memory.ts), logged: a bulk step's garbage goes back at once. */
+  private releaseMemory(after: string): void {
+    const ms = collectBuildGarbage();
+    if (ms !== undefined) this.editor.log('debug', `released the memory of ${after} in ${Math.round(ms)} ms`);
   }
 
   /** The ranking learned on this workspace, when one is in use (for the log and explain view). */

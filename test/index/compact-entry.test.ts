@@ -1,8 +1,6 @@
 import * as assert from 'node:assert';
 import { compactEntry, StringPool } from '../../server/src/index/compact-entry';
-import { FieldsCache } from '../../server/src/retrieval/retrieval-index';
 import { FileEntry } from '../../server/src/model';
-import { ApiFields } from '../../server/src/index/api-documents';
 
 const range = { start: { line: 1, character: 0 }, end: { line: 9, character: 1 } };
 
@@ -54,29 +52,5 @@ describe('index/compact-entry', () => {
     assert.ok(Object.isFrozen(si.callSites));
     assert.throws(() => (si.callSites as unknown[]).push(1), TypeError);
     assert.notStrictEqual(si.scriptIncludes[0].tables, si.scriptIncludes[0].methods[0].tables, 'non-empty lists stay their own');
-  });
-});
-
-describe('retrieval/FieldsCache', () => {
-  it('keeps the most recently read documents, computes the others again, and forgets a removed one', () => {
-    const cache = new FieldsCache(2);
-    const computed: string[] = [];
-    const fields = (name: string) => () => {
-      computed.push(name);
-      return { name: [name] } as unknown as ApiFields;
-    };
-    const a = {} as never;
-    const b = {} as never;
-    const c = {} as never;
-    cache.get(a, fields('a'));
-    cache.get(b, fields('b'));
-    cache.get(a, fields('a')); // a is now the most recent
-    cache.get(c, fields('c')); // evicts b, the least recent
-    cache.get(a, fields('a'));
-    cache.get(b, fields('b'));
-    assert.deepStrictEqual(computed, ['a', 'b', 'c', 'b']);
-    assert.strictEqual(cache.size, 2);
-    cache.delete(b);
-    assert.strictEqual(cache.size, 1);
   });
 });

@@ -96,6 +96,7 @@ export interface Bm25Json {
 export type Bm25LoadResult<F extends string> = { ok: true; index: Bm25Index<F> } | { ok: false; error: string };
 
 const MAX_TF = 0xffff;
+const NO_TERMS = new Int32Array(0);
 const FORMAT = 'deepcodeseek-bm25';
 
 function grownInt32(a: Int32Array, min: number): Int32Array {
@@ -625,7 +626,7 @@ export class Bm25Index<F extends string> {
   /** The term ids a document holds. */
   private termsOf(slot: number): Int32Array {
     if (slot < this.baseSlots) return this.baseTerms.subarray(this.baseTermOffsets[slot], this.baseTermOffsets[slot + 1]);
-    return this.addedTerms.get(slot) ?? new Int32Array(0);
+    return this.addedTerms.get(slot) ?? NO_TERMS;
   }
 
   private appendPosting(t: number, slot: number, packed: number): void {

@@ -150,7 +150,8 @@ export class Indexer {
       got.forEach((result, i) => {
         const k = start + i;
         const settled = this.settle(scan.files[toRead[k]], result, priors[k], stats);
-        if (settled) compactEntry(settled.entry, pool);
+        // A fresh extraction brings its own copies; an unchanged file keeps its compacted prior.
+        if (settled && result.kind === 'extracted') compactEntry(settled.entry, pool);
         slots[toRead[k]] = settled;
         if (settled) entries.push(settled.entry);
       });

@@ -212,10 +212,11 @@ function build(generation: number, files: Iterable<FileEntry>): State {
     }
   }
   for (const e of entries) {
-    const uses = e.schema?.uses ?? [];
-    for (let i = 0; i < uses.length; i++) {
-      const name = uses[i];
-      const count = e.schema!.useCounts[i] ?? 1;
+    const s = e.schema;
+    if (!s) continue;
+    for (let i = 0; i < s.uses.length; i++) {
+      const name = s.uses[i];
+      const count = s.useCounts[i];
       if (name.startsWith('property:')) {
         const key = name.slice('property:'.length);
         const p = properties.get(key) ?? { name: key, defined: false, uses: 0 };
