@@ -6,17 +6,18 @@
  */
 import * as path from 'path';
 import { runWorkerJob } from '../worker-job';
-import { CooccurrenceEmbedder, CooccurrenceFitOptions } from './embedders';
+import { CooccurrenceEmbedder, CooccurrenceFitOptions, EncodedCorpus } from './embedders';
 
 export interface EmbedderFitRequest {
-  corpus: string[][];
+  /** Encoded, so it crosses as a few typed arrays rather than a string per token. */
+  corpus: EncodedCorpus;
   options: CooccurrenceFitOptions;
 }
 
 export type EmbedderFitReply = { ok: true; embedder: unknown } | { ok: false; error: string };
 
 /** Fits in a worker thread; an error (no worker, a crash, a malformed reply) comes back as a value. */
-export async function fitEmbedderInWorker(corpus: string[][], options: CooccurrenceFitOptions): Promise<{ ok: true; embedder: CooccurrenceEmbedder } | { ok: false; error: string }> {
+export async function fitEmbedderInWorker(corpus: EncodedCorpus, options: CooccurrenceFitOptions): Promise<{ ok: true; embedder: CooccurrenceEmbedder } | { ok: false; error: string }> {
   const request: EmbedderFitRequest = { corpus, options };
   const job = await runWorkerJob<EmbedderFitRequest, EmbedderFitReply>(path.join(__dirname, 'embedder-fit-worker.js'), request, 'embedder worker');
   if (!job.ok) return job;

@@ -149,11 +149,14 @@ function base64ToFloat32(s: string): Float32Array | undefined {
 
 /**
  * Pair counts keyed by a non-negative integer below 2^31, in open addressing: a JS Map of
- * millions of numeric keys spends most of its time hashing and collecting garbage.
+ * millions of numeric keys spends most of its time hashing and collecting garbage. This table is
+ * the largest thing a fit holds (millions of pairs when whole documents are the window), so a
+ * slot is 8 bytes (a float count is exact up to 2^24 and close enough beyond) and the table fills
+ * to three quarters before it doubles.
  */
 class PairCounts {
   private keys = new Int32Array(1 << 16).fill(-1);
-  private values = new Float64Array(1 << 16);
+  private values = new Float32Array(1 << 16);
   private used = 0;
 
   get size(): number {
@@ -165,7 +168,7 @@ class PairCounts {
     let h = mix32(key) & mask;
     while (this.keys[h] !== -1 && this.keys[h] !== key) h = (h + 1) & mask;
     if (this.keys[h] === -1) {
-      if ((this.used + 1) * 2 > this.keys.length) {
+      if ((this.used + 1) * 4 > this.keys.length * 3) {
         this.grow();
         mask = this.keys.length - 1;
         h = mix32(key) & mask;
@@ -185,7 +188,7 @@ class PairCounts {
     const oldKeys = this.keys;
     const oldValues = this.values;
     this.keys = new Int32Array(oldKeys.length * 2).fill(-1);
-    this.values = new Float64Array(oldKeys.length * 2);
+    this.values = new Float32Array(oldKeys.length * 2);
     const mask = this.keys.length - 1;
     for (let o = 0; o < oldKeys.length; o++) {
       const key = oldKeys[o];
@@ -206,26 +209,107 @@ interface SparseMatrix {
   values: Float32Array;
 }
 
-/** Vocabulary by frequency (ties by spelling, for determinism), with document frequencies. */
-function buildVocabulary(corpus: readonly (readonly string[])[], minCount: number, maxVocab: number): { words: string[]; df: Map<string, number> } {
-  const counts = new Map<string, number>();
-  const df = new Map<string, number>();
-  for (const doc of corpus) {
-    const seen = new Set<string>();
-    for (const t of doc) {
-      counts.set(t, (counts.get(t) ?? 0) + 1);
-      if (!seen.has(t)) {
-        seen.add(t);
-        df.set(t, (df.get(t) ?? 0) + 1);
+/**
+ * Documents as ids into one list of distinct words: what a fit reads, and what crosses to the
+ * fitting worker. Two typed arrays travel as two copies of bytes; a list of token lists travels as
+ * one new string per token, which was most of what the worker held before it began.
+ */
+export interface EncodedCorpus {
+  words: string[];
+  /** Every document's token ids, one after another. */
+  ids: Int32Array;
+  /** Document d is ids[docStart[d] .. docStart[d + 1]); one more entry than documents. */
+  docStart: Int32Array;
+}
+
+/** Builds an `EncodedCorpus` one document at a time. */
+export class CorpusEncoder {
+  private readonly index = new Map<string, number>();
+  private readonly words: string[] = [];
+  private ids = new Int32Array(1 << 12);
+  private length = 0;
+  private starts = new Int32Array(1 << 8);
+  private docs = 0;
+
+  get documents(): number {
+    return this.docs;
+  }
+
+  add(tokens: readonly string[]): void {
+    if (this.length + tokens.length > this.ids.length) this.ids = grown(this.ids, this.length + tokens.length);
+    for (const t of tokens) {
+      let id = this.index.get(t);
+      if (id === undefined) {
+        id = this.words.length;
+        this.index.set(t, id);
+        this.words.push(t);
+      }
+      this.ids[this.length++] = id;
+    }
+    if (this.docs + 2 > this.starts.length) this.starts = grown(this.starts, this.docs + 2);
+    this.starts[++this.docs] = this.length;
+  }
+
+  finish(): EncodedCorpus {
+    return { words: this.words, ids: this.ids.slice(0, this.length), docStart: this.starts.slice(0, this.docs + 1) };
+  }
+}
+
+function grown(a: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(Math.max(atLeast, a.length * 2));
+  out.set(a);
+  return out;
+}
+
+export function encodeCorpus(corpus: readonly (readonly string[])[]): EncodedCorpus {
+  const encoder = new CorpusEncoder();
+  for (const doc of corpus) encoder.add(doc);
+  return encoder.finish();
+}
+
+/** A corpus that claims to be encoded but is not well formed is refused before any work. */
+export function isEncodedCorpus(value: unknown): value is EncodedCorpus {
+  const c = value as Partial<EncodedCorpus> | null;
+  if (!c || typeof c !== 'object' || !Array.isArray(c.words) || !(c.ids instanceof Int32Array) || !(c.docStart instanceof Int32Array)) return false;
+  const { ids, docStart, words } = c;
+  if (docStart.length < 1 || docStart[0] !== 0 || docStart[docStart.length - 1] !== ids.length) return false;
+  for (let d = 1; d < docStart.length; d++) if (docStart[d] < docStart[d - 1]) return false;
+  for (let k = 0; k < ids.length; k++) if (ids[k] < 0 || ids[k] >= words.length) return false;
+  return true;
+}
+
+/**
+ * The vocabulary by frequency (ties by spelling, for determinism), with document frequencies;
+ * `slot` maps a corpus word id to its vocabulary position, or -1 when it is left out.
+ */
+function buildVocabulary(corpus: EncodedCorpus, minCount: number, maxVocab: number): { words: string[]; df: Int32Array; slot: Int32Array } {
+  const nWords = corpus.words.length;
+  const counts = new Int32Array(nWords);
+  const dfAll = new Int32Array(nWords);
+  const lastDoc = new Int32Array(nWords).fill(-1);
+  const docs = corpus.docStart.length - 1;
+  for (let d = 0; d < docs; d++) {
+    for (let k = corpus.docStart[d]; k < corpus.docStart[d + 1]; k++) {
+      const id = corpus.ids[k];
+      counts[id]++;
+      if (lastDoc[id] !== d) {
+        lastDoc[id] = d;
+        dfAll[id]++;
       }
     }
   }
-  const words = [...counts.entries()]
-    .filter(([, c]) => c >= minCount)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, maxVocab)
-    .map(([w]) => w);
-  return { words, df };
+  const spelled = corpus.words;
+  const kept: number[] = [];
+  for (let id = 0; id < nWords; id++) if (counts[id] >= minCount) kept.push(id);
+  kept.sort((a, b) => counts[b] - counts[a] || (spelled[a] < spelled[b] ? -1 : spelled[a] > spelled[b] ? 1 : 0));
+  kept.length = Math.min(kept.length, maxVocab);
+  const slot = new Int32Array(nWords).fill(-1);
+  const df = new Int32Array(kept.length);
+  kept.forEach((id, i) => {
+    slot[id] = i;
+    df[i] = dfAll[id];
+  });
+  return { words: kept.map((id) => spelled[id]), df, slot };
 }
 
 /**
@@ -233,15 +317,14 @@ function buildVocabulary(corpus: readonly (readonly string[])[], minCount: numbe
  * 1/distance so adjacent words count most, as PPMI: log(p(i,j) / (p(i) p_ctx(j))) clipped at 0,
  * with the context distribution smoothed (counts^0.75) so rare contexts do not dominate.
  */
-function ppmiMatrix(corpus: readonly (readonly string[])[], index: Map<string, number>, window: number): SparseMatrix {
-  const n = index.size;
+function ppmiMatrix(corpus: EncodedCorpus, slot: Int32Array, n: number, window: number): SparseMatrix {
   const pairs = new PairCounts();
   const ids: number[] = [];
-  for (const doc of corpus) {
+  for (let d = 0; d + 1 < corpus.docStart.length; d++) {
     ids.length = 0;
-    for (const t of doc) {
-      const i = index.get(t);
-      if (i !== undefined) ids.push(i);
+    for (let k = corpus.docStart[d]; k < corpus.docStart[d + 1]; k++) {
+      const i = slot[corpus.ids[k]];
+      if (i >= 0) ids.push(i);
     }
     const w = window > 0 ? window : ids.length;
     for (let a = 0; a < ids.length; a++) {
@@ -517,15 +600,15 @@ export class CooccurrenceEmbedder implements Embedder {
   }
 
   /** Learns word vectors from documents given as token lists. Deterministic given the seed. */
-  static fit(corpus: readonly (readonly string[])[], options: CooccurrenceFitOptions = {}): CooccurrenceEmbedder {
+  static fit(corpus: readonly (readonly string[])[] | EncodedCorpus, options: CooccurrenceFitOptions = {}): CooccurrenceEmbedder {
+    const encoded = Array.isArray(corpus) ? encodeCorpus(corpus) : (corpus as EncodedCorpus);
     const dim = Math.max(1, options.dim ?? 96);
     const seed = (options.seed ?? 0x5eed) >>> 0;
-    const { words, df } = buildVocabulary(corpus, options.minCount ?? 2, Math.min(options.maxVocab ?? 20000, MAX_VOCAB));
-    const index = new Map(words.map((w, i) => [w, i]));
-    const nDocs = Math.max(1, corpus.length);
+    const { words, df, slot } = buildVocabulary(encoded, options.minCount ?? 2, Math.min(options.maxVocab ?? 20000, MAX_VOCAB));
+    const nDocs = Math.max(1, encoded.docStart.length - 1);
     const idf = new Float32Array(words.length);
-    words.forEach((w, i) => (idf[i] = Math.log(1 + nDocs / (df.get(w) ?? 1))));
-    const vectors = words.length > 0 ? factorize(keepStrongest(ppmiMatrix(corpus, index, options.window ?? 5), options.maxContexts ?? 50), dim, options.iterations ?? 1, seed) : new Float32Array(0);
+    for (let i = 0; i < words.length; i++) idf[i] = Math.log(1 + nDocs / Math.max(1, df[i]));
+    const vectors = words.length > 0 ? factorize(keepStrongest(ppmiMatrix(encoded, slot, words.length, options.window ?? 5), options.maxContexts ?? 50), dim, options.iterations ?? 1, seed) : new Float32Array(0);
     return new CooccurrenceEmbedder(words, idf, vectors, dim, seed, Math.log(1 + nDocs), options.unknownScale ?? 0.3);
   }
 

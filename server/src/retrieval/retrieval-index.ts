@@ -26,7 +26,7 @@ import {
   usageFields,
 } from '../index/api-documents';
 import { Bm25Index, FieldConfig } from '../index/bm25';
-import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, Embedder, HashingEmbedder } from '../index/embedders';
+import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier } from '../text/tokens';
 import { VectorIndex } from '../index/vectors';
@@ -280,7 +280,7 @@ export class RetrievalIndex {
    * requests keep being answered while a large workspace builds. Until it ends, `built` is false
    * and the pipeline ranks by name.
    */
-  async buildInSlices(learned: LearnedEmbedder | undefined, fit: (corpus: string[][], options: CooccurrenceFitOptions) => Promise<CooccurrenceEmbedder>, sliceMs = 8): Promise<{ fitted?: LearnedEmbedder }> {
+  async buildInSlices(learned: LearnedEmbedder | undefined, fit: (corpus: EncodedCorpus, options: CooccurrenceFitOptions) => Promise<CooccurrenceEmbedder>, sliceMs = 8): Promise<{ fitted?: LearnedEmbedder }> {
     const steps = this.buildSteps(learned);
     let sliceStart = performance.now();
     for (let r = steps.next(); ; ) {
@@ -302,44 +302,46 @@ export class RetrievalIndex {
    * The build, step by step: it pauses (`'pause'`) between pieces of work and asks its driver to
    * learn the embedder (`{ corpus, options }`), receiving the embedder back.
    */
-  private *buildSteps(learned?: LearnedEmbedder): Generator<'pause' | { corpus: string[][]; options: CooccurrenceFitOptions }, { fitted?: LearnedEmbedder }, CooccurrenceEmbedder | undefined> {
+  private *buildSteps(learned?: LearnedEmbedder): Generator<'pause' | { corpus: EncodedCorpus; options: CooccurrenceFitOptions }, { fitted?: LearnedEmbedder }, CooccurrenceEmbedder | undefined> {
     this.unsubscribe?.();
     this.generation = -1;
     // Usage snippets first, API documents after: a sample keeps every API document.
+    // The embedder's corpus is encoded as it is gathered (token ids, not token lists): it is
+    // held for the whole fit and copied to the worker. Script Include documents first, then a
+    // sample of the usage snippets (which the usage documents hold anyway).
     const usageCorpus: string[][] = [];
-    const corpus: string[][] = [];
-    const pending: Array<{ ref: ApiDocRef; tokens: string[] }> = [];
-    for (const api of platformApis()) {
-      const ref = this.addDoc('platform', () => platformFields(api), undefined, api);
-      pending.push({ ref, tokens: allTerms(ref.fields) });
-    }
+    const corpus = new CorpusEncoder();
+    const pending: ApiDocRef[] = [];
+    for (const api of platformApis()) pending.push(this.addDoc('platform', () => platformFields(api), undefined, api));
     let n = 0;
     for (const entry of this.index.visibleFiles()) {
-      for (const ref of this.addEntryDocs(entry)) pending.push({ ref, tokens: allTerms(ref.fields) });
+      for (const ref of this.addEntryDocs(entry)) {
+        pending.push(ref);
+        if (ref.kind === 'script-include') corpus.add(allTerms(ref.fields));
+      }
       this.addEntryUsages(entry, this.options.embedderUsageDocs ? usageCorpus : undefined);
       if (++n % BUILD_SLICE === 0) yield 'pause';
     }
-    for (const p of pending) if (p.ref.kind === 'script-include') corpus.push(p.tokens);
-    const apiDocs = corpus.length;
-    corpus.push(...sampleDocs(usageCorpus, Math.max(0, this.options.embedderMaxDocs - apiDocs)));
+    const apiDocs = corpus.documents;
+    for (const doc of sampleDocs(usageCorpus, Math.max(0, this.options.embedderMaxDocs - apiDocs))) corpus.add(doc);
     const documents = apiDocs + usageCorpus.length;
     let fitted: LearnedEmbedder | undefined;
     if (this.options.dense && this.model) {
       // The model embeds text; nothing is learned from the workspace.
       this.vectors = new VectorIndex(this.model.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
-      this.embedRefs(pending.map((p) => p.ref));
+      this.embedRefs(pending);
     } else if (this.options.dense) {
       const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - documents) <= 0.25 * Math.max(documents, 1);
       if (reusable) this.embedder = learned.embedder;
-      else if (corpus.length >= 20) {
+      else if (corpus.documents >= 20) {
         // The embedder is learned from the workspace's own documents and usage snippets.
-        const embedder = yield { corpus, options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
+        const embedder = yield { corpus: corpus.finish(), options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
         this.embedder = embedder ?? new HashingEmbedder({ dim: this.options.embedderDim });
         if (embedder) fitted = { embedder, documents, dim: this.options.embedderDim };
       } else this.embedder = new HashingEmbedder({ dim: this.options.embedderDim });
       this.vectors = new VectorIndex(this.embedder.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
       for (let i = 0; i < pending.length; i++) {
-        this.vectors.add(pending[i].ref.id, this.embedDoc(pending[i].ref.fields));
+        this.vectors.add(pending[i].id, this.embedDoc(pending[i].fields));
         if ((i + 1) % BUILD_SLICE === 0) yield 'pause';
       }
     }
