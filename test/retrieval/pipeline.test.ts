@@ -5,6 +5,7 @@ import { buildQuery } from '../../server/src/retrieval/query';
 import { KnowledgeGraphCache } from '../../server/src/index/knowledge-graph';
 import { RetrievalPipeline } from '../../server/src/retrieval/pipeline';
 import { RetrievalIndex } from '../../server/src/retrieval/retrieval-index';
+import { joinSnapshot, splitSnapshot } from '../../server/src/retrieval/retrieval-store';
 import { CursorContext } from '../../server/src/retrieval/types';
 import { contextAt, Fixture, indexFixture } from './helpers';
 
@@ -117,7 +118,12 @@ describe('retrieval/pipeline', () => {
 
   it('restores a snapshot to the same rankings, re-indexing files that changed since', async () => {
     const ctxs = [contextAt(`// close the incident\nvar u = new |`), contextAt(`// approve the change\nvar x = new |`), contextAt(`var m = |`)];
-    const snap = JSON.parse(JSON.stringify(fx.retrieval.snapshot()));
+    // Through the form the store writes: JSON beside a file of the BM25 arrays' bytes.
+    const { file, chunks } = splitSnapshot(fx.retrieval.snapshot(), 'arrays-test.bin');
+    const bytes = Buffer.concat(chunks);
+    const joined = joinSnapshot(JSON.parse(JSON.stringify(file)), bytes);
+    assert.ok(joined.ok, joined.ok ? '' : joined.error);
+    const snap = joined.snap;
     const learned = fx.retrieval.embedder && 'vocabularySize' in fx.retrieval.embedder ? { embedder: fx.retrieval.embedder as never, documents: 0, dim: fx.retrieval.embedder.dim } : undefined;
     const restored = new RetrievalIndex(fx.index);
     assert.equal(restored.restore(snap, learned, fx.retrieval.vectors), true);
@@ -133,5 +139,29 @@ describe('retrieval/pipeline', () => {
     // A snapshot whose options differ does not fit.
     const other = new RetrievalIndex(fx.index, { ...restored.options, usage: false });
     assert.equal(other.restore(snap, learned, fx.retrieval.vectors), false);
+  });
+
+  it('refuses a snapshot whose arrays file is missing, cut, altered or described wrongly', () => {
+    const original = fx.retrieval.snapshot();
+    const { file, chunks } = splitSnapshot(original, 'arrays-test.bin');
+    const json = JSON.parse(JSON.stringify(file));
+    const bytes = Buffer.concat(chunks);
+    const altered = Buffer.from(bytes);
+    altered[altered.length >> 1] ^= 1;
+    const refusals = [
+      joinSnapshot(json, undefined),
+      joinSnapshot(json, bytes.subarray(0, bytes.length - 4)),
+      joinSnapshot(json, altered),
+      joinSnapshot({ ...json, arrayLengths: json.arrayLengths.slice(1) }, bytes),
+      joinSnapshot({ ...json, format: 1 }, bytes),
+      joinSnapshot(null, bytes),
+    ];
+    for (const r of refusals) assert.equal(r.ok, false);
+    // An unaligned buffer (a view at an odd offset) is read as well as an aligned one.
+    const shifted = Buffer.alloc(bytes.length + 1);
+    bytes.copy(shifted, 1);
+    const fromShifted = joinSnapshot(json, shifted.subarray(1));
+    assert.ok(fromShifted.ok);
+    assert.deepEqual(fromShifted.ok && [...fromShifted.snap.usage.arrays!.postings], [...original.usage.arrays!.postings]);
   });
 });

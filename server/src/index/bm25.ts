@@ -77,19 +77,30 @@ export interface Explanation<F extends string> {
   terms: TermExplanation<F>[];
 }
 
-/** The persisted form; typed arrays travel as base64 of their little-endian bytes. */
-export interface Bm25Json {
+/** The persisted form without its arrays: what JSON holds well. */
+export interface Bm25Header {
   format: 'deepcodeseek-bm25';
   version: 1;
   k1: number;
   fields: Array<{ name: string; weight: number; b: number }>;
   ids: number[];
-  /** Int32, slot-major: the length of each field of each document. */
-  fieldLengths: string;
   terms: string[];
-  /** Int32, terms.length + 1 offsets into `postings` (in Int32 units). */
+}
+
+/** The persisted arrays: most of an index's bytes, kept apart so they can be stored as bytes. */
+export interface Bm25Arrays {
+  /** Slot-major: the length of each field of each document. */
+  fieldLengths: Int32Array;
+  /** terms.length + 1 offsets into `postings` (in Int32 units). */
+  postingOffsets: Int32Array;
+  /** Pairs (slot, field << 16 | tf). */
+  postings: Int32Array;
+}
+
+/** The persisted form in one JSON value; the arrays travel as base64 of their little-endian bytes. */
+export interface Bm25Json extends Bm25Header {
+  fieldLengths: string;
   postingOffsets: string;
-  /** Int32 pairs (slot, field << 16 | tf). */
   postings: string;
 }
 
@@ -517,8 +528,8 @@ export class Bm25Index<F extends string> {
     this.epoch++;
   }
 
-  /** The persisted form (compacts first, so no tombstone is written). */
-  toJSON(): Bm25Json {
+  /** The persisted form as a header and its arrays (compacts first, so no tombstone is written). */
+  toParts(): { header: Bm25Header; arrays: Bm25Arrays } {
     this.compact();
     const nf = this.fieldNames.length;
     const offsets = new Int32Array(this.terms.length + 1);
@@ -526,29 +537,49 @@ export class Bm25Index<F extends string> {
     const all = new Int32Array(offsets[this.terms.length]);
     for (let t = 0; t < this.terms.length; t++) all.set(this.postings[t].subarray(0, this.postingLength[t]), offsets[t]);
     return {
-      format: FORMAT,
-      version: 1,
-      k1: this.k1,
-      fields: this.fieldNames.map((name, i) => ({ name, weight: this.params[i].weight, b: this.params[i].b })),
-      ids: this.slotIds.slice(0, this.slotCount),
-      fieldLengths: int32ToBase64(this.fieldLengths.subarray(0, this.slotCount * nf)),
-      terms: this.terms.slice(),
-      postingOffsets: int32ToBase64(offsets),
-      postings: int32ToBase64(all),
+      header: {
+        format: FORMAT,
+        version: 1,
+        k1: this.k1,
+        fields: this.fieldNames.map((name, i) => ({ name, weight: this.params[i].weight, b: this.params[i].b })),
+        ids: this.slotIds.slice(0, this.slotCount),
+        terms: this.terms.slice(),
+      },
+      arrays: { fieldLengths: this.fieldLengths.slice(0, this.slotCount * nf), postingOffsets: offsets, postings: all },
     };
   }
 
-  /** Reads the persisted form back; a malformed one is reported, never thrown. */
+  /** The persisted form as one JSON value. */
+  toJSON(): Bm25Json {
+    const { header, arrays } = this.toParts();
+    return { ...header, fieldLengths: int32ToBase64(arrays.fieldLengths), postingOffsets: int32ToBase64(arrays.postingOffsets), postings: int32ToBase64(arrays.postings) };
+  }
+
+  /** Reads the one-value persisted form back; a malformed one is reported, never thrown. */
   static fromJSON<F extends string>(json: unknown, options: { compactShare?: number } = {}): Bm25LoadResult<F> {
     const data = json as Partial<Bm25Json> | null;
+    if (!data || typeof data !== 'object') return { ok: false, error: 'not a BM25 index' };
+    if (typeof data.fieldLengths !== 'string' || typeof data.postingOffsets !== 'string' || typeof data.postings !== 'string') {
+      return Bm25Index.fromParts<F>(data, undefined, options);
+    }
+    const fieldLengths = base64ToInt32(data.fieldLengths);
+    const postingOffsets = base64ToInt32(data.postingOffsets);
+    const postings = base64ToInt32(data.postings);
+    return Bm25Index.fromParts<F>(data, fieldLengths && postingOffsets && postings ? { fieldLengths, postingOffsets, postings } : undefined, options);
+  }
+
+  /**
+   * Reads a header and its arrays back; a malformed pair is reported, never thrown. The index
+   * keeps the posting array (its lists are views of it), so it may be a view of a file's bytes.
+   */
+  static fromParts<F extends string>(header: unknown, arrays: Bm25Arrays | undefined, options: { compactShare?: number } = {}): Bm25LoadResult<F> {
+    const data = header as Partial<Bm25Header> | null;
     if (!data || typeof data !== 'object' || data.format !== FORMAT) return { ok: false, error: 'not a BM25 index' };
     if (data.version !== 1) return { ok: false, error: `unsupported BM25 index version ${String(data.version)}` };
     if (!Array.isArray(data.fields) || !Array.isArray(data.ids) || !Array.isArray(data.terms) || typeof data.k1 !== 'number') {
       return { ok: false, error: 'BM25 index is missing fields, ids, terms or k1' };
     }
-    if (typeof data.fieldLengths !== 'string' || typeof data.postingOffsets !== 'string' || typeof data.postings !== 'string') {
-      return { ok: false, error: 'BM25 index is missing its arrays' };
-    }
+    if (!arrays) return { ok: false, error: 'BM25 index is missing its arrays' };
     const fields = {} as FieldConfig<F>;
     for (const f of data.fields) {
       if (!f || typeof f.name !== 'string' || typeof f.weight !== 'number' || typeof f.b !== 'number') return { ok: false, error: 'BM25 index has a malformed field' };
@@ -557,11 +588,9 @@ export class Bm25Index<F extends string> {
     const nf = data.fields.length;
     const nd = data.ids.length;
     const nt = data.terms.length;
-    const fieldLengths = base64ToInt32(data.fieldLengths);
-    const offsets = base64ToInt32(data.postingOffsets);
-    const all = base64ToInt32(data.postings);
-    if (!fieldLengths || fieldLengths.length !== nd * nf) return { ok: false, error: 'BM25 index field lengths do not match its documents' };
-    if (!offsets || offsets.length !== nt + 1 || offsets[0] !== 0 || !all || offsets[nt] !== all.length) {
+    const { fieldLengths, postingOffsets: offsets, postings: all } = arrays;
+    if (fieldLengths.length !== nd * nf) return { ok: false, error: 'BM25 index field lengths do not match its documents' };
+    if (offsets.length !== nt + 1 || offsets[0] !== 0 || offsets[nt] !== all.length) {
       return { ok: false, error: 'BM25 index posting offsets do not match its postings' };
     }
     if (new Set(data.ids).size !== nd || !data.ids.every((id) => Number.isFinite(id))) return { ok: false, error: 'BM25 index has repeated or invalid ids' };

@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { CachedFile, CacheLoad, loadArtifact, loadCache, saveArtifact, saveCache } from './persistence';
+import { CachedFile, CacheLoad, loadArtifact, loadBytes, loadCache, saveArtifact, saveBytes, saveCache } from './persistence';
 import { FileEntry } from '../model';
 
 /** The cache-directory tag convention (bford.info/cachedir): backup tools skip such folders. */
@@ -131,6 +131,18 @@ export class CacheFolder {
     const refused = await this.prepare();
     if (refused) throw new Error(refused);
     await saveArtifact(this.dir, path.basename(name), value);
+  }
+
+  /** A binary artifact; undefined when absent, unreadable, or the folder is refused. */
+  async loadBytes(name: string): Promise<Buffer | undefined> {
+    if (await this.prepare()) return undefined;
+    return loadBytes(this.dir, path.basename(name));
+  }
+
+  async saveBytes(name: string, chunks: readonly Uint8Array[]): Promise<void> {
+    const refused = await this.prepare();
+    if (refused) throw new Error(refused);
+    await saveBytes(this.dir, path.basename(name), chunks);
   }
 
   /** Names in the folder with their age in ms (empty when the folder is refused or unreadable). */

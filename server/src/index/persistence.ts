@@ -103,14 +103,21 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
   });
 }
 
-/** Writes the pieces to a temporary file, then renames it over the target. */
-async function writeAtomically(target: string, pieces: () => Iterable<string>): Promise<void> {
+/** Writes the pieces to a temporary file, then renames it over the target. Bytes go out as they are. */
+async function writeAtomically(target: string, pieces: () => Iterable<string | Uint8Array>): Promise<void> {
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
   const handle = await fs.open(tmp, 'w');
   try {
     let buffered: string[] = [];
     let size = 0;
     for (const piece of pieces()) {
+      if (typeof piece !== 'string') {
+        if (buffered.length) await handle.write(buffered.join(''));
+        buffered = [];
+        size = 0;
+        await handle.write(piece);
+        continue;
+      }
       buffered.push(piece);
       size += piece.length;
       if (size > 1 << 20) {
@@ -158,4 +165,19 @@ export async function saveArtifact(dir: string, name: string, value: unknown): P
     }
     yield '}';
   });
+}
+
+/** Reads a binary artifact of the cache folder whole; undefined when absent or unreadable. */
+export async function loadBytes(dir: string, name: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(path.join(dir, name));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a binary artifact of the cache folder atomically, chunk by chunk (no joined copy). */
+export async function saveBytes(dir: string, name: string, chunks: readonly Uint8Array[]): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  await writeAtomically(path.join(dir, name), () => chunks);
 }

@@ -25,7 +25,7 @@ import {
   UsageField,
   usageFields,
 } from '../index/api-documents';
-import { Bm25Index, FieldConfig } from '../index/bm25';
+import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
 import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier } from '../text/tokens';
@@ -123,16 +123,19 @@ export class ApiDocRef {
   }
 }
 
-/** The persisted retrieval state: which document and usage ids stand for what, and both BM25 indexes. */
+/**
+ * The retrieval state to persist: which document and usage ids stand for what, and both BM25
+ * indexes as headers and arrays (the store writes the arrays as bytes beside the JSON).
+ */
 export interface RetrievalSnapshot {
-  format: 1;
+  format: 2;
   options: string;
   embedderId: string;
   /** Per file: its entry hash, its document ids (with their keys) and its usage ids. */
   files: Array<{ path: string; hash: string; docs: Array<[number, string]>; usages: number[] }>;
   platform: Array<[number, string]>;
-  api: unknown;
-  usage: unknown;
+  api: { header: unknown; arrays?: Bm25Arrays };
+  usage: { header: unknown; arrays?: Bm25Arrays };
   nextDocId: number;
   nextUsageId: number;
   /** The file (in the cache folder) holding the dense vectors saved with this snapshot. */
@@ -546,13 +549,13 @@ export class RetrievalIndex {
     }
     const platform = this.platformDocs().map((r) => [r.id, platformKey(r.platform!)] as [number, string]);
     return {
-      format: 1,
+      format: 2,
       options: optionsKey(this.options),
       embedderId: this.embedderId,
       files,
       platform,
-      api: this.apiBm25.toJSON(),
-      usage: this.usageBm25.toJSON(),
+      api: this.apiBm25.toParts(),
+      usage: this.usageBm25.toParts(),
       nextDocId: this.nextDocId,
       nextUsageId: this.nextUsageId,
     };
@@ -564,7 +567,7 @@ export class RetrievalIndex {
    * leaves the index empty) when the snapshot does not fit; the caller then builds.
    */
   restore(snap: RetrievalSnapshot, learned: LearnedEmbedder | undefined, vectors: VectorIndex | undefined): boolean {
-    if (!snap || snap.format !== 1 || snap.options !== optionsKey(this.options)) return false;
+    if (!snap || snap.format !== 2 || !snap.api || !snap.usage || snap.options !== optionsKey(this.options)) return false;
     // Small workspaces use the deterministic hashing embedder and persist no learned one.
     const embedder = learned?.embedder ?? this.embedder;
     // A snapshot made under another embedder (learned vs. model, or another model) never mixes in.
@@ -573,8 +576,8 @@ export class RetrievalIndex {
     if (this.options.dense && (!vectors || spaceId !== snap.embedderId || vectors.dim !== dim)) return false;
     const apis = new Map(platformApis().map((a) => [platformKey(a), a]));
     if (snap.platform.length !== apis.size || snap.platform.some(([, name]) => !apis.has(name))) return false;
-    const api = Bm25Index.fromJSON<ApiField>(snap.api);
-    const usage = Bm25Index.fromJSON<UsageField>(snap.usage);
+    const api = Bm25Index.fromParts<ApiField>(snap.api.header, snap.api.arrays);
+    const usage = Bm25Index.fromParts<UsageField>(snap.usage.header, snap.usage.arrays);
     if (!api.ok || !usage.ok) return false;
     this.unsubscribe?.();
     this.apiBm25 = api.index;
