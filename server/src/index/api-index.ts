@@ -52,6 +52,16 @@ export class ApiIndex {
    * lookups then follow that order whatever order the files first arrived in.
    */
   putInOrder(entries: readonly FileEntry[]): void {
+    // The same entries already in this order (a warm start that reused every file): no change.
+    if (entries.length === this.entries.size) {
+      let k = 0;
+      let same = true;
+      for (const entry of this.entries.values()) {
+        same = entry === entries[k++];
+        if (!same) break;
+      }
+      if (same) return;
+    }
     const touched: string[] = [];
     for (const path of [...this.entries.keys()]) touched.push(...this.drop(path));
     for (const entry of entries) touched.push(...this.put(entry));

@@ -4,7 +4,6 @@
  * cannot be read, so a corrupt cache costs one rebuild and one log line, never a crash.
  */
 import { createReadStream, promises as fs } from 'fs';
-import { createInterface } from 'readline';
 import * as path from 'path';
 import { FileEntry } from '../model';
 
@@ -45,8 +44,7 @@ export async function loadCache(dir: string, each?: (entry: FileEntry) => void):
   let header: Partial<CacheContents> | undefined;
   let footer: { end?: number } | undefined;
   try {
-    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const line of lines) {
+    for await (const line of readLines(file)) {
       if (!line) continue;
       if (footer) return { status: 'unreadable', reason: 'data after the end marker' };
       const value = JSON.parse(line) as unknown;
@@ -68,6 +66,26 @@ export async function loadCache(dir: string, each?: (entry: FileEntry) => void):
   if (!header) return { status: 'unreadable', reason: 'empty' };
   if (!footer || footer.end !== files.size) return { status: 'unreadable', reason: 'truncated' };
   return { status: 'loaded', files };
+}
+
+/**
+ * The lines of a UTF-8 file, read in 256 KB chunks and cut at each `\n` (a `\r` before it is
+ * dropped). readline does the same with a regular expression and an event per line, which was a
+ * third of reading a large cache.
+ */
+async function* readLines(file: string): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 18 }) as AsyncIterable<string>) {
+    let text = rest ? rest + chunk : chunk;
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      yield text.charCodeAt(nl - 1) === 13 && nl > from ? text.slice(from, nl - 1) : text.slice(from, nl);
+      from = nl + 1;
+    }
+    rest = text.slice(from);
+    text = '';
+  }
+  if (rest) yield rest;
 }
 
 function isCachedFile(f: unknown): f is CachedFile {
