@@ -18,8 +18,9 @@ usage:
   deepcodeseek serve --stdio                         run the language server over stdio
   deepcodeseek index --workspace DIR [--json] [--no-cache]
                                                      index a workspace and print what was found
-  deepcodeseek synth --out DIR --script-includes N --seed S [--force]
-                                                     write a synthetic ServiceNow instance (into an empty folder)
+  deepcodeseek synth --out DIR --script-includes N --seed S [--shape scoped|platform] [--force]
+                                                     write a synthetic ServiceNow instance (into an empty folder);
+                                                     platform: one wide global scope, as real instances have
   deepcodeseek query --workspace DIR --file F --line L --character C [--json]
                                                      the ranked APIs at a position, with each stage's scores
   deepcodeseek cases --workspace DIR --out FILE [--limit N] [--seed S]
@@ -32,7 +33,7 @@ usage:
   deepcodeseek train [--out models/compact-reranker.onnx] [--quick]
                                                      train the compact reranker on synthetic instances
   deepcodeseek train --workspace DIR                 fine-tune it on a workspace's own call sites
-  deepcodeseek bench [--sizes 1000,10000,30000] [--runs 3] [--completions 150] [--quick]
+  deepcodeseek bench [--sizes 1000,10000,30000] [--platform-sizes 10000] [--runs 3] [--completions 150] [--quick]
                                                      latency, index and accuracy benchmark (bench/results.json)
   deepcodeseek help | --help | -h                     this text (and COMMAND --help for one command)
   deepcodeseek --version                             the version
@@ -163,8 +164,11 @@ async function indexCommand(args: string[]): Promise<number> {
 async function synthCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { out: { type: 'string' }, 'script-includes': { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' } },
+    options: { out: { type: 'string' }, 'script-includes': { type: 'string' }, seed: { type: 'string' }, shape: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' } },
   });
+  const { INSTANCE_SHAPES } = require('./training/synth-plan') as typeof import('./training/synth-plan');
+  const shape = (values.shape ?? 'scoped') as (typeof INSTANCE_SHAPES)[number];
+  if (!INSTANCE_SHAPES.includes(shape)) throw new UsageError(`--shape must be one of ${INSTANCE_SHAPES.join(', ')}, not ${values.shape}`);
   if (!values.out) throw new UsageError('missing option --out DIR');
   const scriptIncludes = intOption(values['script-includes'], '--script-includes', 1000, 1, 200_000);
   const seed = intOption(values.seed, '--seed', 1, -2_147_483_648, 4_294_967_295);
@@ -179,7 +183,7 @@ async function synthCommand(args: string[]): Promise<number> {
   // Two instances written into one folder would merge into one that neither seed describes.
   if (existing.length && !values.force) throw new UsageError(`--out ${outDir} is not empty (add --force to write into it anyway)`);
   const { generateInstance } = require('./training/synth') as typeof import('./training/synth');
-  const summary = await generateInstance({ outDir, scriptIncludes, seed });
+  const summary = await generateInstance({ outDir, scriptIncludes, seed, shape });
   process.stdout.write(
     values.json
       ? JSON.stringify(summary, null, 2) + '\n'
@@ -414,6 +418,7 @@ async function benchCommand(args: string[]): Promise<number> {
     args,
     options: {
       sizes: { type: 'string' },
+      'platform-sizes': { type: 'string' },
       runs: { type: 'string' },
       completions: { type: 'string' },
       out: { type: 'string' },
@@ -426,6 +431,11 @@ async function benchCommand(args: string[]): Promise<number> {
   await runBench(
     {
       sizes: (values.sizes ?? (quick ? '1000' : '1000,10000,30000')).split(',').map((s) => intOption(s, '--sizes', 0, 10, 1_000_000)),
+      // The platform-shaped instance beside the scoped curve; `--platform-sizes ''` leaves it out.
+      platformSizes: (values['platform-sizes'] ?? (quick ? '' : '10000'))
+        .split(',')
+        .filter((s) => s.trim() !== '')
+        .map((s) => intOption(s, '--platform-sizes', 0, 10, 1_000_000)),
       runs: intOption(values.runs, '--runs', quick ? 1 : 3, 1, 100),
       completions: intOption(values.completions, '--completions', quick ? 60 : 150, 1, 100_000),
       out: path.resolve(values.out ?? 'bench/results.json'),

@@ -79,6 +79,34 @@ function occurrences(text: string, name: string): number {
   return (text.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length;
 }
 
+/** Every Script Include of the instance is read back as planned, and every planned call is found. */
+function assertReadBack(inst: SynthInstance): void {
+  const found = new Map<string, ScriptIncludeInfo>();
+  const sites: CallSite[] = [];
+  for (const f of inst.files) {
+    const { records: recs, problems } = readXmlRecords(f.content, f.path);
+    assert.deepStrictEqual(problems, [], f.path);
+    for (const rec of recs) {
+      const x = extractRecord(rec, f.path);
+      for (const si of x.scriptIncludes) found.set(si.apiName, si);
+      sites.push(...x.callSites);
+    }
+  }
+  for (const s of inst.scriptIncludes) {
+    const e = found.get(s.apiName);
+    assert.ok(e, `${s.apiName} not read back`);
+    assert.deepStrictEqual([e.kind, e.access, e.clientCallable, e.active, !!e.description], [s.kind, s.access, s.clientCallable, s.active, s.hasDescription], s.apiName);
+    if (s.shape !== 'classless') for (const m of s.methods) assert.ok(e.methods.some((x) => x.name === m), `${s.apiName}.${m}`);
+  }
+  const key = (p: string, target: string, form: string, method?: string) => `${p}|${target}|${form}|${method ?? ''}`;
+  const seen = new Set(sites.map((c) => key(c.path, c.target, c.form, c.method)));
+  const withoutMethod = new Set(sites.map((c) => key(c.path, c.target, c.form)));
+  for (const c of inst.calls) {
+    const ok = c.form === 'function' || c.form === 'extends' ? withoutMethod.has(key(c.callerPath, c.target, c.form)) : seen.has(key(c.callerPath, c.target, c.form, c.method));
+    assert.ok(ok, `${c.callerPath}: ${c.form} ${c.target}.${c.method ?? ''}`);
+  }
+}
+
 describe('synth: the synthetic instance generator', () => {
   let inst: SynthInstance;
   let records: Map<string, ReadRecord>;
@@ -304,30 +332,7 @@ describe('synth: the synthetic instance generator', () => {
 
   describe('agreement with the workspace readers and the extractor', () => {
     it('reads back every Script Include and finds every planned call', () => {
-      const found = new Map<string, ScriptIncludeInfo>();
-      const sites: CallSite[] = [];
-      for (const f of inst.files) {
-        const { records: recs, problems } = readXmlRecords(f.content, f.path);
-        assert.deepStrictEqual(problems, [], f.path);
-        for (const rec of recs) {
-          const x = extractRecord(rec, f.path);
-          for (const si of x.scriptIncludes) found.set(si.apiName, si);
-          sites.push(...x.callSites);
-        }
-      }
-      for (const s of inst.scriptIncludes) {
-        const e = found.get(s.apiName);
-        assert.ok(e, `${s.apiName} not read back`);
-        assert.deepStrictEqual([e.kind, e.access, e.clientCallable, e.active, !!e.description], [s.kind, s.access, s.clientCallable, s.active, s.hasDescription], s.apiName);
-        if (s.shape !== 'classless') for (const m of s.methods) assert.ok(e.methods.some((x) => x.name === m), `${s.apiName}.${m}`);
-      }
-      const key = (p: string, target: string, form: string, method?: string) => `${p}|${target}|${form}|${method ?? ''}`;
-      const seen = new Set(sites.map((c) => key(c.path, c.target, c.form, c.method)));
-      const withoutMethod = new Set(sites.map((c) => key(c.path, c.target, c.form)));
-      for (const c of inst.calls) {
-        const ok = c.form === 'function' || c.form === 'extends' ? withoutMethod.has(key(c.callerPath, c.target, c.form)) : seen.has(key(c.callerPath, c.target, c.form, c.method));
-        assert.ok(ok, `${c.callerPath}: ${c.form} ${c.target}.${c.method ?? ''}`);
-      }
+      assertReadBack(inst);
     });
   });
 
@@ -351,6 +356,48 @@ describe('synth: the synthetic instance generator', () => {
       const none = buildInstance({ scriptIncludes: 10, seed: 1, callersPerScriptInclude: 0 });
       assert.strictEqual(none.summary.callers, 0);
       assert.strictEqual(none.files.length, 10);
+    });
+  });
+
+  describe('the platform shape', () => {
+    let platform: SynthInstance;
+    before(() => {
+      platform = buildInstance({ scriptIncludes: 400, seed: 7, shape: 'platform' });
+    });
+
+    const share = (i: SynthInstance, test: (s: SynthInstance['scriptIncludes'][number]) => boolean) => i.scriptIncludes.filter(test).length / i.scriptIncludes.length;
+    const classMethods = (i: SynthInstance) => {
+      const classes = i.scriptIncludes.filter((s) => s.shape === 'class-create');
+      return classes.reduce((n, s) => n + s.methods.length, 0) / classes.length;
+    };
+
+    it('puts most Script Includes in one wide global scope, many of them classless or short', () => {
+      assert.ok(share(platform, (s) => s.scope === 'global') > 0.75, `global ${share(platform, (s) => s.scope === 'global')}`);
+      assert.ok(share(inst, (s) => s.scope === 'global') < 0.5);
+      assert.ok(share(platform, (s) => s.shape === 'classless') > 2 * share(inst, (s) => s.shape === 'classless'));
+      assert.ok(classMethods(platform) < classMethods(inst), `${classMethods(platform)} vs ${classMethods(inst)}`);
+    });
+
+    it('has processors and UI scripts among the callers, and the scoped shape has neither', () => {
+      const kinds = (i: SynthInstance) => new Set(i.calls.map((c) => c.callerKind));
+      assert.ok(kinds(platform).has('processor') && kinds(platform).has('ui-script'));
+      assert.ok(!kinds(inst).has('processor') && !kinds(inst).has('ui-script'));
+      for (const c of platform.calls.filter((x) => x.callerKind === 'ui-script')) assert.strictEqual(c.form, 'glide-ajax', c.callerPath);
+      const tables = new Set(platform.calls.filter((c) => c.callerKind === 'processor' || c.callerKind === 'ui-script').map((c) => c.callerTable));
+      assert.deepStrictEqual([...tables].sort(), ['sys_processor', 'sys_ui_script']);
+    });
+
+    it('writes scripts that parse, and reads back every Script Include and planned call', () => {
+      for (const f of platform.files.filter((x) => /sys_(processor|ui_script)_/.test(x.path))) {
+        const rec = readRecord(f.content);
+        const bad = firstError(parseJavaScript(rec.fields.script).rootNode);
+        assert.strictEqual(bad, undefined, f.path);
+      }
+      assertReadBack(platform);
+    });
+
+    it('leaves the scoped shape as it was: the default and an explicit scoped are the same bytes', () => {
+      assert.strictEqual(hashFiles(buildInstance({ scriptIncludes: 200, seed: 7, shape: 'scoped' })), hashFiles(inst));
     });
   });
 });

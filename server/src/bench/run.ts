@@ -33,6 +33,8 @@ import { latencyChart } from './chart';
 
 export interface BenchOptions {
   sizes: number[];
+  /** Platform-shaped instances (one wide global scope), benched beside the scoped curve. */
+  platformSizes: number[];
   runs: number;
   completions: number;
   out: string;
@@ -91,16 +93,17 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     await fs.cp(path.join(REPO, 'examples', 'demo-instance'), demo, { recursive: true });
     targets.push({ name: 'demo', root: demo });
   }
-  for (const size of opts.sizes) {
-    const root = path.join(work, `synth-${size}-seed${opts.seed}`);
+  const instances = [...opts.sizes.map((size) => ({ size, shape: 'scoped' as const, name: `synth-${size}` })), ...opts.platformSizes.map((size) => ({ size, shape: 'platform' as const, name: `platform-${size}` }))];
+  for (const { size, shape, name } of instances) {
+    const root = path.join(work, `${name}-seed${opts.seed}`);
     if (!existsSync(path.join(root, '.complete'))) {
       await fs.rm(root, { recursive: true, force: true });
       const t = performance.now();
-      const s = await generateInstance({ outDir: root, scriptIncludes: size, seed: opts.seed });
+      const s = await generateInstance({ outDir: root, scriptIncludes: size, seed: opts.seed, shape });
       await fs.writeFile(path.join(root, '.complete'), '');
-      log(`generated ${s.scriptIncludes} Script Includes (${s.files} files) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      log(`generated ${s.scriptIncludes} Script Includes (${shape}, ${s.files} files) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
-    targets.push({ name: `synth-${size}`, root });
+    targets.push({ name, root });
   }
   const results: WorkspaceResult[] = [];
   for (const t of targets) {

@@ -12,7 +12,7 @@ import { Rng, rngFor } from './synth-random';
 import { CallPlan, CallerPlan, MethodPlan, ParamPlan } from './synth-plan';
 import { ExtraMethod } from './synth-script-include';
 import { indent, literalFor, sysparmName } from './synth-code';
-import { COMMON_TABLES, DOMAINS, Entity, camelWords, fieldToVar } from './synth-vocabulary';
+import { COMMON_TABLES, DOMAINS, Entity, camelWords, fieldToCamel, fieldToVar } from './synth-vocabulary';
 
 /** The caller's record, its script and the fields of its XML record. */
 export interface CallerText {
@@ -336,6 +336,8 @@ function recordName(env: Env, kind: string): string {
     case 'fix-script': return `Fix ${what} ${field} ${rng.pick(['values', 'after upgrade', 'data', 'for STRY00' + rng.int(10000, 99999)])}`;
     case 'rest-operation': return `${rng.pick(['Get', 'Update', 'Create', 'Lookup'])} ${what} ${concept}`;
     case 'atf-step': return `Verify ${what} ${concept}`;
+    case 'processor': return `${what} ${concept} ${rng.pick(['export', 'feed', 'download', 'lookup'])}`;
+    case 'ui-script': return `${words(entity.noun).replace(/ /g, '_')}_${rng.pick(['helpers', 'utils', 'widgets', 'form_tools'])}`;
     default: return `${rng.pick(['Populate', 'Check', 'Validate', 'Show'])} ${field} ${kind}`;
   }
 }
@@ -602,6 +604,51 @@ function clientUiAction(seed: number, caller: CallerPlan): CallerText {
   };
 }
 
+/**
+ * A processor: a script served at a URL path, reading the request and writing the answer itself
+ * (`g_request`, `g_response`, `g_processor`), with the calls in between.
+ */
+function processor(seed: number, caller: CallerPlan): CallerText {
+  const env = newEnv(seed, caller, 'gr', false);
+  const { rng } = env;
+  for (const n of ['g_request', 'g_response', 'g_processor', 'id', 'out']) env.names.add(n);
+  const param = rng.pick(['sysparm_sys_id', 'sys_id', 'sysparm_id']);
+  const pre = preamble(env, rng.int(0, 3));
+  const { setup, body, result } = allCalls(env);
+  const lines = [
+    `var id = g_request.getParameter('${param}');`,
+    `var gr = new GlideRecord('${caller.entity.table}');`,
+    'if (!id || !gr.get(id)) {',
+    '    g_response.setStatus(404);',
+    '} else {',
+    ...indent([...pre, ...setup, ...body, `var out = { sys_id: gr.getUniqueValue(), result: ${result ?? 'gr.getDisplayValue()'} };`, "g_processor.writeOutput('application/json', JSON.stringify(out));"], 1),
+    '}',
+  ];
+  const name = recordName(env, 'processor');
+  return {
+    table: 'sys_processor', name, side: 'server', scriptField: 'script', script: lines.join('\n'),
+    fields: { active: 'true', path: name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), type: 'script', require_authentication: 'true' },
+  };
+}
+
+/**
+ * A UI script: browser code loaded on forms or pages, a named function (or a few) that asks the
+ * server through GlideAjax.
+ */
+function uiScript(seed: number, caller: CallerPlan): CallerText {
+  const env = newEnv(seed, caller, 'g_form', true);
+  const { rng } = env;
+  const name = recordName(env, 'ui-script');
+  const fn = `${rng.pick(['refresh', 'load', 'check', 'show'])}${fieldToCamel(rng.pick(plainFields(caller.entity))).replace(/^./, (c) => c.toUpperCase())}`;
+  env.names.add(fn);
+  const lines = [...clientContext(env), ...glideAjaxCall(env, caller.calls[0], false)];
+  const script = [`function ${fn}() {`, ...indent(lines, 1), '}'].join('\n');
+  return {
+    table: 'sys_ui_script', name, side: 'client', scriptField: 'script', script,
+    fields: { active: 'true', global: String(rng.chance(0.3)), ui_type: rng.pick(['0', '10']), use_scoped_format: 'false', description: '' },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Calls placed inside other Script Includes
 
@@ -650,6 +697,8 @@ export function renderCaller(seed: number, caller: CallerPlan): CallerText | und
     case 'atf-step': return atfStep(seed, caller);
     case 'client-script': return clientScript(seed, caller);
     case 'client-ui-action': return clientUiAction(seed, caller);
+    case 'processor': return processor(seed, caller);
+    case 'ui-script': return uiScript(seed, caller);
     case 'script-include': return undefined;
   }
 }

@@ -81,7 +81,7 @@ export interface SiPlan {
 
 export type CallerKind =
   | 'business-rule' | 'client-script' | 'ui-action' | 'client-ui-action' | 'scheduled-job'
-  | 'fix-script' | 'rest-operation' | 'atf-step' | 'script-include';
+  | 'fix-script' | 'rest-operation' | 'atf-step' | 'script-include' | 'processor' | 'ui-script';
 
 /** How much of the target's vocabulary the caller's surrounding code carries. */
 export type Signal = 'strong' | 'medium' | 'weak';
@@ -120,10 +120,21 @@ export interface InstancePlan {
   callers: CallerPlan[];
 }
 
+/**
+ * How the instance is laid out. `scoped` (the default): a third of the Script Includes in global,
+ * the rest in scoped apps, mostly classes of several methods. `platform`: what a real instance's
+ * out-of-the-box code looks like, one global scope thousands wide, many short utility classes
+ * and classless functions, with processors and UI scripts among the callers.
+ */
+export type InstanceShape = 'scoped' | 'platform';
+
+export const INSTANCE_SHAPES: readonly InstanceShape[] = ['scoped', 'platform'];
+
 export interface PlanOptions {
   scriptIncludes: number;
   seed: number;
   callersPerScriptInclude?: number;
+  shape?: InstanceShape;
 }
 
 const cap = (s: string): string => (s.length > 0 ? s[0].toUpperCase() + s.slice(1) : s);
@@ -398,7 +409,25 @@ const SHAPES: readonly (readonly [Shape, number])[] = [
   ['class-create', 50], ['ajax', 12], ['extends-child', 9], ['classless', 9], ['es-class', 6], ['revealing-module', 7], ['object-literal', 7],
 ];
 
-function planScriptIncludes(rng: Rng, count: number, plan: { scopes: ScopePlan[]; globalPackages: PackageRef[] }, usedIds: Set<string>): SiPlan[] {
+/** The platform's own code: fewer ES classes and modules, many more classless functions and utility objects. */
+const PLATFORM_SHAPES: readonly (readonly [Shape, number])[] = [
+  ['class-create', 40], ['ajax', 10], ['extends-child', 8], ['classless', 24], ['es-class', 1], ['revealing-module', 5], ['object-literal', 12],
+];
+
+/** What differs between instance shapes when Script Includes are planned. */
+interface SiLayout {
+  globalShare: number;
+  shapes: readonly (readonly [Shape, number])[];
+  /** Methods of a class or module: [fewest, most]. */
+  classMethods: readonly [number, number];
+}
+
+const LAYOUTS: Record<InstanceShape, SiLayout> = {
+  scoped: { globalShare: 0.35, shapes: SHAPES, classMethods: [2, 7] },
+  platform: { globalShare: 0.85, shapes: PLATFORM_SHAPES, classMethods: [1, 4] },
+};
+
+function planScriptIncludes(rng: Rng, count: number, plan: { scopes: ScopePlan[]; globalPackages: PackageRef[] }, usedIds: Set<string>, layout: SiLayout): SiPlan[] {
   const scoped = plan.scopes.slice(1);
   const scopeWeights = scoped.map((s) => [s, rng.int(1, 6)] as const);
   const usedNames = new Set<string>();
@@ -406,10 +435,10 @@ function planScriptIncludes(rng: Rng, count: number, plan: { scopes: ScopePlan[]
   // Possible parents of extends chains, by scope and domain.
   const parents = new Map<string, SiPlan[]>();
   for (let index = 0; index < count; index++) {
-    const scope = rng.chance(0.35) ? plan.scopes[0] : rng.weighted(scopeWeights);
+    const scope = rng.chance(layout.globalShare) ? plan.scopes[0] : rng.weighted(scopeWeights);
     const domain =
       scope.scope === 'global' ? rng.pick(DOMAINS) : rng.weighted([[scope.domains[0], 75], [scope.domains[scope.domains.length - 1], 15], [rng.pick(DOMAINS), 10]] as const);
-    let shape = rng.weighted(SHAPES);
+    let shape = rng.weighted(layout.shapes);
     let parent: SiPlan | undefined;
     if (shape === 'extends-child') {
       const local = parents.get(`${scope.scope}|${domain.key}`) ?? [];
@@ -422,7 +451,7 @@ function planScriptIncludes(rng: Rng, count: number, plan: { scopes: ScopePlan[]
     const parts = uniqueName(usedNames, () => (parent ? childName(rng, parent) : composeName(rng, domain, entity, shape, scope)));
     const access: Access =
       scope.scope === 'global' ? (rng.chance(0.9) ? 'public' : 'package_private') : shape === 'ajax' ? (rng.chance(0.85) ? 'public' : 'package_private') : rng.chance(0.5) ? 'public' : 'package_private';
-    const methodCount = shape === 'classless' ? 1 : shape === 'ajax' ? rng.int(1, 4) : shape === 'extends-child' ? rng.int(1, 4) : rng.int(2, 7);
+    const methodCount = shape === 'classless' ? 1 : shape === 'ajax' ? rng.int(1, 4) : shape === 'extends-child' ? rng.int(1, 4) : rng.int(...layout.classMethods);
     const si: SiPlan = {
       index,
       sysId: newSysId(rng, usedIds),
@@ -477,6 +506,10 @@ const SERVER_KINDS: readonly (readonly [CallerKind, number])[] = [
 ];
 
 const CLIENT_KINDS: readonly (readonly [CallerKind, number])[] = [['client-script', 75], ['client-ui-action', 25]];
+
+/** The platform's callers also include processors (server) and UI scripts (client, through GlideAjax). */
+const PLATFORM_SERVER_KINDS: readonly (readonly [CallerKind, number])[] = [...SERVER_KINDS, ['processor', 8]];
+const PLATFORM_CLIENT_KINDS: readonly (readonly [CallerKind, number])[] = [...CLIENT_KINDS, ['ui-script', 25]];
 
 /** Geometric count with the given mean: most Script Includes have a few callers, some many, some none. */
 function callerCount(rng: Rng, mean: number): number {
@@ -538,7 +571,9 @@ function pickHost(rng: Rng, target: SiPlan, sameDomain: SiPlan[], all: SiPlan[])
   return undefined;
 }
 
-function planCallers(seed: number, rng: Rng, plan: InstancePlan, mean: number, usedIds: Set<string>): CallerPlan[] {
+function planCallers(seed: number, rng: Rng, plan: InstancePlan, mean: number, usedIds: Set<string>, shape: InstanceShape): CallerPlan[] {
+  const serverKinds = shape === 'platform' ? PLATFORM_SERVER_KINDS : SERVER_KINDS;
+  const clientKinds = shape === 'platform' ? PLATFORM_CLIENT_KINDS : CLIENT_KINDS;
   const byDomain = new Map<string, SiPlan[]>();
   for (const si of plan.scriptIncludes) byDomain.set(si.domain.key, [...(byDomain.get(si.domain.key) ?? []), si]);
   const callers: CallerPlan[] = [];
@@ -549,7 +584,7 @@ function planCallers(seed: number, rng: Rng, plan: InstancePlan, mean: number, u
     const sameDomain = byDomain.get(target.domain.key) ?? [target];
     for (let k = 0; k < n; k++) {
       const crng = createRng(deriveSeed(seed, 'caller-plan', callers.length));
-      let kind = crng.weighted(target.clientCallable ? CLIENT_KINDS : SERVER_KINDS);
+      let kind = crng.weighted(target.clientCallable ? clientKinds : serverKinds);
       let host: SiPlan | undefined;
       if (kind === 'script-include') {
         host = pickHost(crng, target, sameDomain, plan.scriptIncludes);
@@ -595,7 +630,8 @@ export function planInstance(opts: PlanOptions): InstancePlan {
   const usedIds = new Set<string>();
   const { scopes, globalPackages } = planScopes(rng, usedIds);
   const plan: InstancePlan = { seed: opts.seed, scopes, globalPackages, scriptIncludes: [], callers: [] };
-  plan.scriptIncludes = planScriptIncludes(rng, Math.max(0, Math.floor(opts.scriptIncludes)), plan, usedIds);
-  plan.callers = planCallers(opts.seed, rngFor(opts.seed, 'callers'), plan, opts.callersPerScriptInclude ?? 3, usedIds);
+  const shape = opts.shape ?? 'scoped';
+  plan.scriptIncludes = planScriptIncludes(rng, Math.max(0, Math.floor(opts.scriptIncludes)), plan, usedIds, LAYOUTS[shape]);
+  plan.callers = planCallers(opts.seed, rngFor(opts.seed, 'callers'), plan, opts.callersPerScriptInclude ?? 3, usedIds, shape);
   return plan;
 }

@@ -12,7 +12,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { CallForm, ScriptIncludeKind, Side } from '../model';
 import { rngFor, Rng } from './synth-random';
-import { CallerKind, CallerPlan, InstancePlan, PackageRef, ScopePlan, Shape, Signal, SiPlan, planInstance } from './synth-plan';
+import { CallerKind, CallerPlan, InstancePlan, InstanceShape, PackageRef, ScopePlan, Shape, Signal, SiPlan, planInstance } from './synth-plan';
 import { renderScriptIncludeScript, ExtraMethod } from './synth-script-include';
 import { hostedMethod, renderCaller } from './synth-callers';
 import { FieldValue, renderRecordUpdate } from './synth-xml';
@@ -23,6 +23,8 @@ export interface SynthOptions {
   seed: number;
   /** Mean number of callers per active Script Include (default 3). */
   callersPerScriptInclude?: number;
+  /** Default `scoped`; `platform` is one wide global scope, as a real instance's own code is. */
+  shape?: InstanceShape;
 }
 
 export interface SynthSummary {
