@@ -40,4 +40,24 @@ describe('rerank/features', function () {
     assert.ok(row(incident, 'table_overlap') > row(group, 'table_overlap'), 'the incident table is what the code works on');
     assert.ok(row(incident, 'popularity_log') > 0, 'it is called in the workspace');
   });
+
+  it('reads the same overlap features from the index as from the documents\' own fields', () => {
+    const ctxs = [
+      contextAt(`var gr = new GlideRecord('incident');\nvar x = new |`),
+      { ...contextAt(`// members of the group\nvar g = new |`), recordName: 'Close incident members' },
+      contextAt(`var m = |`),
+    ];
+    for (const ctx of ctxs) {
+      const out = fx.pipeline.rank({ context: ctx, includePlatform: true });
+      assert.ok(out.documents && out.details.length > 1);
+      const fromIndex = extractFeatures(ctx, out);
+      const fromFields = extractFeatures(ctx, { ...out, documents: undefined });
+      assert.equal(fromIndex.length, fromFields.length);
+      for (let i = 0; i < fromIndex.length; i++) assert.ok(Math.abs(fromIndex[i] - fromFields[i]) < 1e-6, `${FEATURE_NAMES[i % FEATURE_COUNT]} of ${out.details[Math.floor(i / FEATURE_COUNT)].candidate.key}: ${fromIndex[i]} vs ${fromFields[i]}`);
+      const overlaps = ['name_overlap', 'methods_overlap', 'tables_field_overlap', 'body_overlap', 'record_name_overlap'] as const;
+      if (ctx.recordName) assert.ok(out.details.some((_, r) => fromIndex[r * FEATURE_COUNT + column('record_name_overlap')] > 0), 'some candidate shares the record name');
+      // A bare `var m = ` has no words to overlap with; the other two do.
+      if (ctx !== ctxs[2]) assert.ok(overlaps.some((name) => out.details.some((_, r) => fromIndex[r * FEATURE_COUNT + column(name)] > 0)), 'the overlaps are not all zero');
+    }
+  });
 });

@@ -236,6 +236,8 @@ export class Bm25Index<F extends string> {
   private slotIds: number[] = [];
   private alive: Uint8Array = new Uint8Array(0);
   private fieldLengths: Int32Array = new Int32Array(0);
+  /** Slot-major like fieldLengths: how many distinct terms each field of each document holds. */
+  private fieldDistinct: Int32Array = new Int32Array(0);
   // The terms each document holds (to lower their df when it is removed): the documents of the
   // last compaction or load as one array with offsets by slot, the ones added since apart.
   private baseTerms = new Int32Array(0);
@@ -294,6 +296,53 @@ export class Bm25Index<F extends string> {
     return t === undefined ? 0 : this.df[t];
   }
 
+  /** The position of a field in `fields` (and in the rows `termFields` and `distinctTerms` return). */
+  fieldIndex(field: F): number {
+    return this.fieldNames.indexOf(field);
+  }
+
+  /**
+   * Which fields of each document hold each term: row i, column k is a bit mask (bit f: field f)
+   * for document `ids[i]` and `terms[k]`; zero for an unknown id. Read off the posting lists (a
+   * binary search per pair), so nothing per document needs to be kept or rebuilt for it.
+   */
+  termFields(ids: readonly number[], terms: readonly string[]): Int32Array {
+    const out = new Int32Array(ids.length * terms.length);
+    const slots = ids.map((id) => this.idToSlot.get(id) ?? -1);
+    terms.forEach((term, k) => {
+      const t = this.termIds.get(term);
+      if (t === undefined) return;
+      const list = this.postings[t];
+      const pairs = this.postingLength[t] >> 1;
+      slots.forEach((slot, i) => {
+        if (slot < 0) return;
+        // Lower bound of the slot among the pairs, which are in slot order.
+        let lo = 0;
+        let hi = pairs;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid * 2] < slot) lo = mid + 1;
+          else hi = mid;
+        }
+        let mask = 0;
+        for (let j = lo * 2; j < pairs * 2 && list[j] === slot; j += 2) mask |= 1 << (list[j + 1] >>> 16);
+        out[i * terms.length + k] = mask;
+      });
+    });
+    return out;
+  }
+
+  /** How many distinct terms each field of each document holds: row-major [ids.length, fields]. */
+  distinctTerms(ids: readonly number[]): Int32Array {
+    const nf = this.fieldNames.length;
+    const out = new Int32Array(ids.length * nf);
+    ids.forEach((id, i) => {
+      const slot = this.idToSlot.get(id);
+      if (slot !== undefined) out.set(this.fieldDistinct.subarray(slot * nf, slot * nf + nf), i * nf);
+    });
+    return out;
+  }
+
   /** Retunes field weights, `b` and `k1` in place (for tuning without rebuilding). */
   setParams(fields: Partial<FieldConfig<F>>, k1?: number): void {
     this.fieldNames.forEach((f, i) => {
@@ -311,6 +360,8 @@ export class Bm25Index<F extends string> {
     const slot = this.slotCount++;
     this.alive = grownUint8(this.alive, this.slotCount);
     this.fieldLengths = grownInt32(this.fieldLengths, this.slotCount * nf);
+    this.fieldDistinct = grownInt32(this.fieldDistinct, this.slotCount * nf);
+    this.fieldDistinct.fill(0, slot * nf, slot * nf + nf);
     this.slotIds[slot] = id;
 
     // Count occurrences per (term, field) in reusable scratch arrays indexed by term id: a Map
@@ -341,7 +392,10 @@ export class Bm25Index<F extends string> {
       const t = held[li];
       for (let fi = 0; fi < nf; fi++) {
         const c = this.docScratchCounts[li * nf + fi];
-        if (c > 0) this.appendPosting(t, slot, (fi << 16) | Math.min(c, MAX_TF));
+        if (c > 0) {
+          this.appendPosting(t, slot, (fi << 16) | Math.min(c, MAX_TF));
+          this.fieldDistinct[slot * nf + fi]++;
+        }
       }
       this.df[t]++;
     }
@@ -491,6 +545,7 @@ export class Bm25Index<F extends string> {
     const slotIds: number[] = [];
     const alive = new Uint8Array(live);
     const fieldLengths = new Int32Array(live * nf);
+    const fieldDistinct = new Int32Array(live * nf);
     const termOffsets = new Int32Array(live + 1);
     for (let s = 0; s < this.slotCount; s++) if (slotMap[s] >= 0) termOffsets[slotMap[s] + 1] = this.termsOf(s).length;
     for (let s = 0; s < live; s++) termOffsets[s + 1] += termOffsets[s];
@@ -502,6 +557,7 @@ export class Bm25Index<F extends string> {
       slotIds[ns] = this.slotIds[s];
       alive[ns] = 1;
       fieldLengths.set(this.fieldLengths.subarray(s * nf, s * nf + nf), ns * nf);
+      fieldDistinct.set(this.fieldDistinct.subarray(s * nf, s * nf + nf), ns * nf);
       const held = this.termsOf(s);
       for (let j = 0; j < held.length; j++) docTerms[termOffsets[ns] + j] = termMap[held[j]];
       this.idToSlot.set(this.slotIds[s], ns);
@@ -515,6 +571,7 @@ export class Bm25Index<F extends string> {
     this.slotIds = slotIds;
     this.alive = alive;
     this.fieldLengths = fieldLengths;
+    this.fieldDistinct = fieldDistinct;
     this.baseTerms = docTerms;
     this.baseTermOffsets = termOffsets;
     this.baseSlots = live;
@@ -597,6 +654,7 @@ export class Bm25Index<F extends string> {
 
     const index = new Bm25Index<F>({ fields, k1: data.k1, compactShare: options.compactShare });
     const held: number[][] = Array.from({ length: nd }, () => []);
+    const fieldDistinct = new Int32Array(nd * nf);
     for (let t = 0; t < nt; t++) {
       const from = offsets[t];
       const to = offsets[t + 1];
@@ -607,6 +665,7 @@ export class Bm25Index<F extends string> {
         const slot = all[j];
         const field = all[j + 1] >>> 16;
         if (slot < prev || slot >= nd || field >= nf) return { ok: false, error: 'BM25 index has a posting out of range' };
+        fieldDistinct[slot * nf + field]++;
         if (slot !== prev) {
           held[slot].push(t);
           docs++;
@@ -626,6 +685,7 @@ export class Bm25Index<F extends string> {
     index.slotIds = data.ids.slice();
     index.alive = new Uint8Array(nd).fill(1);
     index.fieldLengths = fieldLengths;
+    index.fieldDistinct = fieldDistinct;
     const termOffsets = new Int32Array(nd + 1);
     for (let s = 0; s < nd; s++) termOffsets[s + 1] = termOffsets[s] + held[s].length;
     index.baseTerms = new Int32Array(termOffsets[nd]);

@@ -9,7 +9,7 @@
  */
 import { MethodInfo, ScriptIncludeInfo, Side } from '../model';
 import { ApiIndex } from '../index/api-index';
-import { nameTerms, publicMethods } from '../index/api-documents';
+import { ApiField, nameTerms, publicMethods } from '../index/api-documents';
 import { KnowledgeGraph } from '../index/knowledge-graph';
 import { commonClassPrior } from '../platform/common-methods';
 import { buildQuery, Query, QUERY_WEIGHTS } from './query';
@@ -145,6 +145,19 @@ export interface CandidateDetail {
 export interface PipelineOutput extends RankResult {
   details: CandidateDetail[];
   query: Query;
+  /**
+   * Which terms each candidate's fields hold, read from the API index (the reranker's overlap
+   * features); absent where no index ranked the candidates, and the features then read each
+   * document's fields.
+   */
+  documents?: DocumentTerms;
+}
+
+/** What the API BM25 index tells about the terms of its documents' fields (see Bm25Index). */
+export interface DocumentTerms {
+  fieldIndex(field: ApiField): number;
+  termFields(ids: readonly number[], terms: readonly string[]): Int32Array;
+  distinctTerms(ids: readonly number[]): Int32Array;
 }
 
 const CLASS_KINDS = new Set(['class-create', 'extends-object', 'es-class', 'name-only']);
@@ -323,7 +336,7 @@ export class RetrievalPipeline {
     if (req.methods !== false) for (const d of details) this.rankMethodsOf(d, query);
     lap('methods');
     trace.push(`lexical ${lexical.length}, usage ${usage.length}, dense ${dense.length} -> ${details.length} fused`);
-    return { candidates: details.map((d) => d.candidate), details, timings, trace, query, cancelled: cancelled() };
+    return { candidates: details.map((d) => d.candidate), details, timings, trace, query, cancelled: cancelled(), documents: this.retrieval.apiBm25 };
   }
 
   /** Usage hits aggregated per Script Include: best hit plus a share of the others. */
