@@ -71,6 +71,28 @@ describe('index/indexer', function () {
     assert.deepEqual(index.named('A')[0].methods.map((m) => m.name), ['run', 'stop']);
   });
 
+  it('saves an edit by appending to the change log, not by rewriting the index file; a restart reads both', async () => {
+    const first = await start();
+    await first.indexer.flush();
+    const cacheDir = path.join(root, '.deepcodeseek');
+    const before = await fs.stat(path.join(cacheDir, 'index.jsonl'));
+    await fs.writeFile(path.join(root, 'si/A.js'), "var A = Class.create();\nA.prototype = { run: function () {}, halt: function () {}, type: 'A' };\n");
+    await fs.rm(path.join(root, 'rules/r.js'));
+    await first.indexer.applyChanges([
+      { kind: 'changed', path: 'si/A.js' },
+      { kind: 'deleted', path: 'rules/r.js' },
+    ]);
+    await first.indexer.flush();
+    const after = await fs.stat(path.join(cacheDir, 'index.jsonl'));
+    assert.equal(after.mtimeMs, before.mtimeMs, 'the index file was not rewritten');
+    assert.ok((await fs.readFile(path.join(cacheDir, 'index-changes.jsonl'), 'utf8')).includes('halt'));
+    const second = await start();
+    assert.equal(second.stats.cache, 'loaded');
+    assert.deepEqual(second.index.named('A')[0].methods.map((m) => m.name), ['run', 'halt']);
+    assert.equal(second.index.file('rules/r.js'), undefined);
+    assert.equal(second.stats.extracted, 0, 'the edited file matched its logged entry by content');
+  });
+
   it('a first index answers while it reads: files join batch by batch, and end in path order', async () => {
     // Enough files for several batches on worker threads.
     const files: Record<string, string> = {};

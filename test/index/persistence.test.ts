@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CACHE_FORMAT, loadCache, saveCache } from '../../server/src/index/persistence';
+import { appendChanges, CACHE_FORMAT, loadCache, saveCache } from '../../server/src/index/persistence';
 import { fileEntry, scriptInclude } from '../helpers/entries';
 
 describe('index/persistence', () => {
@@ -49,5 +49,64 @@ describe('index/persistence', () => {
     await saveCache(dir, [], 'test');
     await saveCache(dir, [], 'test');
     assert.deepEqual((await fs.readdir(dir)).sort(), ['index.jsonl']);
+  });
+
+  describe('the change log', () => {
+    const a = { entry: fileEntry('a.js', { scriptIncludes: [scriptInclude('A')] }), size: 10, mtimeMs: 5 };
+    const b = { entry: fileEntry('b.js', { scriptIncludes: [scriptInclude('B')] }), size: 20, mtimeMs: 6 };
+    const a2 = { entry: fileEntry('a.js', { scriptIncludes: [scriptInclude('A2')] }), size: 11, mtimeMs: 7 };
+
+    it('is read after the base, in order: new entries, replaced ones and gone paths', async () => {
+      const base = await saveCache(dir, [a, b], 'test');
+      await appendChanges(dir, base, [a2], true);
+      await appendChanges(dir, base, [{ gone: 'b.js' }, { entry: fileEntry('c.js'), size: 1, mtimeMs: 1 }], false);
+      const load = await loadCache(dir);
+      assert.ok(load.status === 'loaded');
+      assert.equal(load.base, base);
+      assert.equal(load.changes, 3);
+      assert.equal(load.logNote, undefined);
+      assert.deepEqual([...load.files.keys()].sort(), ['a.js', 'c.js']);
+      assert.equal(load.files.get('a.js')!.entry.scriptIncludes[0].name, 'A2');
+      // A fresh start of the log forgets what it held.
+      await appendChanges(dir, base, [{ gone: 'a.js' }], true);
+      const again = await loadCache(dir);
+      assert.ok(again.status === 'loaded');
+      assert.deepEqual([...again.files.keys()], ['b.js']);
+    });
+
+    it('is dropped when the index is written whole', async () => {
+      const base = await saveCache(dir, [a], 'test');
+      await appendChanges(dir, base, [{ gone: 'a.js' }], true);
+      const next = await saveCache(dir, [a, b], 'test');
+      assert.notEqual(next, base);
+      assert.deepEqual((await fs.readdir(dir)).sort(), ['index.jsonl']);
+      const load = await loadCache(dir);
+      assert.ok(load.status === 'loaded');
+      assert.equal(load.files.size, 2);
+    });
+
+    it('is ignored when it follows another base, and read as far as it is whole when cut', async () => {
+      const base = await saveCache(dir, [a, b], 'test');
+      await appendChanges(dir, 'another-base', [{ gone: 'a.js' }], true);
+      const other = await loadCache(dir);
+      assert.ok(other.status === 'loaded');
+      assert.equal(other.files.size, 2);
+      assert.match(other.logNote ?? '', /another index file/);
+
+      await appendChanges(dir, base, [{ gone: 'a.js' }], true);
+      const log = path.join(dir, 'index-changes.jsonl');
+      await fs.appendFile(log, JSON.stringify({ file: a2 }).slice(0, 25));
+      const cut = await loadCache(dir);
+      assert.ok(cut.status === 'loaded');
+      assert.deepEqual([...cut.files.keys()], ['b.js'], 'the whole line applied, the cut one not');
+      assert.equal(cut.changes, 1);
+      assert.match(cut.logNote ?? '', /cut or unreadable/);
+
+      await fs.writeFile(log, `${JSON.stringify({ format: CACHE_FORMAT, base })}\n{"file": {"nope": 1}}\n`);
+      const malformed = await loadCache(dir);
+      assert.ok(malformed.status === 'loaded');
+      assert.equal(malformed.files.size, 2);
+      assert.match(malformed.logNote ?? '', /malformed/);
+    });
   });
 });

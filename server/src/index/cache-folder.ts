@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { CachedFile, CacheLoad, loadArtifact, loadBytes, loadCache, saveArtifact, saveBytes, saveCache } from './persistence';
+import { appendChanges, CacheChange, CachedFile, CacheLoad, loadArtifact, loadBytes, loadCache, saveArtifact, saveBytes, saveCache } from './persistence';
 import { FileEntry } from '../model';
 
 /** The cache-directory tag convention (bford.info/cachedir): backup tools skip such folders. */
@@ -115,10 +115,18 @@ export class CacheFolder {
     return loadCache(this.dir, each);
   }
 
-  async saveIndex(files: Iterable<CachedFile>, writer: string): Promise<void> {
+  /** Writes the whole index; returns the id its change log names. */
+  async saveIndex(files: Iterable<CachedFile>, writer: string): Promise<string> {
     const refused = await this.prepare();
     if (refused) throw new Error(refused);
-    await saveCache(this.dir, files, writer);
+    return saveCache(this.dir, files, writer);
+  }
+
+  /** Appends changes to the log of index `base` (`fresh`: start the log over). */
+  async appendIndexChanges(base: string, changes: readonly CacheChange[], fresh: boolean): Promise<void> {
+    const refused = await this.prepare();
+    if (refused) throw new Error(refused);
+    await appendChanges(this.dir, base, changes, fresh);
   }
 
   /** A JSON artifact; undefined when absent, unreadable, or the folder is refused. */

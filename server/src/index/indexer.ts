@@ -16,7 +16,7 @@ import { isWithinAny, scanWorkspace, ScannedFile } from '../workspace/scan';
 import { FileChange } from '../workspace/watcher';
 import { ApiIndex } from './api-index';
 import { defaultWorkerCount, extractAll, ExtractJob, extractFile, ExtractResult } from './extract-pool';
-import { CachedFile } from './persistence';
+import { CacheChange, CachedFile } from './persistence';
 import { compactEntry, StringPool } from './compact-entry';
 import { CacheFolder } from './cache-folder';
 
@@ -65,8 +65,19 @@ function byPath(a: FileEntry, b: FileEntry): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
+/** The change log is folded into a rewritten index once it holds more changes than this share of the files (and at least LOG_MIN). */
+const LOG_SHARE = 0.25;
+const LOG_MIN = 2000;
+
 export class Indexer {
   private cached = new Map<string, CachedFile>();
+  /** Files whose entry changed (null: gone) since the cache was last written. */
+  private dirty = new Map<string, CachedFile | null>();
+  /** The index file on disk that changes are appended after; undefined: the next save writes it whole. */
+  private base?: string;
+  private logChanges = 0;
+  /** Whether the next append starts the change log over (none yet, or one that follows another base). */
+  private logFresh = true;
   private saveTimer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
 
@@ -113,6 +124,10 @@ export class Indexer {
       if (load.status === 'loaded') {
         this.cached = load.files;
         cacheState = 'loaded';
+        this.base = load.base;
+        this.logChanges = load.changes;
+        this.logFresh = load.changes === 0 || !!load.logNote;
+        if (load.logNote) editor.log('info', `index cache at ${cache.dir}: ${load.logNote}`);
       } else if (load.status === 'unreadable') {
         editor.log('warn', `index cache at ${cache.dir} is unreadable (${load.reason}); rebuilding it`);
         cacheState = 'rebuilt';
@@ -195,11 +210,12 @@ export class Indexer {
     // order, so it is put back in path order, as a re-index sets it.
     if (progressive) this.index.putInOrder(entries);
     else this.index.setFiles(entries);
+    for (const p of this.cached.keys()) if (!fresh.has(p)) this.dirty.set(p, null);
+    for (const i of toRead) if (slots[i]) this.dirty.set(scan.files[i].path, slots[i]!);
     this.cached = fresh;
     stats.ms = performance.now() - started;
-    if (this.opts.persist && (stats.extracted > 0 || stats.sameHash > 0 || cacheState !== 'loaded' || stale.length > 0)) {
-      await this.save();
-    }
+    if (cacheState !== 'loaded') this.base = undefined;
+    if (this.opts.persist && (this.dirty.size > 0 || !this.base)) await this.save();
     return stats;
   }
 
@@ -233,12 +249,15 @@ export class Indexer {
       if (result) {
         entries.push(result.entry);
         this.cached.set(rel, result);
+        this.dirty.set(rel, result);
       } else {
         removed.add(rel);
       }
     }
     const gone = [...removed].filter((p) => this.index.file(p));
-    for (const rel of removed) this.cached.delete(rel);
+    for (const rel of removed) {
+      if (this.cached.delete(rel)) this.dirty.set(rel, null);
+    }
     if (gone.length) this.index.removeFiles(gone);
     if (entries.length) this.index.setFiles(entries);
     if (entries.length || gone.length) this.scheduleSave();
@@ -306,9 +325,25 @@ export class Indexer {
       .then(async () => {
         // A refused folder was said once, when indexing started.
         if (await cache.prepare()) return;
-        await cache.saveIndex(this.cached.values(), SERVER_VERSION);
+        const changes: CacheChange[] = [...this.dirty].map(([p, f]) => f ?? { gone: p });
+        this.dirty.clear();
+        if (this.base && this.logChanges + changes.length <= Math.max(LOG_MIN, LOG_SHARE * this.cached.size)) {
+          if (!changes.length) return;
+          await cache.appendIndexChanges(this.base, changes, this.logFresh);
+          this.logFresh = false;
+          this.logChanges += changes.length;
+          return;
+        }
+        this.base = await cache.saveIndex(this.cached.values(), SERVER_VERSION);
+        this.logChanges = 0;
+        this.logFresh = true;
       })
-      .catch((err) => this.opts.editor.log('warn', `could not write the index cache in ${cache.dir}: ${(err as Error).message}`));
+      .catch((err) => {
+        // What was not written is a file whose stat no longer matches its saved entry: read again
+        // at the next start. The next save writes the whole index.
+        this.base = undefined;
+        this.opts.editor.log('warn', `could not write the index cache in ${cache.dir}: ${(err as Error).message}`);
+      });
     return this.saving;
   }
 

@@ -2,6 +2,12 @@
  * The persisted index (`.deepcodeseek/index.jsonl` by default): versioned, written atomically
  * (temporary file + rename), keyed by each file's content hash, and treated as absent when it
  * cannot be read, so a corrupt cache costs one rebuild and one log line, never a crash.
+ *
+ * Edits do not rewrite it: the files changed since are appended to `index-changes.jsonl`, which
+ * names the base it follows and is read after it. Rewriting 100 MB of JSON on every save of one
+ * file at 10,000 Script Includes grew the server's heap with each edit. A change log that does not
+ * follow the base, or whose tail was cut by a crash, is read as far as it is whole: whatever it
+ * missed is a file whose size or time no longer matches its entry, which is read again.
  */
 import { createReadStream, promises as fs } from 'fs';
 import * as path from 'path';
@@ -10,6 +16,7 @@ import { FileEntry } from '../model';
 /** Bump when FileEntry or extraction changes meaning: older caches are then rebuilt. */
 export const CACHE_FORMAT = 11;
 const CACHE_FILE = 'index.jsonl';
+const CHANGES_FILE = 'index-changes.jsonl';
 
 export interface CachedFile {
   entry: FileEntry;
@@ -23,10 +30,29 @@ export interface CacheContents {
   /** The server version that wrote it (for diagnostics only). */
   writer: string;
   savedAt: string;
+  /** Names this base for its change log (absent in caches written before there was one). */
+  id?: string;
 }
 
+/** The change log's first line: the base it follows. Each line after is `{"file": CachedFile}` or `{"gone": path}`. */
+interface ChangesHeader {
+  format: number;
+  base: string;
+}
+
+/** A change to append: a file's new entry, or a path that is gone. */
+export type CacheChange = CachedFile | { gone: string };
+
 export type CacheLoad =
-  | { status: 'loaded'; files: Map<string, CachedFile> }
+  | {
+      status: 'loaded';
+      files: Map<string, CachedFile>;
+      /** The base's id, to append changes to it; undefined for a base without one. */
+      base?: string;
+      /** Changes read from the log and applied; `logNote` says why the log was not read to its end. */
+      changes: number;
+      logNote?: string;
+    }
   | { status: 'absent' }
   | { status: 'unreadable'; reason: string };
 
@@ -65,7 +91,49 @@ export async function loadCache(dir: string, each?: (entry: FileEntry) => void):
   }
   if (!header) return { status: 'unreadable', reason: 'empty' };
   if (!footer || footer.end !== files.size) return { status: 'unreadable', reason: 'truncated' };
-  return { status: 'loaded', files };
+  const base = typeof header.id === 'string' ? header.id : undefined;
+  const log = base ? await applyChanges(dir, base, files, each) : { changes: 0 };
+  return { status: 'loaded', files, base, ...log };
+}
+
+/** Applies the change log to the loaded base, as far as it is whole and follows that base. */
+async function applyChanges(dir: string, base: string, files: Map<string, CachedFile>, each?: (entry: FileEntry) => void): Promise<{ changes: number; logNote?: string }> {
+  const file = path.join(dir, CHANGES_FILE);
+  let changes = 0;
+  let header: Partial<ChangesHeader> | undefined;
+  try {
+    for await (const line of readLines(file)) {
+      if (!line) continue;
+      const value = JSON.parse(line) as unknown;
+      if (!header) {
+        header = (value ?? {}) as Partial<ChangesHeader>;
+        if (header.format !== CACHE_FORMAT || header.base !== base) return { changes, logNote: 'the change log follows another index file; ignored' };
+        continue;
+      }
+      const change = value as { file?: unknown; gone?: unknown };
+      if (typeof change?.gone === 'string') files.delete(change.gone);
+      else if (isCachedFile(change?.file)) {
+        each?.(change.file.entry);
+        files.set(change.file.entry.path, change.file);
+      } else return { changes, logNote: `the change log has a malformed line after ${changes} changes; the rest is ignored` };
+      changes++;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { changes };
+    return { changes, logNote: `the change log is cut or unreadable after ${changes} changes (${(err as Error).message.slice(0, 80)}); the rest is ignored` };
+  }
+  return { changes };
+}
+
+/**
+ * Appends changes to the log that follows base `base`; `fresh` starts the log over (its first
+ * append after the base was written or loaded under another log). One write per call.
+ */
+export async function appendChanges(dir: string, base: string, changes: readonly CacheChange[], fresh: boolean): Promise<void> {
+  const lines = changes.map((c) => JSON.stringify('gone' in c ? { gone: c.gone } : { file: c }) + '\n');
+  const header: ChangesHeader = { format: CACHE_FORMAT, base };
+  if (fresh) await writeAtomically(path.join(dir, CHANGES_FILE), () => [JSON.stringify(header) + '\n', ...lines]);
+  else await fs.appendFile(path.join(dir, CHANGES_FILE), lines.join(''));
 }
 
 /**
@@ -105,13 +173,17 @@ function isCachedFile(f: unknown): f is CachedFile {
   );
 }
 
-/** Writes the cache atomically: readers see the old file or the new one, never half of one. */
-export async function saveCache(dir: string, files: Iterable<CachedFile>, writer: string): Promise<void> {
+/**
+ * Writes the cache atomically (readers see the old file or the new one, never half of one) and
+ * drops the change log, which followed the old one. Returns the new base's id.
+ */
+export async function saveCache(dir: string, files: Iterable<CachedFile>, writer: string): Promise<string> {
   await fs.mkdir(dir, { recursive: true });
+  const id = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   // JSON Lines: a header, one file per line, and an end marker with the count (a cut file is
   // then recognised as such). Written piece by piece, never as one string.
   await writeAtomically(path.join(dir, CACHE_FILE), function* () {
-    yield JSON.stringify({ format: CACHE_FORMAT, writer, savedAt: new Date().toISOString() }) + '\n';
+    yield JSON.stringify({ format: CACHE_FORMAT, writer, savedAt: new Date().toISOString(), id } satisfies CacheContents) + '\n';
     let count = 0;
     for (const f of files) {
       yield JSON.stringify(f) + '\n';
@@ -119,6 +191,9 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
     }
     yield JSON.stringify({ end: count }) + '\n';
   });
+  // A crash between the two leaves a log naming the old base, which is then ignored.
+  await fs.rm(path.join(dir, CHANGES_FILE), { force: true });
+  return id;
 }
 
 /** Writes the pieces to a temporary file, then renames it over the target. Bytes go out as they are. */
