@@ -446,15 +446,10 @@ export class RetrievalPipeline {
   methodScore(m: MethodInfo, query: Query, counts: UsageCounts | undefined): number {
     const terms = this.retrieval.methodTerms(m);
     let fit = 0;
-    const seen = new Set<string>();
-    for (const t of terms) {
-      if (seen.has(t)) continue;
-      seen.add(t);
-      fit += query.terms.get(t) ?? 0;
-    }
+    for (const t of terms) fit += query.terms.get(t) ?? 0;
     const nameFit = nameTermsOf(m.name).reduce((sum, t) => sum + (query.terms.get(t) ?? 0), 0);
     return (
-      METHOD_WEIGHTS.fit * Math.log1p(fit / Math.sqrt(Math.max(1, seen.size))) +
+      METHOD_WEIGHTS.fit * Math.log1p(fit / Math.sqrt(Math.max(1, terms.length))) +
       METHOD_WEIGHTS.name * Math.log1p(nameFit) +
       METHOD_WEIGHTS.usage * Math.log1p(counts?.byMethod.get(m.name) ?? 0) -
       (m.isPrivate ? METHOD_WEIGHTS.privatePenalty : 0)

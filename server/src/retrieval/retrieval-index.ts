@@ -493,9 +493,10 @@ export class RetrievalIndex {
   }
 
   /** The terms of a method, tokenized once per method. */
-  methodTerms(m: MethodInfo): string[] {
+  /** A method's distinct terms, in first-seen order (method ranking reads them on every keystroke). */
+  methodTerms(m: MethodInfo): readonly string[] {
     let terms = this.methodTermCache.get(m);
-    if (!terms) this.methodTermCache.set(m, (terms = methodTerms(m, this.options.docs)));
+    if (!terms) this.methodTermCache.set(m, (terms = [...new Set(methodTerms(m, this.options.docs))]));
     return terms;
   }
 
