@@ -591,8 +591,6 @@ export class Bm25Index<F extends string> {
     const nf = this.fieldNames.length;
     const offsets = new Int32Array(this.terms.length + 1);
     for (let t = 0; t < this.terms.length; t++) offsets[t + 1] = offsets[t] + this.postingLength[t];
-    const all = new Int32Array(offsets[this.terms.length]);
-    for (let t = 0; t < this.terms.length; t++) all.set(this.postings[t].subarray(0, this.postingLength[t]), offsets[t]);
     return {
       header: {
         format: FORMAT,
@@ -602,8 +600,31 @@ export class Bm25Index<F extends string> {
         ids: this.slotIds.slice(0, this.slotCount),
         terms: this.terms.slice(),
       },
-      arrays: { fieldLengths: this.fieldLengths.slice(0, this.slotCount * nf), postingOffsets: offsets, postings: all },
+      arrays: { fieldLengths: this.fieldLengths.slice(0, this.slotCount * nf), postingOffsets: offsets, postings: this.allPostings(offsets) },
     };
+  }
+
+  /**
+   * Every posting list end to end. After a compaction they already lie so in one array (shared
+   * lists are never written in place), which is then returned as a view instead of copied: at
+   * 10,000 Script Includes that copy was 37 MB at each save.
+   */
+  private allPostings(offsets: Int32Array): Int32Array {
+    const nt = this.terms.length;
+    const total = offsets[nt];
+    const first = this.postings[0];
+    if (first && nt > 0) {
+      const base = first.byteOffset;
+      let joined = true;
+      for (let t = 0; t < nt && joined; t++) {
+        const p = this.postings[t];
+        joined = p.buffer === first.buffer && p.byteOffset === base + offsets[t] * 4;
+      }
+      if (joined && base + total * 4 <= first.buffer.byteLength) return new Int32Array(first.buffer, base, total);
+    }
+    const all = new Int32Array(total);
+    for (let t = 0; t < nt; t++) all.set(this.postings[t].subarray(0, this.postingLength[t]), offsets[t]);
+    return all;
   }
 
   /** The persisted form as one JSON value. */
