@@ -211,6 +211,12 @@ export class RetrievalIndex {
   private readonly coFiles = new Map<string, number>();
   private readonly coPairs = new Map<string, Map<string, number>>();
   private readonly docIdByKey = new Map<string, number>();
+  /**
+   * The same by the Script Include object itself: pruning asks for every kept Script Include's
+   * document on the first keystroke after each change, and building its key string each time was
+   * most of that (7 ms per scope at 10,000).
+   */
+  private readonly docIdBySi = new WeakMap<ScriptIncludeInfo, number>();
   private nextDocId = 1;
   private nextUsageId = 1;
   private unsubscribe?: () => void;
@@ -478,7 +484,7 @@ export class RetrievalIndex {
   }
 
   docIdOf(si: ScriptIncludeInfo): number | undefined {
-    return this.docIdByKey.get(siKey(si));
+    return this.docIdBySi.get(si) ?? this.docIdByKey.get(siKey(si));
   }
 
   /** The platform API documents (a fixed set, indexed once). */
@@ -660,7 +666,10 @@ export class RetrievalIndex {
   private removePath(path: string): void {
     for (const id of this.docsByPath.get(path) ?? []) {
       const ref = this.docs.get(id);
-      if (ref?.si) this.docIdByKey.delete(siKey(ref.si));
+      if (ref?.si) {
+        this.docIdByKey.delete(siKey(ref.si));
+        this.docIdBySi.delete(ref.si);
+      }
       if (ref) this.fieldsCache.delete(ref);
       this.docs.delete(id);
       this.apiBm25.remove(id);
@@ -681,7 +690,10 @@ export class RetrievalIndex {
     const ref = new ApiDocRef(id, kind, compute, this.fieldsCache, si, platform, path);
     this.docs.set(ref.id, ref);
     if (!indexed) this.apiBm25.add(ref.id, ref.fields);
-    if (ref.si) this.docIdByKey.set(siKey(ref.si), ref.id);
+    if (ref.si) {
+      this.docIdByKey.set(siKey(ref.si), ref.id);
+      this.docIdBySi.set(ref.si, ref.id);
+    }
     return ref;
   }
 
