@@ -210,8 +210,8 @@ export class Indexer {
     // order, so it is put back in path order, as a re-index sets it.
     if (progressive) this.index.putInOrder(entries);
     else this.index.setFiles(entries);
-    for (const p of this.cached.keys()) if (!fresh.has(p)) this.dirty.set(p, null);
-    for (const i of toRead) if (slots[i]) this.dirty.set(scan.files[i].path, slots[i]!);
+    for (const p of this.cached.keys()) if (!fresh.has(p)) this.markDirty(p, null);
+    for (const i of toRead) if (slots[i]) this.markDirty(scan.files[i].path, slots[i]!);
     this.cached = fresh;
     stats.ms = performance.now() - started;
     if (cacheState !== 'loaded') this.base = undefined;
@@ -249,14 +249,14 @@ export class Indexer {
       if (result) {
         entries.push(result.entry);
         this.cached.set(rel, result);
-        this.dirty.set(rel, result);
+        this.markDirty(rel, result);
       } else {
         removed.add(rel);
       }
     }
     const gone = [...removed].filter((p) => this.index.file(p));
     for (const rel of removed) {
-      if (this.cached.delete(rel)) this.dirty.set(rel, null);
+      if (this.cached.delete(rel)) this.markDirty(rel, null);
     }
     if (gone.length) this.index.removeFiles(gone);
     if (entries.length) this.index.setFiles(entries);
@@ -305,6 +305,11 @@ export class Indexer {
         for (const p of result.entry.problems) if (p.severity !== 'info') this.opts.editor.log('debug', `${p.path}: ${p.message}`);
         return { entry: result.entry, size: file.size, mtimeMs: file.mtimeMs };
     }
+  }
+
+  /** Notes a file to write at the next save (only when the index is persisted at all). */
+  private markDirty(path: string, file: CachedFile | null): void {
+    if (this.opts.persist) this.dirty.set(path, file);
   }
 
   private scheduleSave(): void {

@@ -13,7 +13,7 @@ import { Bm25Arrays } from '../index/bm25';
 import { learnedFromJson, learnedToJson, RetrievalIndex, RetrievalSnapshot } from './retrieval-index';
 
 /** Vectors and arrays files older than this that no snapshot names are removed. */
-const STALE_VECTORS_MS = 10 * 60_000;
+const STALE_FILES_MS = 10 * 60_000;
 /** The files a save names, besides the snapshot itself. */
 const SAVED_BINARY = /^(vectors|arrays)-.*\.bin(\.json)?$/;
 
@@ -118,7 +118,7 @@ export class RetrievalStore {
       if (vectors && !vectors.ok) this.warn(vectors.error);
       if (joined?.ok && this.retrieval.restore(joined.snap, learned, vectors?.ok ? vectors.index : undefined)) {
         this.savedGeneration = this.index.generation;
-        await this.removeStaleVectors();
+        await this.removeStaleFiles();
         return 'restored from the cache';
       }
     }
@@ -132,7 +132,7 @@ export class RetrievalStore {
     if (!cache) return 'built';
     if (fitted) await cache.save(EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.warn(`could not save the learned embedder: ${(err as Error).message}`));
     await this.save();
-    await this.removeStaleVectors();
+    await this.removeStaleFiles();
     return fitted ? 'built (embedder learned)' : 'built';
   }
 
@@ -140,11 +140,11 @@ export class RetrievalStore {
    * Vectors and arrays files no snapshot names any more (saves cut short, an older server's):
    * removed once they are old enough that no other server could be writing them.
    */
-  private async removeStaleVectors(): Promise<void> {
+  private async removeStaleFiles(): Promise<void> {
     if (!this.cache) return;
     const keep = new Set(this.savedFiles.flatMap((f) => [f, `${f}.json`]));
     for (const { name, ageMs } of await this.cache.entries()) {
-      if (!SAVED_BINARY.test(name) || ageMs < STALE_VECTORS_MS || keep.has(name)) continue;
+      if (!SAVED_BINARY.test(name) || ageMs < STALE_FILES_MS || keep.has(name)) continue;
       await this.cache.remove(name);
     }
   }
