@@ -221,4 +221,31 @@ describe('index/bm25', () => {
     assert.strictEqual(found.length, 40);
     found.forEach((hit, i) => assert.ok(Math.abs(hit.score - every[i].score) < 1e-6 * every[i].score, `rank ${i + 1}: ${hit.score} vs ${every[i].score}`));
   });
+
+  it('says which fields of which documents hold a term, and how many distinct terms each field has, before and after a compaction or a load', () => {
+    const index = new Bm25Index<Field>({ fields: FIELDS });
+    index.add(1, { name: ['incident', 'utils'], description: ['reopen', 'incident', 'incident'], tables: ['incident'] });
+    index.add(2, { name: ['user', 'utils'], description: ['groups'], tables: [] });
+    index.add(3, { name: ['gone'], description: ['incident'], tables: [] });
+    const bit = (f: Field) => 1 << index.fieldIndex(f);
+    const check = (ix: Bm25Index<Field>, label: string) => {
+      const masks = ix.termFields([1, 2, 99], ['incident', 'utils', 'absent']);
+      assert.deepStrictEqual([...masks], [bit('name') | bit('description') | bit('tables'), bit('name'), 0, 0, bit('name'), 0, 0, 0, 0], label);
+      const distinct = ix.distinctTerms([1, 2]);
+      const at = (row: number, f: Field) => distinct[row * 3 + ix.fieldIndex(f)];
+      assert.deepStrictEqual([at(0, 'name'), at(0, 'description'), at(0, 'tables'), at(1, 'name'), at(1, 'description'), at(1, 'tables')], [2, 2, 1, 2, 1, 0], label);
+    };
+    index.remove(3);
+    check(index, 'as built');
+    index.compact();
+    check(index, 'after a compaction');
+    const { header, arrays } = index.toParts();
+    const loaded = Bm25Index.fromParts<Field>(header, arrays);
+    assert.ok(loaded.ok);
+    check(loaded.index, 'after a load');
+    // A document added after the load is seen too, and a removed one no more.
+    loaded.index.add(4, { name: ['incident'], description: [], tables: [] });
+    loaded.index.remove(2);
+    assert.deepStrictEqual([...loaded.index.termFields([4, 2], ['incident', 'user'])], [bit('name'), 0, 0, 0]);
+  });
 });
