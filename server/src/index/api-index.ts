@@ -149,6 +149,13 @@ export class ApiIndex {
     return this.sitesByTarget.get(name)?.size ?? 0;
   }
 
+  /** The call sites naming `name` that count: those of files that are not claimed (as `callSites()`). */
+  *countedSitesNaming(name: string): IterableIterator<CallSite> {
+    for (const site of this.sitesByTarget.get(name) ?? []) {
+      if (!this.isClaimed(this.siteOwner.get(site) ?? site.path)) yield site;
+    }
+  }
+
   /** Call sites whose target resolves to this Script Include. */
   usagesOf(si: ScriptIncludeInfo): CallSite[] {
     const out: CallSite[] = [];
