@@ -1,6 +1,27 @@
 import * as assert from 'node:assert/strict';
 import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../../server/src/rerank/features';
+import { tokenize } from '../../server/src/text/tokens';
 import { contextAt, Fixture, indexFixture } from '../retrieval/helpers';
+
+/** A field's overlap with the query, from the field's own terms: the reference the index must agree with. */
+function fieldOverlap(terms: readonly string[], query: ReadonlyMap<string, number>): number {
+  const distinct = new Set(terms);
+  let hit = 0;
+  for (const t of distinct) hit += Math.min(1, query.get(t) ?? 0);
+  return distinct.size ? hit / Math.sqrt(distinct.size) : 0;
+}
+
+/** The overlap features and the API field each is read from. */
+const OVERLAP_FIELDS = [
+  ['name_overlap', 'name'],
+  ['methods_overlap', 'methods'],
+  ['summary_overlap', 'summary'],
+  ['params_overlap', 'params'],
+  ['tables_field_overlap', 'tables'],
+  ['glide_overlap', 'glide'],
+  ['parent_overlap', 'parent'],
+  ['body_overlap', 'body'],
+] as const;
 
 /** The reranker's input contract: one row per candidate, FEATURE_NAMES in order. */
 describe('rerank/features', function () {
@@ -51,9 +72,15 @@ describe('rerank/features', function () {
       const out = fx.pipeline.rank({ context: ctx, includePlatform: true });
       assert.ok(out.documents && out.details.length > 1);
       const fromIndex = extractFeatures(ctx, out);
-      const fromFields = extractFeatures(ctx, { ...out, documents: undefined });
-      assert.equal(fromIndex.length, fromFields.length);
-      for (let i = 0; i < fromIndex.length; i++) assert.ok(Math.abs(fromIndex[i] - fromFields[i]) < 1e-6, `${FEATURE_NAMES[i % FEATURE_COUNT]} of ${out.details[Math.floor(i / FEATURE_COUNT)].candidate.key}: ${fromIndex[i]} vs ${fromFields[i]}`);
+      const recordWords = new Set(ctx.recordName ? tokenize(ctx.recordName) : []);
+      out.details.forEach((d, r) => {
+        const at = (name: (typeof FEATURE_NAMES)[number]) => fromIndex[r * FEATURE_COUNT + column(name)];
+        const fields = d.ref.fields;
+        for (const [name, field] of OVERLAP_FIELDS) assert.ok(Math.abs(at(name) - fieldOverlap(fields[field], out.query.terms)) < 1e-6, `${name} of ${d.candidate.key}`);
+        const held = new Set([...fields.name, ...fields.methods]);
+        const share = recordWords.size ? [...recordWords].filter((w) => held.has(w)).length / recordWords.size : 0;
+        assert.ok(Math.abs(at('record_name_overlap') - share) < 1e-6, `record_name_overlap of ${d.candidate.key}`);
+      });
       const overlaps = ['name_overlap', 'methods_overlap', 'tables_field_overlap', 'body_overlap', 'record_name_overlap'] as const;
       if (ctx.recordName) assert.ok(out.details.some((_, r) => fromIndex[r * FEATURE_COUNT + column('record_name_overlap')] > 0), 'some candidate shares the record name');
       // A bare `var m = ` has no words to overlap with; the other two do.

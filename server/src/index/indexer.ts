@@ -75,9 +75,8 @@ export class Indexer {
   private dirty = new Map<string, CachedFile | null>();
   /** The index file on disk that changes are appended after; undefined: the next save writes it whole. */
   private base?: string;
+  /** Changes in the log on disk; none means the next append starts the log over. */
   private logChanges = 0;
-  /** Whether the next append starts the change log over (none yet, or one that follows another base). */
-  private logFresh = true;
   private saveTimer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
 
@@ -125,8 +124,8 @@ export class Indexer {
         this.cached = load.files;
         cacheState = 'loaded';
         this.base = load.base;
-        this.logChanges = load.changes;
-        this.logFresh = load.changes === 0 || !!load.logNote;
+        // A log read only in part is started over at the next append (what it lost is re-read by stat).
+        this.logChanges = load.logNote ? 0 : load.changes;
         if (load.logNote) editor.log('info', `index cache at ${cache.dir}: ${load.logNote}`);
       } else if (load.status === 'unreadable') {
         editor.log('warn', `index cache at ${cache.dir} is unreadable (${load.reason}); rebuilding it`);
@@ -334,14 +333,12 @@ export class Indexer {
         this.dirty.clear();
         if (this.base && this.logChanges + changes.length <= Math.max(LOG_MIN, LOG_SHARE * this.cached.size)) {
           if (!changes.length) return;
-          await cache.appendIndexChanges(this.base, changes, this.logFresh);
-          this.logFresh = false;
+          await cache.appendIndexChanges(this.base, changes, this.logChanges === 0);
           this.logChanges += changes.length;
           return;
         }
         this.base = await cache.saveIndex(this.cached.values(), SERVER_VERSION);
         this.logChanges = 0;
-        this.logFresh = true;
       })
       .catch((err) => {
         // What was not written is a file whose stat no longer matches its saved entry: read again

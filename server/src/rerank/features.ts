@@ -61,21 +61,11 @@ export const FEATURE_NAMES = [
 
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
-/** Share of a field's distinct terms that the query holds, weighted by the query's weights. */
-function fieldOverlap(terms: readonly string[], query: ReadonlyMap<string, number>): number {
-  if (!terms.length) return 0;
-  const seen = new Set<string>();
-  let hit = 0;
-  for (const t of terms) {
-    if (seen.has(t)) continue;
-    seen.add(t);
-    const w = query.get(t);
-    if (w) hit += Math.min(1, w);
-  }
-  return hit / Math.sqrt(seen.size);
-}
-
-/** Per candidate: `fieldOverlap` of each API field (in API_FIELDS order), then the record words' share. */
+/**
+ * Per candidate, each API field's overlap with the query (in API_FIELDS order): the query's
+ * weights (each at most 1) of the distinct terms the field holds, over the square root of how
+ * many distinct terms it holds; then the share of the record's words its name or methods hold.
+ */
 type Overlaps = Float64Array;
 const RECORD_SHARE = API_FIELDS.length;
 
@@ -119,17 +109,6 @@ function overlapsFromIndex(documents: DocumentTerms, details: readonly Candidate
   });
 }
 
-/** The same features computed from each candidate's fields (outputs that came with no index). */
-function overlapsFromFields(details: readonly CandidateDetail[], query: ReadonlyMap<string, number>, recordWords: ReadonlySet<string>): Overlaps[] {
-  return details.map((d) => {
-    const fields = d.ref.fields;
-    const out = new Float64Array(API_FIELDS.length + 1);
-    API_FIELDS.forEach((f, k) => (out[k] = fieldOverlap(fields[f], query)));
-    out[RECORD_SHARE] = recordWords.size ? shareIn(recordWords, [...fields.name, ...fields.methods]) : 0;
-    return out;
-  });
-}
-
 /** Features of every candidate of one ranking, row-major [n, FEATURE_COUNT]. */
 export function extractFeatures(ctx: CursorContext, output: PipelineOutput): Float32Array {
   const details = output.details;
@@ -141,7 +120,7 @@ export function extractFeatures(ctx: CursorContext, output: PipelineOutput): Flo
   const q = output.query.terms;
   const collection = ctx.collection?.toLowerCase();
   const recordWords = new Set(ctx.recordName ? tokenize(ctx.recordName) : []);
-  const overlaps = output.documents ? overlapsFromIndex(output.documents, details, q, recordWords) : overlapsFromFields(details, q, recordWords);
+  const overlaps = overlapsFromIndex(output.documents, details, q, recordWords);
   details.forEach((d, row) => {
     const f = out.subarray(row * FEATURE_COUNT, (row + 1) * FEATURE_COUNT);
     const si = d.ref.si;
@@ -195,14 +174,6 @@ export function extractFeatures(ctx: CursorContext, output: PipelineOutput): Flo
     for (let i = 0; i < FEATURE_COUNT; i++) f[i] = Number.isFinite(values[i]) ? values[i] : 0;
   });
   return out;
-}
-
-/** Share of `words` found among `terms`. */
-function shareIn(words: ReadonlySet<string>, terms: readonly string[]): number {
-  const have = new Set(terms);
-  let n = 0;
-  for (const w of words) if (have.has(w)) n++;
-  return n / words.size;
 }
 
 function inv(rank: number): number {

@@ -145,12 +145,8 @@ export interface CandidateDetail {
 export interface PipelineOutput extends RankResult {
   details: CandidateDetail[];
   query: Query;
-  /**
-   * Which terms each candidate's fields hold, read from the API index (the reranker's overlap
-   * features); absent where no index ranked the candidates, and the features then read each
-   * document's fields.
-   */
-  documents?: DocumentTerms;
+  /** Which terms each candidate's fields hold, read from the API index (the reranker's overlap features). */
+  documents: DocumentTerms;
 }
 
 /** What the API BM25 index tells about the terms of its documents' fields (see Bm25Index). */
@@ -191,7 +187,7 @@ export class RetrievalPipeline {
       timings.push({ stage, ms: now - t });
       t = now;
     };
-    const empty = (why: string): PipelineOutput => ({ candidates: [], details: [], timings, trace: [...trace, why], query: { terms: new Map(), usageTerms: new Map(), tables: [], hole: [] }, cancelled: cancelled() });
+    const empty = (why: string): PipelineOutput => ({ candidates: [], details: [], timings, trace: [...trace, why], query: { terms: new Map(), usageTerms: new Map(), tables: [], hole: [] }, cancelled: cancelled(), documents: this.retrieval.apiBm25 });
 
     if (ctx.kind === 'none' || isSchemaPosition(ctx.kind)) return empty('no API position at the cursor');
     if (ctx.kind === 'member' || ctx.kind === 'sysparm-name') return this.rankMembers(req, timings, trace);
@@ -423,7 +419,7 @@ export class RetrievalPipeline {
     const candidates = scored.slice(0, req.maxResults ?? 40);
     timings.push({ stage: 'by-name', ms: performance.now() - started });
     trace.push(`retrieval is not built yet: ${candidates.length} of ${scored.length} Script Includes indexed so far, by name and calls`);
-    return { candidates, details: [], timings, trace, query: { terms: new Map(), usageTerms: new Map(), tables: [], hole: [] }, cancelled: !!req.token?.isCancellationRequested };
+    return { candidates, details: [], timings, trace, query: { terms: new Map(), usageTerms: new Map(), tables: [], hole: [] }, cancelled: !!req.token?.isCancellationRequested, documents: this.retrieval.apiBm25 };
   }
 
   private platformUseCache?: { generation: number; counts: Map<string, number> };
@@ -472,7 +468,7 @@ export class RetrievalPipeline {
     const si = target ? this.index.resolve(target.name, target.qualifier, ctx.scope) : undefined;
     if (!si) {
       trace.push(target ? `receiver ${target.name} is not a known Script Include` : 'receiver type unknown');
-      return { candidates: [], details: [], timings, trace, query };
+      return { candidates: [], details: [], timings, trace, query, documents: this.retrieval.apiBm25 };
     }
     const typed = ctx.typed.toLowerCase();
     const counts = this.retrieval.usageCounts(si.name, this.retrieval.excludedSites(req.excludePaths));
@@ -493,7 +489,7 @@ export class RetrievalPipeline {
     candidates.forEach((c, i) => (c.stages.fused = { score: c.score, rank: i + 1 }));
     timings.push({ stage: 'methods', ms: performance.now() - started });
     trace.push(`${candidates.length} methods of ${si.apiName}`);
-    return { candidates, details: [], timings, trace, query };
+    return { candidates, details: [], timings, trace, query, documents: this.retrieval.apiBm25 };
   }
 }
 

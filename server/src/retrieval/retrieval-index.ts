@@ -215,11 +215,11 @@ export class RetrievalIndex {
   private readonly coTargetsByPath = new Map<string, string[]>();
   private readonly coFiles = new Map<string, number>();
   private readonly coPairs = new Map<string, Map<string, number>>();
-  private readonly docIdByKey = new Map<string, number>();
   /**
-   * The same by the Script Include object itself: pruning asks for every kept Script Include's
-   * document on the first keystroke after each change, and building its key string each time was
-   * most of that (7 ms per scope at 10,000).
+   * Each Script Include's document, by the object the index holds (a changed file brings new
+   * objects and new documents). Pruning asks for every kept Script Include's document on the first
+   * keystroke after each change; a key string built per lookup was most of that (7 ms per scope at
+   * 10,000).
    */
   private readonly docIdBySi = new WeakMap<ScriptIncludeInfo, number>();
   private nextDocId = 1;
@@ -319,7 +319,6 @@ export class RetrievalIndex {
   private *buildSteps(learned?: LearnedEmbedder): Generator<'pause' | { corpus: EncodedCorpus; options: CooccurrenceFitOptions }, { fitted?: LearnedEmbedder }, CooccurrenceEmbedder | undefined> {
     this.unsubscribe?.();
     this.generation = -1;
-    // Usage snippets first, API documents after: a sample keeps every API document.
     // The embedder's corpus is encoded as it is gathered (token ids, not token lists): it is
     // held for the whole fit and copied to the worker. Script Include documents first, then a
     // sample of the usage snippets (which the usage documents hold anyway).
@@ -500,7 +499,7 @@ export class RetrievalIndex {
   }
 
   docIdOf(si: ScriptIncludeInfo): number | undefined {
-    return this.docIdBySi.get(si) ?? this.docIdByKey.get(siKey(si));
+    return this.docIdBySi.get(si);
   }
 
   /** The platform API documents (a fixed set, indexed once). */
@@ -514,7 +513,6 @@ export class RetrievalIndex {
     return this.nextDocId;
   }
 
-  /** The terms of a method, tokenized once per method. */
   /** A method's distinct terms, in first-seen order (method ranking reads them on every keystroke). */
   methodTerms(m: MethodInfo): readonly string[] {
     let terms = this.methodTermCache.get(m);
@@ -679,10 +677,7 @@ export class RetrievalIndex {
   private removePath(path: string): void {
     for (const id of this.docsByPath.get(path) ?? []) {
       const ref = this.docs.get(id);
-      if (ref?.si) {
-        this.docIdByKey.delete(siKey(ref.si));
-        this.docIdBySi.delete(ref.si);
-      }
+      if (ref?.si) this.docIdBySi.delete(ref.si);
       if (ref) this.fieldsCache.delete(ref);
       this.docs.delete(id);
       this.apiBm25.remove(id);
@@ -701,10 +696,7 @@ export class RetrievalIndex {
     const ref = new ApiDocRef(id, kind, compute, this.fieldsCache, si, platform, path);
     this.docs.set(ref.id, ref);
     if (!indexed) this.apiBm25.add(ref.id, ref.fields);
-    if (ref.si) {
-      this.docIdByKey.set(siKey(ref.si), ref.id);
-      this.docIdBySi.set(ref.si, ref.id);
-    }
+    if (ref.si) this.docIdBySi.set(ref.si, ref.id);
     return ref;
   }
 

@@ -414,20 +414,18 @@ const PLATFORM_SHAPES: readonly (readonly [Shape, number])[] = [
   ['class-create', 40], ['ajax', 10], ['extends-child', 8], ['classless', 24], ['es-class', 1], ['revealing-module', 5], ['object-literal', 12],
 ];
 
-/** What differs between instance shapes when Script Includes are planned. */
-interface SiLayout {
+/** What differs between instance shapes (`LAYOUTS`, defined with the callers below). */
+interface Layout {
   globalShare: number;
   shapes: readonly (readonly [Shape, number])[];
   /** Methods of a class or module: [fewest, most]. */
   classMethods: readonly [number, number];
+  /** Kinds of callers of ordinary and of client-callable Script Includes. */
+  serverKinds: readonly (readonly [CallerKind, number])[];
+  clientKinds: readonly (readonly [CallerKind, number])[];
 }
 
-const LAYOUTS: Record<InstanceShape, SiLayout> = {
-  scoped: { globalShare: 0.35, shapes: SHAPES, classMethods: [2, 7] },
-  platform: { globalShare: 0.85, shapes: PLATFORM_SHAPES, classMethods: [1, 4] },
-};
-
-function planScriptIncludes(rng: Rng, count: number, plan: { scopes: ScopePlan[]; globalPackages: PackageRef[] }, usedIds: Set<string>, layout: SiLayout): SiPlan[] {
+function planScriptIncludes(rng: Rng, count: number, plan: { scopes: ScopePlan[]; globalPackages: PackageRef[] }, usedIds: Set<string>, layout: Layout): SiPlan[] {
   const scoped = plan.scopes.slice(1);
   const scopeWeights = scoped.map((s) => [s, rng.int(1, 6)] as const);
   const usedNames = new Set<string>();
@@ -507,9 +505,11 @@ const SERVER_KINDS: readonly (readonly [CallerKind, number])[] = [
 
 const CLIENT_KINDS: readonly (readonly [CallerKind, number])[] = [['client-script', 75], ['client-ui-action', 25]];
 
-/** The platform's callers also include processors (server) and UI scripts (client, through GlideAjax). */
-const PLATFORM_SERVER_KINDS: readonly (readonly [CallerKind, number])[] = [...SERVER_KINDS, ['processor', 8]];
-const PLATFORM_CLIENT_KINDS: readonly (readonly [CallerKind, number])[] = [...CLIENT_KINDS, ['ui-script', 25]];
+const LAYOUTS: Record<InstanceShape, Layout> = {
+  scoped: { globalShare: 0.35, shapes: SHAPES, classMethods: [2, 7], serverKinds: SERVER_KINDS, clientKinds: CLIENT_KINDS },
+  // The platform's callers also include processors (server) and UI scripts (client, through GlideAjax).
+  platform: { globalShare: 0.85, shapes: PLATFORM_SHAPES, classMethods: [1, 4], serverKinds: [...SERVER_KINDS, ['processor', 8]], clientKinds: [...CLIENT_KINDS, ['ui-script', 25]] },
+};
 
 /** Geometric count with the given mean: most Script Includes have a few callers, some many, some none. */
 function callerCount(rng: Rng, mean: number): number {
@@ -571,9 +571,7 @@ function pickHost(rng: Rng, target: SiPlan, sameDomain: SiPlan[], all: SiPlan[])
   return undefined;
 }
 
-function planCallers(seed: number, rng: Rng, plan: InstancePlan, mean: number, usedIds: Set<string>, shape: InstanceShape): CallerPlan[] {
-  const serverKinds = shape === 'platform' ? PLATFORM_SERVER_KINDS : SERVER_KINDS;
-  const clientKinds = shape === 'platform' ? PLATFORM_CLIENT_KINDS : CLIENT_KINDS;
+function planCallers(seed: number, rng: Rng, plan: InstancePlan, mean: number, usedIds: Set<string>, layout: Layout): CallerPlan[] {
   const byDomain = new Map<string, SiPlan[]>();
   for (const si of plan.scriptIncludes) byDomain.set(si.domain.key, [...(byDomain.get(si.domain.key) ?? []), si]);
   const callers: CallerPlan[] = [];
@@ -584,7 +582,7 @@ function planCallers(seed: number, rng: Rng, plan: InstancePlan, mean: number, u
     const sameDomain = byDomain.get(target.domain.key) ?? [target];
     for (let k = 0; k < n; k++) {
       const crng = createRng(deriveSeed(seed, 'caller-plan', callers.length));
-      let kind = crng.weighted(target.clientCallable ? clientKinds : serverKinds);
+      let kind = crng.weighted(target.clientCallable ? layout.clientKinds : layout.serverKinds);
       let host: SiPlan | undefined;
       if (kind === 'script-include') {
         host = pickHost(crng, target, sameDomain, plan.scriptIncludes);
@@ -630,8 +628,8 @@ export function planInstance(opts: PlanOptions): InstancePlan {
   const usedIds = new Set<string>();
   const { scopes, globalPackages } = planScopes(rng, usedIds);
   const plan: InstancePlan = { seed: opts.seed, scopes, globalPackages, scriptIncludes: [], callers: [] };
-  const shape = opts.shape ?? 'scoped';
-  plan.scriptIncludes = planScriptIncludes(rng, Math.max(0, Math.floor(opts.scriptIncludes)), plan, usedIds, LAYOUTS[shape]);
-  plan.callers = planCallers(opts.seed, rngFor(opts.seed, 'callers'), plan, opts.callersPerScriptInclude ?? 3, usedIds, shape);
+  const layout = LAYOUTS[opts.shape ?? 'scoped'];
+  plan.scriptIncludes = planScriptIncludes(rng, Math.max(0, Math.floor(opts.scriptIncludes)), plan, usedIds, layout);
+  plan.callers = planCallers(opts.seed, rngFor(opts.seed, 'callers'), plan, opts.callersPerScriptInclude ?? 3, usedIds, layout);
   return plan;
 }
