@@ -120,29 +120,34 @@ describe('rank/learn: learning the workspace', function () {
 });
 
 function emptyContext() {
-  return { recordType: 'sys_script', side: 'server' as const, scope: 'global', typed: '', replaceStart: 0, replaceEnd: 0, identifiers: [], strings: [], comments: ['close the incident'], glideApis: [], tables: ['incident'], linesBefore: ['var u = new '], suffix: '' };
+  return { recordType: 'sys_script', side: 'server' as const, scope: 'global', typed: '', replaceStart: 0, replaceEnd: 0, identifiers: [], callsBefore: [], callsAfter: [], strings: [], comments: ['close the incident'], glideApis: [], tables: ['incident'], linesBefore: ['var u = new '], suffix: '' };
 }
 
 /**
  * A workspace whose habits the shipped weights do not know: helper functions called all over,
  * each always into a variable named in its own way (`grTask = GetRecord(`, `nUser =
- * GetIntegerValue(`), with nothing else to tell them apart. Learning should find the shape.
+ * GetIntegerValue(`), under a comment that names another helper's type. The shipped weights
+ * believe the comment; learning should find the shape instead.
  */
 async function writeShapedWorkspace(root: string): Promise<void> {
   const helpers: Array<[string, string]> = [
     ['GetRecord', 'gr'], ['GetIntegerValue', 'n'], ['GetStringValue', 'str'], ['GetArrayValue', 'a'],
     ['GetBooleanValue', 'b'], ['GetObjectValue', 'o'], ['GetDateValue', 'dt'], ['GetFloatValue', 'f'],
   ];
+  const kinds = ['record', 'integer', 'string', 'array', 'boolean', 'object', 'date', 'float'];
   const words = ['task', 'user', 'group', 'item', 'request', 'change', 'asset', 'record', 'entry', 'value'];
   await fs.mkdir(path.join(root, 'si'), { recursive: true });
   await fs.mkdir(path.join(root, 'callers'), { recursive: true });
   for (const [h] of helpers) await fs.writeFile(path.join(root, 'si', `${h}.js`), `function ${h}(value, fallback) {\n  // converts the value\n  return value === undefined ? fallback : value;\n}\n`);
   const rand = mulberry32(11);
-  for (let f = 0; f < 80; f++) {
+  for (let f = 0; f < 120; f++) {
     const lines = [`function Caller${f}(input) {`];
     for (let k = 0; k < 6; k++) {
-      const [h, prefix] = helpers[Math.floor(rand() * helpers.length)];
+      const i = Math.floor(rand() * helpers.length);
+      const [h, prefix] = helpers[i];
       const w = words[Math.floor(rand() * words.length)];
+      // This workspace's comments are stale: each names the type of the next helper along.
+      lines.push(`  // the ${kinds[(i + 1) % kinds.length]} of the ${w}`);
       lines.push(`  var ${prefix}${w[0].toUpperCase()}${w.slice(1)}${k} = ${h}(input.${w});`);
     }
     lines.push('  return input;', '}');

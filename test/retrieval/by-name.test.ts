@@ -17,7 +17,7 @@ function caller(script: string): SourceRecord {
 }
 
 function context(kind: CursorContext['kind'], typed = '', over: Partial<CursorContext> = {}): CursorContext {
-  return { kind, typed, replaceStart: 0, replaceEnd: 0, recordType: 'sys_script', side: 'server', scope: 'global', identifiers: [], strings: [], comments: [], glideApis: [], tables: [], linesBefore: [], suffix: '', ...over };
+  return { kind, typed, replaceStart: 0, replaceEnd: 0, recordType: 'sys_script', side: 'server', scope: 'global', identifiers: [], callsBefore: [], callsAfter: [], strings: [], comments: [], glideApis: [], tables: [], linesBefore: [], suffix: '', ...over };
 }
 
 describe('retrieval: ranking by name before retrieval is built', () => {

@@ -346,6 +346,12 @@ describe('cursorContext', () => {
       assert.deepStrictEqual(ctx.identifiers, ['alpha', 'z', 'delta', 'gamma', 'beta']);
     });
 
+    it('calls before the cursor nearest first, and in the suffix in order: heads only, no declarations or members', () => {
+      const ctx = at(lines('var a = new Alpha();', 'Beta.run(x);', 'foo.gamma(1);', 'function Delta(p) { if (p) { Epsilon(p); } }', 'Epsilon(2);', '|', 'Zeta(); obj.eta(); new Theta(); Zeta();'));
+      assert.deepStrictEqual(ctx.callsBefore, ['Epsilon', 'foo', 'Beta', 'Alpha']);
+      assert.deepStrictEqual(ctx.callsAfter, ['Zeta', 'obj', 'Theta']);
+    });
+
     it('strings, tables and Glide APIs, nearest first', () => {
       const ctx = at(lines(
         "var tbl = 'sys_user';",
@@ -427,8 +433,10 @@ describe('cursorContext', () => {
       it(`nothing after the cursor and not the typed fragment: ${JSON.stringify(f)}`, () => {
         const src = `${f}\n${after}`;
         const ctx = at(src);
-        const { suffix, ...rest } = ctx;
+        // The suffix, and the calls read from it, are the only parts after the cursor.
+        const { suffix, callsAfter, ...rest } = ctx;
         assert.ok(suffix.includes('LEAK'));
+        for (const name of callsAfter) assert.ok(suffix.includes(name), name);
         assert.ok(!JSON.stringify(rest).includes('LEAK'), JSON.stringify(rest));
         if (ctx.typed) {
           assert.ok(!ctx.identifiers.includes(ctx.typed));

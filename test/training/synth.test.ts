@@ -193,6 +193,23 @@ describe('synth: the synthetic instance generator', () => {
       assert.deepStrictEqual([...signals].sort(), ['medium', 'strong', 'weak']);
     });
 
+    it('has scripts that call a sequence of Script Includes, always in the same order', () => {
+      const plan = planInstance({ scriptIncludes: 200, seed: 7 });
+      const long = plan.callers.filter((c) => c.calls.length >= 3);
+      assert.ok(long.length > 0.05 * plan.callers.length, `${long.length} of ${plan.callers.length} callers call three or more`);
+      const seen = new Set<string>();
+      for (const c of long) {
+        const names = c.calls.map((x) => x.target.name);
+        assert.strictEqual(new Set(names).size, names.length, names.join(' '));
+        for (let i = 0; i < names.length; i++) {
+          for (let j = i + 1; j < names.length; j++) {
+            assert.ok(!seen.has(`${names[j]} ${names[i]}`), `${names[i]} then ${names[j]}, and elsewhere the other way`);
+            seen.add(`${names[i]} ${names[j]}`);
+          }
+        }
+      }
+    });
+
     it('gives Script Include names that are unique and that compete within a domain', () => {
       const names = inst.scriptIncludes.map((s) => s.name);
       assert.strictEqual(new Set(names).size, names.length);

@@ -57,6 +57,7 @@ export const FEATURE_NAMES = [
   'co_call',
   'body_overlap',
   'record_name_overlap',
+  'sequence',
 ] as const;
 
 export const FEATURE_COUNT = FEATURE_NAMES.length;
@@ -170,6 +171,7 @@ export function extractFeatures(ctx: CursorContext, output: PipelineOutput): Flo
       d.evidence.coCall,
       over('body'),
       overlaps[row][RECORD_SHARE],
+      d.evidence.sequence,
     ];
     for (let i = 0; i < FEATURE_COUNT; i++) f[i] = Number.isFinite(values[i]) ? values[i] : 0;
   });

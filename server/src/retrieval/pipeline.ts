@@ -57,6 +57,7 @@ export const FUSION = {
   collectionAffinity: 0.011,
   holeAffinity: 0.02,
   coCall: 0.02,
+  sequence: 0.05,
   sameScope: 0.055,
   lexicalScore: 0.063,
   usageScore: 0.018,
@@ -104,6 +105,8 @@ export interface FusionEvidence {
   holeAffinity: number;
   /** How often it is called in the files that call what this script already calls. */
   coCall: number;
+  /** How often the workspace calls it between the script's previous and next calls (see `sequenceScorer`). */
+  sequence: number;
   sameScope: boolean;
   typedExact: boolean;
   /** A classless function offered after `new`. */
@@ -120,7 +123,7 @@ export function fusedScore(e: FusionEvidence, w: FusionWeights, priors = true): 
     w.usageScore * e.usageRel +
     w.denseScore * Math.max(0, e.dense);
   if (!priors) return score;
-  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity + w.coCall * e.coCall;
+  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity + w.coCall * e.coCall + w.sequence * e.sequence;
   if (e.sameScope) score += w.sameScope;
   if (e.typedExact) score += w.typedExact;
   // Shape is evidence, not a filter: platform code `new`s plain functions too.
@@ -268,6 +271,8 @@ export class RetrievalPipeline {
     // What this script already calls, nearest first: what is called beside those elsewhere is likely here too.
     const calledHere = usePriors ? ctx.identifiers.filter((id) => this.retrieval.isCalled(id)).slice(0, 20) : [];
     const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
+    const isCalled = (name: string) => this.retrieval.isCalled(name);
+    const sequence = usePriors ? this.retrieval.sequenceScorer(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded) : () => 0;
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     const details: CandidateDetail[] = [];
@@ -296,6 +301,7 @@ export class RetrievalPipeline {
         tableOverlap,
         holeAffinity: total > 0 ? holeAffinity(counts!, query.hole) : 0,
         coCall: ref.si ? coCall(ref.si.name) : 0,
+        sequence: ref.si ? sequence(ref.si.name) : 0,
         sameScope: ref.si?.scope === ctx.scope,
         typedExact: !!typed && name.toLowerCase() === typed,
         shapeMismatch: !!ref.si && ctx.kind === 'new' && !CLASS_KINDS.has(ref.si.kind),

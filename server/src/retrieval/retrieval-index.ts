@@ -211,6 +211,8 @@ export class RetrievalIndex {
    * 18 MB at 10,000) and a sixth of a warm start's restore; a ranking asks for 40 names.
    */
   private countsCache = { generation: -1, byName: new Map<string, UsageCounts | null>() };
+  /** What is called right after (`next`) and right before (`prev`) each asked name; until the index changes. */
+  private neighbourCache = { generation: -1, next: new Map<string, Neighbours>(), prev: new Map<string, Neighbours>() };
   /** Co-calls: per file, the distinct targets it calls; per target, the files calling it and, per other target, the files calling both. */
   private readonly coTargetsByPath = new Map<string, string[]>();
   private readonly coFiles = new Map<string, number>();
@@ -437,6 +439,59 @@ export class RetrievalIndex {
       this.countsCache.byName.set(name, c);
     }
     return c ?? undefined;
+  }
+
+  /**
+   * How likely a candidate is to be called between the script's previous call (`before`) and its
+   * next one (`after`): the share of `before`'s calls that the workspace follows with it, plus the
+   * share of `after`'s calls it precedes, over the calls of the same script (a call sequence
+   * model, as n-gram API recommenders use). Call sites in `excluded` do not count (eval: the
+   * case's own file). Built once per request, asked per candidate.
+   */
+  sequenceScorer(before: string | undefined, after: string | undefined, excluded?: Map<string, CallSite[]>): (candidate: string) => number {
+    const sides: Neighbours[] = [];
+    if (before !== undefined) sides.push(this.sequenceSide(before, 'next', excluded));
+    if (after !== undefined) sides.push(this.sequenceSide(after, 'prev', excluded));
+    const known = sides.filter((n) => n.total > 0);
+    if (!known.length) return () => 0;
+    return (candidate) => {
+      let score = 0;
+      // A count below zero would be an excluded call the counts never held (a claimed file's).
+      for (const n of known) score += Math.max(0, n.counts.get(candidate) ?? 0) / n.total;
+      return score;
+    };
+  }
+
+  private sequenceSide(name: string, dir: 'next' | 'prev', excluded: Map<string, CallSite[]> | undefined): Neighbours {
+    const all = this.neighboursOf(name, dir);
+    const minus = excluded?.get(name);
+    if (!minus) return all;
+    const counts = new Map(all.counts);
+    let total = all.total;
+    for (const site of minus) {
+      const other = neighbourSite(this.index.file(site.path)?.callSites ?? [], site, dir);
+      if (!other) continue;
+      counts.set(other.target, (counts.get(other.target) ?? 0) - 1);
+      total--;
+    }
+    return { counts, total };
+  }
+
+  private neighboursOf(name: string, dir: 'next' | 'prev'): Neighbours {
+    if (this.neighbourCache.generation !== this.index.generation) this.neighbourCache = { generation: this.index.generation, next: new Map(), prev: new Map() };
+    const cache = this.neighbourCache[dir];
+    let n = cache.get(name);
+    if (!n) {
+      n = { counts: new Map(), total: 0 };
+      for (const site of this.index.countedSitesNaming(name)) {
+        const other = neighbourSite(this.index.file(site.path)?.callSites ?? [], site, dir);
+        if (!other) continue;
+        n.counts.set(other.target, (n.counts.get(other.target) ?? 0) + 1);
+        n.total++;
+      }
+      cache.set(name, n);
+    }
+    return n;
   }
 
   /** Whether some file of the workspace calls `name` (so it can say what is called beside it). */
@@ -803,4 +858,24 @@ function bump(c: UsageCounts, site: CallSite, by: number): void {
   for (const t of siteHoleTerms(site)) inc(c.byHole, t, by);
 }
 
+/** Counts of the names called next to one name, and their sum. */
+interface Neighbours {
+  counts: Map<string, number>;
+  total: number;
+}
 
+/** The call of the same script nearest after (`next`) or before (`prev`) `site`, among its file's sites. */
+function neighbourSite(sites: readonly CallSite[], site: CallSite, dir: 'next' | 'prev'): CallSite | undefined {
+  const sign = dir === 'next' ? 1 : -1;
+  let best: CallSite | undefined;
+  let bestGap = Infinity;
+  for (const s of sites) {
+    if (s.callerName !== site.callerName || s.callerTable !== site.callerTable) continue;
+    const gap = (s.scriptOffset - site.scriptOffset) * sign;
+    if (gap > 0 && gap < bestGap) {
+      best = s;
+      bestGap = gap;
+    }
+  }
+  return best;
+}

@@ -77,6 +77,13 @@ export interface CursorContext extends FileFacts {
   enclosingFunction?: { name?: string; params: string[]; comment?: string };
   /** Identifiers visible before the cursor (declarations and uses), nearest first, without duplicates. */
   identifiers: string[];
+  /**
+   * Names at the head of a call before the cursor (`X(`, `new X`, `X.m(`: X), nearest first, once
+   * each; a function's own declared name is not a call.
+   */
+  callsBefore: string[];
+  /** Names at the head of a call in the suffix, in order, once each. */
+  callsAfter: string[];
   /** String literal contents before the cursor (table and field names), nearest first. */
   strings: string[];
   /** Comments before the cursor, nearest first. */

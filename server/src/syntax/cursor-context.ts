@@ -20,6 +20,7 @@ import type { SyntaxNode, Tree } from './parser';
 
 const WINDOW_LINES = 150;
 const MAX_IDENTIFIERS = 200;
+const MAX_CALLS = 20;
 const MAX_STRINGS = 60;
 const MAX_COMMENTS = 20;
 const MAX_LINES = 30;
@@ -70,6 +71,8 @@ function emptyContext(text: string, at: number, facts: FileFacts, kind: Position
     replaceStart: at,
     replaceEnd: at,
     identifiers: [],
+    callsBefore: [],
+    callsAfter: callsAfter(text, at),
     strings: [],
     comments: [],
     glideApis: [],
@@ -116,6 +119,8 @@ function buildContext(text: string, tree: Tree, at: number, facts: FileFacts): C
     replaceStart: pos.replaceStart,
     replaceEnd: at,
     identifiers: identifiersOf(before, pos.typed),
+    callsBefore: callHeads(before, MAX_CALLS, true),
+    callsAfter: callsAfter(text, at),
     strings: stringsOf(before, pos.typed),
     comments: commentsOf(before),
     glideApis: dedupeReversed(win.glideApis, MAX_APIS),
@@ -523,6 +528,37 @@ function identifiersOf(tokens: Token[], typed: string): string[] {
     out.push(t.value);
   }
   return out;
+}
+
+/**
+ * The names at the head of calls (`X(`, `new X`, `X.m(`), once each: nearest first when
+ * `backwards`, else in order. Not a member (`a.X(`) and not a declaration (`function X(`).
+ */
+function callHeads(tokens: Token[], cap: number, backwards: boolean): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const n = tokens.length;
+  for (let k = 0; k < n && out.length < cap; k++) {
+    const i = backwards ? n - 1 - k : k;
+    const t = tokens[i];
+    if (t.kind !== 'ident' || KEYWORDS.has(t.value) || seen.has(t.value)) continue;
+    const prev = tokens[i - 1];
+    if (prev && ((prev.kind === 'punct' && (prev.value === '.' || prev.value === '?.')) || (prev.kind === 'ident' && prev.value === 'function'))) continue;
+    const next = tokens[i + 1];
+    const called =
+      (next?.kind === 'punct' && next.value === '(') ||
+      (prev?.kind === 'ident' && prev.value === 'new') ||
+      (next?.kind === 'punct' && next.value === '.' && tokens[i + 2]?.kind === 'ident' && tokens[i + 3]?.kind === 'punct' && tokens[i + 3].value === '(');
+    if (!called) continue;
+    seen.add(t.value);
+    out.push(t.value);
+  }
+  return out;
+}
+
+/** The call heads of the suffix (what the code goes on to call), read from the same few lines as `suffix`. */
+function callsAfter(text: string, at: number): string[] {
+  return callHeads(lexRange(text, at, at + suffixOf(text, at).length).tokens, MAX_CALLS, false);
 }
 
 function stringsOf(tokens: Token[], typed: string): string[] {

@@ -571,9 +571,43 @@ function pickHost(rng: Rng, target: SiPlan, sameDomain: SiPlan[], all: SiPlan[])
   return undefined;
 }
 
+/** Share of server callers that call their target's whole habitual sequence, in order. */
+const WORKFLOW_SHARE = 0.35;
+
+/**
+ * The habitual call sequences of an instance: real scripts call several Script Includes of one
+ * area, and in the same order from script to script (look a record up, check it, update it).
+ * Each active server-side Script Include of a domain joins one sequence of two to four, in an
+ * order fixed for the instance. Drawn from their own generator, so the rest of the plan is the
+ * same with or without them.
+ */
+function planWorkflows(rng: Rng, byDomain: Map<string, SiPlan[]>): Map<SiPlan, SiPlan[]> {
+  const of = new Map<SiPlan, SiPlan[]>();
+  for (const sis of byDomain.values()) {
+    const pool = sis.filter((si) => si.active && !si.clientCallable);
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [pool[i], pool[j]] = [pool[j], pool[i]];
+    }
+    for (let at = 0; at < pool.length; ) {
+      const flow: SiPlan[] = [];
+      for (const si of pool.slice(at, at + rng.int(2, 4))) if (flow.every((f) => namesApart(f.name, si.name))) flow.push(si);
+      at += Math.max(1, flow.length);
+      if (flow.length > 1) for (const si of flow) of.set(si, flow);
+    }
+  }
+  return of;
+}
+
+/** The calls of a caller that follows its target's sequence: every step its scope may call, in order. */
+function workflowCalls(rng: Rng, scope: string, target: SiPlan, flow: readonly SiPlan[]): CallPlan[] {
+  return flow.filter((si) => si === target || canCall(scope, si)).map((si) => planCall(rng, scope, si, false));
+}
+
 function planCallers(seed: number, rng: Rng, plan: InstancePlan, mean: number, usedIds: Set<string>, layout: Layout): CallerPlan[] {
   const byDomain = new Map<string, SiPlan[]>();
   for (const si of plan.scriptIncludes) byDomain.set(si.domain.key, [...(byDomain.get(si.domain.key) ?? []), si]);
+  const workflows = planWorkflows(rngFor(seed, 'workflows'), byDomain);
   const callers: CallerPlan[] = [];
   for (const target of plan.scriptIncludes) {
     // Nobody calls an inactive Script Include: the index skips them, so such cases could not be answered.
@@ -596,12 +630,17 @@ function planCallers(seed: number, rng: Rng, plan: InstancePlan, mean: number, u
       const entity =
         signal === 'strong' ? targetEntity : signal === 'medium' ? crng.pick(target.domain.entities) : crng.pick(crng.pick(DOMAINS).entities);
       const domain = DOMAINS.find((d) => d.entities.includes(entity)) ?? target.domain;
-      const calls = [call];
+      let calls = [call];
       if (!target.clientCallable && kind !== 'script-include' && crng.chance(0.15)) {
         const second = crng.pick(sameDomain);
         if (second !== target && second.active && !second.clientCallable && canCall(scope.scope, second) && namesApart(second.name, target.name)) {
           calls.push(planCall(crng, scope.scope, second, false));
         }
+      }
+      const flow = workflows.get(target);
+      if (flow && kind !== 'script-include') {
+        const wrng = createRng(deriveSeed(seed, 'caller-workflow', callers.length));
+        if (wrng.chance(WORKFLOW_SHARE)) calls = workflowCalls(wrng, scope.scope, target, flow).map((c) => (c.target === target ? call : c));
       }
       const caller: CallerPlan = {
         index: callers.length,

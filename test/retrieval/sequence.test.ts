@@ -1,0 +1,62 @@
+import * as assert from 'node:assert/strict';
+import { contextAt, Fixture, indexFixture, writeFiles } from './helpers';
+
+const fn = (name: string) => `function ${name}(gr) { return gr; }\n`;
+const rule = (body: string) => `(function executeRule(current, previous) {\n${body}\n})(current, previous);\n`;
+
+describe('retrieval: the call sequence', () => {
+  let fx: Fixture;
+  before(async () => {
+    fx = await indexFixture({
+      'global/script_includes/fetchRecord.js': fn('fetchRecord'),
+      'global/script_includes/checkRecord.js': fn('checkRecord'),
+      'global/script_includes/saveRecord.js': fn('saveRecord'),
+      'global/script_includes/notifyOwner.js': fn('notifyOwner'),
+      'global/business_rules/one.js': rule('    var gr = fetchRecord(current);\n    if (checkRecord(gr)) {\n        saveRecord(gr);\n    }'),
+      'global/business_rules/two.js': rule('    var gr = fetchRecord(current);\n    checkRecord(gr);\n    notifyOwner(gr);'),
+      'global/business_rules/three.js': rule('    checkRecord(current);\n    saveRecord(current);'),
+    });
+  });
+  after(async () => fx.dispose());
+
+  it('scores what the workspace calls right after the previous call and right before the next one', () => {
+    const afterFetch = fx.retrieval.sequenceScorer('fetchRecord', undefined);
+    assert.equal(afterFetch('checkRecord'), 1);
+    assert.equal(afterFetch('saveRecord'), 0);
+    const afterCheck = fx.retrieval.sequenceScorer('checkRecord', undefined);
+    assert.equal(afterCheck('saveRecord'), 2 / 3);
+    assert.equal(afterCheck('notifyOwner'), 1 / 3);
+    const beforeSave = fx.retrieval.sequenceScorer(undefined, 'saveRecord');
+    assert.equal(beforeSave('checkRecord'), 1);
+    // Both sides add up.
+    assert.equal(fx.retrieval.sequenceScorer('fetchRecord', 'saveRecord')('checkRecord'), 2);
+    assert.equal(fx.retrieval.sequenceScorer(undefined, undefined)('checkRecord'), 0);
+  });
+
+  it('leaves out the calls of excluded files', () => {
+    const excluded = fx.retrieval.excludedSites(new Set(['global/business_rules/one.js']));
+    const afterCheck = fx.retrieval.sequenceScorer('checkRecord', undefined, excluded);
+    assert.equal(afterCheck('saveRecord'), 1 / 2);
+    assert.equal(afterCheck('notifyOwner'), 1 / 2);
+    const none = fx.retrieval.excludedSites(new Set(['global/business_rules/one.js', 'global/business_rules/two.js']));
+    assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined, none)('checkRecord'), 0);
+  });
+
+  it('gives the pipeline the previous and next workspace calls, not a declaration or a platform call', () => {
+    const ctx = contextAt('function onBefore(current) {\n    var gr = fetchRecord(current);\n    gs.info(gr);\n    |\n    saveRecord(gr);\n}');
+    assert.deepEqual(ctx.callsBefore, ['gs', 'fetchRecord']);
+    const detail = fx.pipeline.rank({ context: ctx }).details.find((d) => d.ref.si?.name === 'checkRecord');
+    assert.ok(detail);
+    assert.equal(detail.evidence.sequence, 2);
+  });
+
+  it('follows a changed file', async () => {
+    assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined)('notifyOwner'), 0);
+    const rel = 'global/business_rules/four.js';
+    await writeFiles(fx.root, { [rel]: rule('    fetchRecord(current);\n    notifyOwner(current);') });
+    await fx.indexer.applyChanges([{ kind: 'created', path: rel }]);
+    assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined)('notifyOwner'), 1 / 3);
+    await fx.indexer.applyChanges([{ kind: 'deleted', path: rel }]);
+    assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined)('notifyOwner'), 0);
+  });
+});
