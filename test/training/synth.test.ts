@@ -193,6 +193,17 @@ describe('synth: the synthetic instance generator', () => {
       assert.deepStrictEqual([...signals].sort(), ['medium', 'strong', 'weak']);
     });
 
+    it('calls a few Script Includes from everywhere and most from a few places, as real code does', () => {
+      const plan = planInstance({ scriptIncludes: 1000, seed: 7 });
+      const perTarget = new Map<string, number>();
+      for (const c of plan.callers) for (const call of c.calls) perTarget.set(call.target.name, (perTarget.get(call.target.name) ?? 0) + 1);
+      const counts = [...perTarget.values()].sort((a, b) => b - a);
+      const total = counts.reduce((a, b) => a + b, 0);
+      const top = counts.slice(0, Math.ceil(counts.length / 100)).reduce((a, b) => a + b, 0);
+      assert.ok(top > 0.1 * total, `the most called 1% hold ${top} of ${total} calls`);
+      assert.ok(counts[Math.floor(counts.length / 2)] < total / counts.length, 'the median is below the mean');
+    });
+
     it('has scripts that call a sequence of Script Includes, always in the same order', () => {
       const plan = planInstance({ scriptIncludes: 200, seed: 7 });
       const long = plan.callers.filter((c) => c.calls.length >= 3);

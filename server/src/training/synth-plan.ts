@@ -512,11 +512,19 @@ const LAYOUTS: Record<InstanceShape, Layout> = {
 };
 
 /** Geometric count with the given mean: most Script Includes have a few callers, some many, some none. */
+/** Shape of the callers-per-Script-Include distribution: under 2, so its tail is heavy. */
+const CALLER_TAIL = 1.5;
+
+/**
+ * How many callers one Script Include gets: heavy-tailed, as use is in real code (a few helpers
+ * are called from everywhere, most from a few places), so how often something is called means
+ * as much here as it does there. A Lomax draw with the given mean, rounded, capped at 100 means.
+ */
 function callerCount(rng: Rng, mean: number): number {
   if (mean <= 0) return 0;
-  const p = 1 / (mean + 1);
-  const n = Math.floor(Math.log(1 - rng.next()) / Math.log(1 - p));
-  return Math.min(n, Math.ceil(mean * 8));
+  const scale = mean * (CALLER_TAIL - 1);
+  const x = scale * (Math.pow(1 - rng.next(), -1 / CALLER_TAIL) - 1);
+  return Math.min(Math.round(x), Math.ceil(mean * 100));
 }
 
 /** Neither name contains the other, so masking one never leaves the other half visible. */
