@@ -138,7 +138,7 @@ export class Workspace {
   private async learnWorkspace(): Promise<void> {
     const started = performance.now();
     const signature = this.indexSignature();
-    const cached = this.cache ? await loadLearnedRanking(this.cache, signature, this.reranker?.name) : undefined;
+    const cached = this.cache ? await loadLearnedRanking(this.cache, signature, this.reranker?.identity ?? this.reranker?.name) : undefined;
     let learned = cached;
     if (!learned) {
       const { cases } = await buildCases(this.root, this.index, { limit: LEARN_MAX_CASES, maxFileSize: this.settings['index.maxFileSize'] });
@@ -148,7 +148,7 @@ export class Workspace {
         this.editor.log('info', `ranking: shipped weights (${cases.length} cases from the workspace's call sites are too few to learn from)`);
         return;
       }
-      if (this.cache) await saveLearnedRanking(this.cache, learned, signature, this.reranker?.name).catch((err) => this.editor.log('warn', `could not save the learned ranking: ${(err as Error).message}`));
+      if (this.cache) await saveLearnedRanking(this.cache, learned, signature, this.reranker?.identity ?? this.reranker?.name).catch((err) => this.editor.log('warn', `could not save the learned ranking: ${(err as Error).message}`));
     }
     const h = learned.heldBack;
     const how = `held-back MRR ${h.defaults.mrr.toFixed(3)} -> ${h.learned.mrr.toFixed(3)}, top-5 ${(100 * h.defaults.top5).toFixed(1)}% -> ${(100 * h.learned.top5).toFixed(1)}% on ${h.learned.cases} cases; reranker weight ${learned.rerankWeight}`;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'fs';
+import { promises as fs, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { consoleEditor, Editor } from '../../server/src/editor';
@@ -9,7 +9,8 @@ import { Indexer } from '../../server/src/index/indexer';
 import { defaultSettings } from '../../server/src/config';
 import { buildCases, EvalCase } from '../../server/src/rank/cases';
 import { clearlyBetter, isHeldBack, learnRanking, LearnedRanking, rankingFromJson } from '../../server/src/rank/learn';
-import { CompactReranker, SHIPPED_COMPACT } from '../../server/src/rerank/reranker';
+import { CompactReranker, SHIPPED_COMPACT, SHIPPED_WEIGHTS } from '../../server/src/rerank/reranker';
+import { exportMlpToOnnx, mlpFromJson } from '../../server/src/rerank/mlp';
 import { FUSION } from '../../server/src/retrieval/pipeline';
 import { mulberry32 } from '../../server/src/random';
 import { Session } from '../../server/src/session';
@@ -154,3 +155,23 @@ async function writeShapedWorkspace(root: string): Promise<void> {
     await fs.writeFile(path.join(root, 'callers', `Caller${f}.js`), lines.join('\n') + '\n');
   }
 }
+
+describe('rank/learn: what learning is keyed to', () => {
+  it('a compact reranker is known by its bytes, not only its name', async () => {
+    const shipped = readFileSync(SHIPPED_COMPACT);
+    const weights = mlpFromJson(readFileSync(SHIPPED_WEIGHTS, 'utf8'));
+    assert.ok(weights.ok);
+    const retrained = weights.model;
+    retrained.b3 += 1;
+    const [a, b, c] = await Promise.all([
+      CompactReranker.load(SHIPPED_COMPACT, 'compact-reranker (shipped)'),
+      CompactReranker.load(new Uint8Array(shipped), 'compact-reranker (shipped)'),
+      CompactReranker.load(exportMlpToOnnx(retrained), 'compact-reranker (shipped)'),
+    ]);
+    assert.ok(a.ok && b.ok && c.ok);
+    assert.equal(a.reranker.identity, b.reranker.identity);
+    assert.notEqual(a.reranker.identity, c.reranker.identity);
+    assert.ok(a.reranker.identity.startsWith('compact-reranker (shipped)'));
+    for (const r of [a, b, c]) await r.reranker.release();
+  });
+});

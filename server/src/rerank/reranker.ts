@@ -4,7 +4,9 @@
  * the best available model and says so in one line; any failure falls back to the next one, and
  * with none the retrieval order stands.
  */
+import { createHash } from 'crypto';
 import { existsSync } from 'fs';
+import { readFile } from 'fs/promises';
 import * as path from 'path';
 import { CancellationLike, RerankOutcome, withDeadline } from './types';
 import { CompactModel, loadCompactModel } from './compact-model';
@@ -17,6 +19,12 @@ import { publicMethods } from '../index/api-documents';
 export interface Reranker {
   /** Shown in the explain view and logs (`compact-reranker (shipped)`, a model path). */
   readonly name: string;
+  /**
+   * Which model exactly, for what is learned with it (the workspace's ranking cache): the name
+   * and, where the model's bytes are at hand, their hash, so a retrained model of the same name
+   * does not inherit what was learned with the old one. The name when absent.
+   */
+  readonly identity?: string;
   rerank(ctx: CursorContext, output: PipelineOutput, deadlineMs: number, token?: CancellationLike): Promise<RerankOutcome>;
   release(): Promise<void>;
 }
@@ -33,12 +41,16 @@ export class CompactReranker implements Reranker {
   constructor(
     readonly name: string,
     private readonly model: CompactModel,
+    readonly identity: string = name,
   ) {}
 
   static async load(source: string | Uint8Array, name: string, threads = 1): Promise<{ ok: true; reranker: CompactReranker } | { ok: false; error: string }> {
     const loaded = await loadCompactModel(source, { threads, expectedFeatureCount: FEATURE_COUNT, expectedFeatureNames: FEATURE_NAMES });
     if (!loaded.ok) return loaded;
-    return { ok: true, reranker: new CompactReranker(name, loaded.model) };
+    // The bytes were read once already; a compact model is a few kilobytes.
+    const bytes = typeof source === 'string' ? await readFile(source).catch(() => undefined) : source;
+    const identity = bytes ? `${name} ${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}` : name;
+    return { ok: true, reranker: new CompactReranker(name, loaded.model, identity) };
   }
 
   rerank(ctx: CursorContext, output: PipelineOutput, deadlineMs: number, token?: CancellationLike): Promise<RerankOutcome> {
