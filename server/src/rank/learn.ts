@@ -32,7 +32,7 @@ const RERANK_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 export const MIN_FINE_TUNE_CASES = 200;
 
 /** Most cases one fit reads (an even sample of a large workspace's call sites is enough). */
-export const LEARN_MAX_CASES = 800;
+export const LEARN_MAX_CASES = 1600;
 /** Candidates counted: what completion shows at most. */
 const CUTOFF = RANK_DEPTH;
 
