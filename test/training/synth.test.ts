@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SaxesParser } from 'saxes';
 import { parseJavaScript, SyntaxNode } from '../../server/src/syntax/parser';
-import { buildInstance, generateInstance, SynthInstance } from '../../server/src/training/synth';
+import { buildInstance, generateInstance, SYNTH_GENERATION, SynthInstance } from '../../server/src/training/synth';
 import { cdata, escapeXmlText, renderRecordUpdate } from '../../server/src/training/synth-xml';
 import { planInstance } from '../../server/src/training/synth-plan';
 import { readXmlRecords } from '../../server/src/workspace/xml';
@@ -117,6 +117,11 @@ describe('synth: the synthetic instance generator', () => {
   });
 
   describe('determinism', () => {
+    it('gives the files of its generation: a change of output bumps SYNTH_GENERATION and this hash', () => {
+      const byGeneration: Record<number, string> = { 2: 'bbd922d7e2c25619ff86386403beaef59bb1bbc963dd6726820c37e4579a2303' };
+      assert.strictEqual(hashFiles(inst), byGeneration[SYNTH_GENERATION]);
+    });
+
     it('gives byte-identical files for the same options', () => {
       const again = buildInstance({ scriptIncludes: 200, seed: 7 });
       assert.strictEqual(hashFiles(again), hashFiles(inst));

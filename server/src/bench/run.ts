@@ -25,7 +25,7 @@ import { EvalCase } from '../eval/types';
 import { CompactReranker, SHIPPED_COMPACT } from '../rerank/reranker';
 import { extractFeatures, FEATURE_COUNT } from '../rerank/features';
 import { loadCrossEncoder } from '../rerank/cross-encoder';
-import { generateInstance } from '../training/synth';
+import { generateInstance, SYNTH_GENERATION } from '../training/synth';
 import { indexWorkspace } from '../training/train-reranker';
 import { eventually, LspClient } from './lsp-client';
 import { LatencySummary, latencySummary as summarize, median, round } from '../stats';
@@ -96,11 +96,14 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
   const instances = [...opts.sizes.map((size) => ({ size, shape: 'scoped' as const, name: `synth-${size}` })), ...opts.platformSizes.map((size) => ({ size, shape: 'platform' as const, name: `platform-${size}` }))];
   for (const { size, shape, name } of instances) {
     const root = path.join(work, `${name}-seed${opts.seed}`);
-    if (!existsSync(path.join(root, '.complete'))) {
+    // An instance made by another generation of the generator is made again.
+    const stamp = `generation ${SYNTH_GENERATION}\n`;
+    const complete = path.join(root, '.complete');
+    if (!existsSync(complete) || readFileSync(complete, 'utf8') !== stamp) {
       await fs.rm(root, { recursive: true, force: true });
       const t = performance.now();
       const s = await generateInstance({ outDir: root, scriptIncludes: size, seed: opts.seed, shape });
-      await fs.writeFile(path.join(root, '.complete'), '');
+      await fs.writeFile(complete, stamp);
       log(`generated ${s.scriptIncludes} Script Includes (${shape}, ${s.files} files) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
     targets.push({ name, root });
