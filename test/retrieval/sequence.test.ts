@@ -15,6 +15,9 @@ describe('retrieval: the call sequence', () => {
       'global/business_rules/one.js': rule('    var gr = fetchRecord(current);\n    if (checkRecord(gr)) {\n        saveRecord(gr);\n    }'),
       'global/business_rules/two.js': rule('    var gr = fetchRecord(current);\n    checkRecord(gr);\n    notifyOwner(gr);'),
       'global/business_rules/three.js': rule('    checkRecord(current);\n    saveRecord(current);'),
+      'global/script_includes/stepOne.js': fn('stepOne'),
+      'global/script_includes/stepTwo.js': fn('stepTwo'),
+      'global/business_rules/long.js': rule(Array.from({ length: 2000 }, () => '    stepOne(current);\n    stepTwo(current);').join('\n')),
     });
   });
   after(async () => fx.dispose());
@@ -31,6 +34,14 @@ describe('retrieval: the call sequence', () => {
     // Both sides add up.
     assert.equal(fx.retrieval.sequenceScorer('fetchRecord', 'saveRecord')('checkRecord'), 2);
     assert.equal(fx.retrieval.sequenceScorer(undefined, undefined)('checkRecord'), 0);
+  });
+
+  it('counts a script that calls the same helpers thousands of times', () => {
+    assert.equal(fx.retrieval.sequenceScorer('stepOne', undefined)('stepTwo'), 1);
+    assert.equal(fx.retrieval.sequenceScorer('stepTwo', undefined)('stepOne'), 1);
+    assert.equal(fx.retrieval.sequenceScorer(undefined, 'stepOne')('stepTwo'), 1);
+    const excluded = fx.retrieval.excludedSites(new Set(['global/business_rules/long.js']));
+    assert.equal(fx.retrieval.sequenceScorer('stepOne', undefined, excluded)('stepTwo'), 0);
   });
 
   it('leaves out the calls of excluded files', () => {

@@ -466,32 +466,43 @@ export class RetrievalIndex {
     const all = this.neighboursOf(name, dir);
     const minus = excluded?.get(name);
     if (!minus) return all;
+    const gone = this.neighbourCounts(minus, dir);
     const counts = new Map(all.counts);
-    let total = all.total;
-    for (const site of minus) {
-      const other = neighbourSite(this.index.file(site.path)?.callSites ?? [], site, dir);
-      if (!other) continue;
-      counts.set(other.target, (counts.get(other.target) ?? 0) - 1);
-      total--;
-    }
-    return { counts, total };
+    for (const [target, n] of gone.counts) counts.set(target, (counts.get(target) ?? 0) - n);
+    return { counts, total: all.total - gone.total };
   }
 
   private neighboursOf(name: string, dir: 'next' | 'prev'): Neighbours {
     if (this.neighbourCache.generation !== this.index.generation) this.neighbourCache = { generation: this.index.generation, next: new Map(), prev: new Map() };
     const cache = this.neighbourCache[dir];
     let n = cache.get(name);
-    if (!n) {
-      n = { counts: new Map(), total: 0 };
-      for (const site of this.index.countedSitesNaming(name)) {
-        const other = neighbourSite(this.index.file(site.path)?.callSites ?? [], site, dir);
-        if (!other) continue;
-        n.counts.set(other.target, (n.counts.get(other.target) ?? 0) + 1);
-        n.total++;
-      }
-      cache.set(name, n);
-    }
+    if (!n) cache.set(name, (n = this.neighbourCounts(this.index.countedSitesNaming(name), dir)));
     return n;
+  }
+
+  /**
+   * What is called right after (or before) each of `sites` in its script, counted by name. Each
+   * file's calls are put in script order once, so a file that calls one helper thousands of
+   * times costs a sort, not thousands of scans.
+   */
+  private neighbourCounts(sites: Iterable<CallSite>, dir: 'next' | 'prev'): Neighbours {
+    const byPath = new Map<string, CallSite[]>();
+    for (const site of sites) {
+      const list = byPath.get(site.path);
+      if (list) list.push(site);
+      else byPath.set(site.path, [site]);
+    }
+    const out: Neighbours = { counts: new Map(), total: 0 };
+    for (const [path, mine] of byPath) {
+      const order = scriptOrder(this.index.file(path)?.callSites ?? []);
+      for (const site of mine) {
+        const other = neighbourIn(order, site, dir);
+        if (!other) continue;
+        out.counts.set(other.target, (out.counts.get(other.target) ?? 0) + 1);
+        out.total++;
+      }
+    }
+    return out;
   }
 
   /** Whether some file of the workspace calls `name` (so it can say what is called beside it). */
@@ -864,18 +875,30 @@ interface Neighbours {
   total: number;
 }
 
-/** The call of the same script nearest after (`next`) or before (`prev`) `site`, among its file's sites. */
-function neighbourSite(sites: readonly CallSite[], site: CallSite, dir: 'next' | 'prev'): CallSite | undefined {
-  const sign = dir === 'next' ? 1 : -1;
-  let best: CallSite | undefined;
-  let bestGap = Infinity;
+/** Each call of a file with its script's calls in order (by offset) and its place among them. */
+function scriptOrder(sites: readonly CallSite[]): Map<CallSite, { script: CallSite[]; at: number }> {
+  const scripts = new Map<string, CallSite[]>();
   for (const s of sites) {
-    if (s.callerName !== site.callerName || s.callerTable !== site.callerTable) continue;
-    const gap = (s.scriptOffset - site.scriptOffset) * sign;
-    if (gap > 0 && gap < bestGap) {
-      best = s;
-      bestGap = gap;
-    }
+    const key = `${s.callerTable}\u0000${s.callerName}`;
+    const list = scripts.get(key);
+    if (list) list.push(s);
+    else scripts.set(key, [s]);
   }
-  return best;
+  const out = new Map<CallSite, { script: CallSite[]; at: number }>();
+  for (const script of scripts.values()) {
+    script.sort((a, b) => a.scriptOffset - b.scriptOffset);
+    script.forEach((s, at) => out.set(s, { script, at }));
+  }
+  return out;
+}
+
+/** The call of the same script nearest after (`next`) or before (`prev`) `site`; calls at the same offset are not neighbours. */
+function neighbourIn(order: Map<CallSite, { script: CallSite[]; at: number }>, site: CallSite, dir: 'next' | 'prev'): CallSite | undefined {
+  const place = order.get(site);
+  if (!place) return undefined;
+  const step = dir === 'next' ? 1 : -1;
+  for (let i = place.at + step; i >= 0 && i < place.script.length; i += step) {
+    if (place.script[i].scriptOffset !== site.scriptOffset) return place.script[i];
+  }
+  return undefined;
 }
