@@ -47,7 +47,7 @@ export class CompactReranker implements Reranker {
   static async load(source: string | Uint8Array, name: string, threads = 1): Promise<{ ok: true; reranker: CompactReranker } | { ok: false; error: string }> {
     const loaded = await loadCompactModel(source, { threads, expectedFeatureCount: FEATURE_COUNT, expectedFeatureNames: FEATURE_NAMES });
     if (!loaded.ok) return loaded;
-    // The bytes were read once already; a compact model is a few kilobytes.
+    // Read again to know the model by its bytes: a compact model is a few kilobytes.
     const bytes = typeof source === 'string' ? await readFile(source).catch(() => undefined) : source;
     const identity = bytes ? `${name} ${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}` : name;
     return { ok: true, reranker: new CompactReranker(name, loaded.model, identity) };
