@@ -375,6 +375,7 @@ async function evalWorkspace(
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-usage', new Set(['usage'])));
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-record-name', new Set(['record'])));
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-hole-shape', new Set(['hole'])));
+    pipelines.push(retrievalPipeline(ws, 'retrieval-no-sequence', new Set(['sequence'])));
     const noDocs = new EvalWorkspace(index, { ...DEFAULT_RETRIEVAL_OPTIONS, docs: { jsdoc: false } });
     const noBody = new EvalWorkspace(index, { ...DEFAULT_RETRIEVAL_OPTIONS, docs: { jsdoc: true, body: false } });
     extra.push(noDocs, noBody);

@@ -59,6 +59,9 @@ describe('retrieval: the call sequence', () => {
     const detail = fx.pipeline.rank({ context: ctx }).details.find((d) => d.ref.si?.name === 'checkRecord');
     assert.ok(detail);
     assert.equal(detail.evidence.sequence, 2);
+    // The eval's ablation turns it off.
+    const off = fx.pipeline.rank({ context: ctx, disable: new Set(['sequence']) }).details.find((d) => d.ref.si?.name === 'checkRecord');
+    assert.equal(off?.evidence.sequence, 0);
   });
 
   it('follows a changed file', async () => {

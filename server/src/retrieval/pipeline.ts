@@ -29,7 +29,7 @@ export interface RankRequest {
   /** Rank each candidate's methods (default true); learning, which scores only Script Includes, skips it. */
   methods?: boolean;
   token?: CancellationLike;
-  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`, and the query's `record` and `hole` parts). */
+  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`, `sequence`, and the query's `record` and `hole` parts). */
   disable?: ReadonlySet<string>;
   /**
    * The query's dense vector, computed beforehand by the retrieval's sentence-embedding model
@@ -272,7 +272,7 @@ export class RetrievalPipeline {
     const calledHere = usePriors ? ctx.identifiers.filter((id) => this.retrieval.isCalled(id)).slice(0, 20) : [];
     const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
     const isCalled = (name: string) => this.retrieval.isCalled(name);
-    const sequence = usePriors ? this.retrieval.sequenceScorer(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded) : () => 0;
+    const sequence = usePriors && !req.disable?.has('sequence') ? this.retrieval.sequenceScorer(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded) : () => 0;
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     const details: CandidateDetail[] = [];
