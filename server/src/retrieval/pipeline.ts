@@ -269,9 +269,9 @@ export class RetrievalPipeline {
 
     const usePriors = !req.disable?.has('priors');
     // What this script already calls, nearest first: what is called beside those elsewhere is likely here too.
-    const calledHere = usePriors ? ctx.identifiers.filter((id) => this.retrieval.isCalled(id)).slice(0, 20) : [];
-    const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
     const isCalled = (name: string) => this.retrieval.isCalled(name);
+    const calledHere = usePriors ? ctx.identifiers.filter(isCalled).slice(0, 20) : [];
+    const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
     const sequence = usePriors && !req.disable?.has('sequence') ? this.retrieval.sequenceScorer(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded) : () => 0;
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);

@@ -210,9 +210,9 @@ export class RetrievalIndex {
    * the index changes. Kept for every called name, they were four maps per Script Include (about
    * 18 MB at 10,000) and a sixth of a warm start's restore; a ranking asks for 40 names.
    */
-  private countsCache = { generation: -1, byName: new Map<string, UsageCounts | null>() };
+  private readonly countsCache = new UntilIndexChanges<UsageCounts | undefined>();
   /** What is called right after (`next`) and right before (`prev`) each asked name; until the index changes. */
-  private neighbourCache = { generation: -1, next: new Map<string, Neighbours>(), prev: new Map<string, Neighbours>() };
+  private readonly neighbourCache = { next: new UntilIndexChanges<Neighbours>(), prev: new UntilIndexChanges<Neighbours>() };
   /** Co-calls: per file, the distinct targets it calls; per target, the files calling it and, per other target, the files calling both. */
   private readonly coTargetsByPath = new Map<string, string[]>();
   private readonly coFiles = new Map<string, number>();
@@ -431,14 +431,11 @@ export class RetrievalIndex {
   }
 
   private countsOf(name: string): UsageCounts | undefined {
-    if (this.countsCache.generation !== this.index.generation) this.countsCache = { generation: this.index.generation, byName: new Map() };
-    let c = this.countsCache.byName.get(name);
-    if (c === undefined) {
-      c = null;
+    return this.countsCache.get(this.index.generation, name, () => {
+      let c: UsageCounts | undefined;
       for (const site of this.index.countedSitesNaming(name)) bump((c ??= emptyCounts()), site, 1);
-      this.countsCache.byName.set(name, c);
-    }
-    return c ?? undefined;
+      return c;
+    });
   }
 
   /**
@@ -473,11 +470,7 @@ export class RetrievalIndex {
   }
 
   private neighboursOf(name: string, dir: 'next' | 'prev'): Neighbours {
-    if (this.neighbourCache.generation !== this.index.generation) this.neighbourCache = { generation: this.index.generation, next: new Map(), prev: new Map() };
-    const cache = this.neighbourCache[dir];
-    let n = cache.get(name);
-    if (!n) cache.set(name, (n = this.neighbourCounts(this.index.countedSitesNaming(name), dir)));
-    return n;
+    return this.neighbourCache[dir].get(this.index.generation, name, () => this.neighbourCounts(this.index.countedSitesNaming(name), dir));
   }
 
   /**
@@ -867,6 +860,23 @@ function bump(c: UsageCounts, site: CallSite, by: number): void {
   inc(c.byMethod, site.method, by);
   inc(c.byCollection, site.collection?.toLowerCase(), by);
   for (const t of siteHoleTerms(site)) inc(c.byHole, t, by);
+}
+
+/** Values computed per name when first asked, all dropped when the index's generation moves on. */
+class UntilIndexChanges<V> {
+  private generation = -1;
+  private byName = new Map<string, V>();
+
+  get(generation: number, name: string, compute: () => V): V {
+    if (this.generation !== generation) {
+      this.generation = generation;
+      this.byName = new Map();
+    }
+    if (this.byName.has(name)) return this.byName.get(name) as V;
+    const value = compute();
+    this.byName.set(name, value);
+    return value;
+  }
 }
 
 /** Counts of the names called next to one name, and their sum. */

@@ -511,7 +511,6 @@ const LAYOUTS: Record<InstanceShape, Layout> = {
   platform: { globalShare: 0.85, shapes: PLATFORM_SHAPES, classMethods: [1, 4], serverKinds: [...SERVER_KINDS, ['processor', 8]], clientKinds: [...CLIENT_KINDS, ['ui-script', 25]] },
 };
 
-/** Geometric count with the given mean: most Script Includes have a few callers, some many, some none. */
 /** Shape of the callers-per-Script-Include distribution: under 2, so its tail is heavy. */
 const CALLER_TAIL = 1.5;
 
