@@ -106,7 +106,10 @@ export class Workspace {
   /** One full garbage collection (memory.ts), logged: a bulk step's garbage goes back at once. */
   private releaseMemory(after: string): void {
     const ms = collectBuildGarbage();
-    if (ms !== undefined) this.editor.log('debug', `released the memory of ${after} in ${Math.round(ms)} ms`);
+    if (ms === undefined) return;
+    const m = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 2 ** 20);
+    this.editor.log('debug', `released the memory of ${after} in ${Math.round(ms)} ms (resident ${mb(m.rss)} MB; JavaScript heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB; outside it ${mb(m.external)} MB, ${mb(m.arrayBuffers)} MB of it array buffers)`);
   }
 
   /** The ranking learned on this workspace, when one is in use (for the log and explain view). */

@@ -11,6 +11,7 @@ import { Editor } from '../../server/src/editor';
 import { Session, Workspace } from '../../server/src/session';
 import { tinyEmbedderModel, writeEmbedderDir } from '../index/tiny-embedder';
 import { contextAt, writeFiles } from './helpers';
+import { StrideSample } from '../../server/src/retrieval/retrieval-index';
 
 const FILES: Record<string, string> = {
   'acme/x_acme_hr/script_includes/HRUtils.js': `/** Helpers for hr cases: the manager of a user, leave balance. */
@@ -153,5 +154,24 @@ describe('retrieval-index with an embedding model', () => {
     assert.notStrictEqual(switched.ws.retrieval.embedderId, snap.embedderId);
     await switched.session.dispose();
     await fs.rm(path.dirname(other), { recursive: true, force: true });
+  });
+});
+
+describe('StrideSample', () => {
+  it('keeps at most max documents, evenly spread, without holding the rest', () => {
+    const draw = (total: number, max: number) => {
+      const s = new StrideSample<number>(total, max);
+      for (let i = 0; i < total; i++) s.offer(i);
+      return s;
+    };
+    assert.deepStrictEqual(draw(5, 10).kept, [0, 1, 2, 3, 4]);
+    assert.deepStrictEqual(draw(10, 4).kept, [0, 2, 5, 7]);
+    assert.deepStrictEqual(draw(7, 0).kept, []);
+    const big = draw(39_728, 5_000);
+    assert.strictEqual(big.kept.length, 5_000);
+    assert.strictEqual(big.offered, 39_728);
+    // Evenly: no gap between two kept documents is more than one wider than another.
+    const gaps = big.kept.slice(1).map((v, i) => v - big.kept[i]);
+    assert.ok(Math.max(...gaps) - Math.min(...gaps) <= 1);
   });
 });
