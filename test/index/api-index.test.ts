@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ApiIndex } from '../../server/src/index/api-index';
+import { ApiIndex, IndexChange } from '../../server/src/index/api-index';
 import { callSite, fileEntry, scriptInclude } from '../helpers/entries';
 
 describe('index/api-index', () => {
@@ -84,5 +84,25 @@ describe('index/api-index', () => {
     assert.equal(ApiIndex.accessible(priv, 'x_b', 'server'), false);
     assert.equal(ApiIndex.accessible(priv, 'x_a', 'client'), false);
     assert.equal(ApiIndex.accessible(ajax, 'x_b', 'client'), true);
+  });
+});
+
+describe('index/api-index: what a change touches', () => {
+  it('names the Script Includes and call targets of the entries before and after', () => {
+    const index = new ApiIndex();
+    const seen: IndexChange[] = [];
+    index.onDidChange((c) => seen.push(c));
+    index.setFile(fileEntry('a.js', { scriptIncludes: [scriptInclude('Alpha')], callSites: [callSite('Beta')] }));
+    index.setFile(fileEntry('a.js', { callSites: [callSite('Gamma')] }));
+    index.setFile(fileEntry('r.js', { callSites: [callSite('Delta')] }));
+    index.removeFile('r.js');
+    assert.deepEqual(seen.map((c) => [[...c.names].sort(), c.scriptIncludes]), [
+      [['Alpha', 'Beta'], true],
+      [['Alpha', 'Beta', 'Gamma'], true],
+      [['Delta'], false],
+      [['Delta'], false],
+    ]);
+    assert.equal(index.scriptIncludeGeneration, 2);
+    assert.equal(index.generation, 4);
   });
 });

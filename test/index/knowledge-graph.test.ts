@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ApiIndex } from '../../server/src/index/api-index';
 import { KnowledgeGraph, KnowledgeGraphCache, splitQualified } from '../../server/src/index/knowledge-graph';
-import { fileEntry, method, scriptInclude } from '../helpers/entries';
+import { callSite, fileEntry, method, scriptInclude } from '../helpers/entries';
 
 function sample(): ApiIndex {
   const index = new ApiIndex();
@@ -76,13 +76,23 @@ describe('index/knowledge-graph', () => {
     assert.deepEqual(g.ancestorsOf(index.named('A')[0]).map((s) => s.name), ['B']);
   });
 
-  it('is rebuilt only when the index changes', () => {
+  it('is rebuilt only when the Script Includes change, not when a caller is edited', () => {
     const index = sample();
     const cache = new KnowledgeGraphCache(index);
     const first = cache.get();
     assert.equal(cache.get(), first);
+    // A business rule saved: its calls change, no Script Include does.
+    index.setFile(fileEntry('rules/close.js', { callSites: [callSite('IncidentUtils', { method: 'close' })] }));
+    index.setFile(fileEntry('rules/close.js', { callSites: [callSite('UserLookup')] }));
+    index.removeFile('rules/close.js');
+    assert.equal(cache.get(), first);
     index.removeFile('old.js');
-    assert.notEqual(cache.get(), first);
+    const second = cache.get();
+    assert.notEqual(second, first);
+    assert.ok(!second.all.some((si) => si.name === 'OldUtils'));
+    // A file that gains a Script Include counts too.
+    index.setFile(fileEntry('rules/close.js', { scriptIncludes: [scriptInclude('CloseHelper', { scope: 'global' })] }));
+    assert.ok(cache.get().all.some((si) => si.name === 'CloseHelper'));
   });
 
   it('splits qualified names at the last dot', () => {

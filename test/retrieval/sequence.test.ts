@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { DEFAULT_RETRIEVAL_OPTIONS, RetrievalIndex } from '../../server/src/retrieval/retrieval-index';
 import { contextAt, Fixture, indexFixture, writeFiles } from './helpers';
 
 const fn = (name: string) => `function ${name}(gr) { return gr; }\n`;
@@ -72,5 +73,36 @@ describe('retrieval: the call sequence', () => {
     assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined)('notifyOwner'), 1 / 3);
     await fx.indexer.applyChanges([{ kind: 'deleted', path: rel }]);
     assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined)('notifyOwner'), 0);
+  });
+
+  it('keeps what it knows of names a change does not touch, and counts the touched ones again', async () => {
+    // The same index, nothing cached: what the statistics must be.
+    const fresh = () => {
+      const r = new RetrievalIndex(fx.index, { ...DEFAULT_RETRIEVAL_OPTIONS, dense: false });
+      r.build();
+      r.dispose();
+      return r;
+    };
+    const checkBefore = fx.retrieval.usageCounts('checkRecord');
+    const stepBefore = fx.retrieval.usageCounts('stepOne');
+    const fetchBefore = fx.retrieval.usageCounts('fetchRecord');
+    assert.ok(checkBefore && stepBefore && fetchBefore);
+    const rel = 'global/business_rules/five.js';
+    await writeFiles(fx.root, { [rel]: rule('    fetchRecord(current);\n    notifyOwner(current);') });
+    await fx.indexer.applyChanges([{ kind: 'created', path: rel }]);
+    // Untouched: the very same statistics, not computed again.
+    assert.equal(fx.retrieval.usageCounts('checkRecord'), checkBefore);
+    assert.equal(fx.retrieval.usageCounts('stepOne'), stepBefore);
+    // Touched: counted again, with the new call.
+    const fetchAfter = fx.retrieval.usageCounts('fetchRecord');
+    assert.notEqual(fetchAfter, fetchBefore);
+    assert.deepEqual(fetchAfter, fresh().usageCounts('fetchRecord'));
+    assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined)('notifyOwner'), 1 / 3);
+    // A removed file's names are touched as well.
+    await fx.indexer.applyChanges([{ kind: 'deleted', path: rel }]);
+    assert.deepEqual(fx.retrieval.usageCounts('fetchRecord'), fresh().usageCounts('fetchRecord'));
+    assert.deepEqual(fetchBefore, fresh().usageCounts('fetchRecord'));
+    assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined)('notifyOwner'), 0);
+    assert.equal(fx.retrieval.usageCounts('checkRecord'), checkBefore);
   });
 });

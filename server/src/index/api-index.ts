@@ -15,6 +15,14 @@ export interface IndexChange {
   /** Paths whose entries were added, replaced or removed. */
   paths: string[];
   generation: number;
+  /**
+   * Every name whose Script Includes or call sites this change may have added, removed or shown
+   * or hidden (through a Fluent claim): before and after, in the files of `paths`. What is known
+   * of any other name is as it was.
+   */
+  names: ReadonlySet<string>;
+  /** Whether a Script Include came, went or changed visibility: what a call resolves to may differ. */
+  scriptIncludes: boolean;
 }
 
 export class ApiIndex {
@@ -31,6 +39,16 @@ export class ApiIndex {
   get generation(): number {
     return this.gen;
   }
+
+  /**
+   * Bumped on a change that added, removed, replaced or showed or hid a Script Include: what
+   * depends on the Script Includes alone (the knowledge graph) stays valid across edits of
+   * callers.
+   */
+  get scriptIncludeGeneration(): number {
+    return this.siGen;
+  }
+  private siGen = 0;
 
   onDidChange(listener: (change: IndexChange) => void): () => void {
     this.listeners.push(listener);
@@ -230,6 +248,7 @@ export class ApiIndex {
   private drop(path: string): string[] {
     const old = this.entries.get(path);
     if (!old) return [];
+    this.noteNames(old);
     this.entries.delete(path);
     for (const inc of old.includes) removeFrom(this.claims, inc, path);
     for (const si of old.scriptIncludes) {
@@ -240,9 +259,28 @@ export class ApiIndex {
     return [path, ...old.includes];
   }
 
+  /** Names of the entries dropped since the last change was told (`drop` notes them). */
+  private changedNames = new Set<string>();
+  private changedScriptIncludes = false;
+
+  private noteNames(entry: FileEntry): void {
+    for (const si of entry.scriptIncludes) this.changedNames.add(si.name);
+    for (const site of entry.callSites) this.changedNames.add(site.target);
+    if (entry.scriptIncludes.length) this.changedScriptIncludes = true;
+  }
+
   private emit(paths: string[]): void {
     this.gen++;
-    const change = { paths: [...new Set(paths)], generation: this.gen };
+    const unique = [...new Set(paths)];
+    // The entries now at the touched paths: new ones, and claimed files whose visibility moved.
+    for (const p of unique) {
+      const entry = this.entries.get(p);
+      if (entry) this.noteNames(entry);
+    }
+    if (this.changedScriptIncludes) this.siGen++;
+    const change: IndexChange = { paths: unique, generation: this.gen, names: this.changedNames, scriptIncludes: this.changedScriptIncludes };
+    this.changedNames = new Set();
+    this.changedScriptIncludes = false;
     for (const l of this.listeners) l(change);
   }
 }

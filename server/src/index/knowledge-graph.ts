@@ -43,10 +43,11 @@ export class KnowledgeGraph {
   private readonly callers = new Map<ScriptIncludeInfo, Set<ScriptIncludeInfo>>();
   readonly all: ScriptIncludeInfo[] = [];
 
+  /** `generation`: the index's `scriptIncludeGeneration` the graph was built at. */
   private constructor(readonly generation: number) {}
 
   static build(index: ApiIndex): KnowledgeGraph {
-    const g = new KnowledgeGraph(index.generation);
+    const g = new KnowledgeGraph(index.scriptIncludeGeneration);
     for (const si of index.scriptIncludes()) {
       g.all.push(si);
       const pkgName = si.package || si.scope;
@@ -164,7 +165,7 @@ export class KnowledgeGraphCache {
   private graph?: KnowledgeGraph;
   constructor(private readonly index: ApiIndex) {}
   get(): KnowledgeGraph {
-    if (!this.graph || this.graph.generation !== this.index.generation) this.graph = KnowledgeGraph.build(this.index);
+    if (!this.graph || this.graph.generation !== this.index.scriptIncludeGeneration) this.graph = KnowledgeGraph.build(this.index);
     return this.graph;
   }
 }

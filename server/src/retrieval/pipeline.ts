@@ -363,11 +363,12 @@ export class RetrievalPipeline {
     return [...agg].map(([id, a]) => ({ id, ...a })).sort((x, y) => y.score - x.score || x.id - y.id);
   }
 
-  private pruneCache?: { generation: number; byKey: Map<string, { kept: PrunedEntry[]; total: number; inactive: number; inaccessible: number }> };
+  private pruneCache?: { generation: string; byKey: Map<string, { kept: PrunedEntry[]; total: number; inactive: number; inaccessible: number }> };
 
   /** Knowledge-graph pruning with document ids, cached per scope and side until the index changes. */
   private prunedFor(scope: string, side: Side) {
-    const generation = this.index.generation;
+    // The graph and the documents' ids change only when Script Includes do, not on every edit.
+    const generation = `${this.index.scriptIncludeGeneration}:${this.retrieval.docsVersion}`;
     if (!this.pruneCache || this.pruneCache.generation !== generation) this.pruneCache = { generation, byKey: new Map() };
     const key = `${scope}\u0000${side}`;
     let hit = this.pruneCache.byKey.get(key);
@@ -430,13 +431,13 @@ export class RetrievalPipeline {
 
   private platformUseCache?: { generation: number; counts: Map<string, number> };
 
-  /** How many of the workspace's Script Includes use each platform API (`GlideRecord`, `gs.getProperty`), by index generation. */
+  /** How many of the workspace's Script Includes use each platform API (`GlideRecord`, `gs.getProperty`), until a Script Include changes. */
   platformUses(): Map<string, number> {
     const hit = this.platformUseCache;
-    if (hit && hit.generation === this.index.generation) return hit.counts;
+    if (hit && hit.generation === this.index.scriptIncludeGeneration) return hit.counts;
     const counts = new Map<string, number>();
     for (const si of this.index.scriptIncludes()) for (const api of si.glideApis) counts.set(api, (counts.get(api) ?? 0) + 1);
-    this.platformUseCache = { generation: this.index.generation, counts };
+    this.platformUseCache = { generation: this.index.scriptIncludeGeneration, counts };
     return counts;
   }
 

@@ -12,7 +12,7 @@
  * documents that came from it.
  */
 import { CallSite, FileEntry, MethodInfo, ScriptIncludeInfo } from '../model';
-import { ApiIndex } from '../index/api-index';
+import { ApiIndex, IndexChange } from '../index/api-index';
 import {
   API_FIELDS,
   ApiField,
@@ -210,9 +210,9 @@ export class RetrievalIndex {
    * the index changes. Kept for every called name, they were four maps per Script Include (about
    * 18 MB at 10,000) and a sixth of a warm start's restore; a ranking asks for 40 names.
    */
-  private readonly countsCache = new UntilIndexChanges<UsageCounts | undefined>();
+  private readonly countsCache = new NameCache<UsageCounts | undefined>();
   /** What is called right after (`next`) and right before (`prev`) each asked name; until the index changes. */
-  private readonly neighbourCache = { next: new UntilIndexChanges<Neighbours>(), prev: new UntilIndexChanges<Neighbours>() };
+  private readonly neighbourCache = { next: new NameCache<Neighbours>(), prev: new NameCache<Neighbours>() };
   /** Co-calls: per file, the distinct targets it calls; per target, the files calling it and, per other target, the files calling both. */
   private readonly coTargetsByPath = new Map<string, string[]>();
   private readonly coFiles = new Map<string, number>();
@@ -368,7 +368,7 @@ export class RetrievalIndex {
       }
     }
     this.generation = this.index.generation;
-    this.unsubscribe = this.index.onDidChange((change) => this.applyChange(change.paths, change.generation));
+    this.unsubscribe = this.index.onDidChange((change) => this.applyChange(change));
     return { fitted };
   }
 
@@ -575,6 +575,12 @@ export class RetrievalIndex {
   private platformRefs?: ApiDocRef[];
 
   /** One past the largest document id: sizes a per-query bitmap of allowed ids. */
+  /** Bumped whenever a document comes or goes: what maps Script Includes to ids is valid until it moves. */
+  get docsVersion(): number {
+    return this.docsMoved;
+  }
+  private docsMoved = 0;
+
   get docIdLimit(): number {
     return this.nextDocId;
   }
@@ -717,31 +723,42 @@ export class RetrievalIndex {
       this.addEntryUsages(entry);
     }
     this.generation = this.index.generation;
-    this.unsubscribe = this.index.onDidChange((change) => this.applyChange(change.paths, change.generation));
+    this.unsubscribe = this.index.onDidChange((change) => this.applyChange(change));
     return true;
   }
 
   // --- incremental maintenance -------------------------------------------------------------
 
-  private applyChange(paths: string[], generation: number): void {
+  private applyChange(change: IndexChange): void {
     const affected = new Set<string>();
-    for (const p of paths) {
+    for (const p of change.paths) {
       affected.add(p);
       // A Fluent claim hides or reveals the plain entry of the included file.
       for (const c of this.index.claimantsOf(p)) affected.add(c);
     }
-    for (const p of affected) this.removePath(p);
+    const names = new Set(change.names);
+    for (const p of affected) this.removePath(p, names);
     for (const p of affected) {
       const entry = this.index.file(p);
-      if (!entry || this.index.isClaimed(p)) continue;
+      if (!entry) continue;
+      for (const site of entry.callSites) names.add(site.target);
+      if (this.index.isClaimed(p)) continue;
       this.embedRefs(this.addEntryDocs(entry));
       this.addEntryUsages(entry);
     }
-    this.generation = generation;
+    // What is known per name stays, but for the names this change touched: after a save, the
+    // next keystrokes no longer recompute the statistics of every candidate.
+    const previous = change.generation - 1;
+    this.countsCache.forget(names, change.generation, previous);
+    this.neighbourCache.next.forget(names, change.generation, previous);
+    this.neighbourCache.prev.forget(names, change.generation, previous);
+    if (!change.scriptIncludes && this.usageTargetGeneration === previous) this.usageTargetGeneration = change.generation;
+    this.generation = change.generation;
   }
 
-  private removePath(path: string): void {
+  private removePath(path: string, names?: Set<string>): void {
     for (const id of this.docsByPath.get(path) ?? []) {
+      this.docsMoved++;
       const ref = this.docs.get(id);
       if (ref?.si) this.docIdBySi.delete(ref.si);
       if (ref) this.fieldsCache.delete(ref);
@@ -751,7 +768,10 @@ export class RetrievalIndex {
     }
     this.docsByPath.delete(path);
     for (const id of this.usagesByPath.get(path) ?? []) {
+      const site = this.usages.get(id)?.site;
+      if (site) names?.add(site.target);
       this.usages.delete(id);
+      this.usageTargetCache.delete(id);
       this.usageBm25.remove(id);
     }
     this.usagesByPath.delete(path);
@@ -760,6 +780,7 @@ export class RetrievalIndex {
 
   private addDoc(kind: ApiDocRef['kind'], compute: () => ApiFields, si?: ScriptIncludeInfo, platform?: PlatformApi, path?: string, id = this.nextDocId++, indexed = false): ApiDocRef {
     const ref = new ApiDocRef(id, kind, compute, this.fieldsCache, si, platform, path);
+    this.docsMoved++;
     this.docs.set(ref.id, ref);
     if (!indexed) this.apiBm25.add(ref.id, ref.fields);
     if (ref.si) this.docIdBySi.set(ref.si, ref.id);
@@ -885,8 +906,12 @@ function bump(c: UsageCounts, site: CallSite, by: number): void {
   for (const t of siteHoleTerms(site)) inc(c.byHole, t, by);
 }
 
-/** Values computed per name when first asked, all dropped when the index's generation moves on. */
-class UntilIndexChanges<V> {
+/**
+ * Values computed per name when first asked, kept across index changes that do not touch the
+ * name (`forget` hears of those that do). A change it was not told of (the generation moved past
+ * the last one it heard) drops everything.
+ */
+class NameCache<V> {
   private generation = -1;
   private byName = new Map<string, V>();
 
@@ -899,6 +924,19 @@ class UntilIndexChanges<V> {
     const value = compute();
     this.byName.set(name, value);
     return value;
+  }
+
+  /** The index moved to `generation`, changing only what is known of `names`. */
+  forget(names: ReadonlySet<string>, generation: number, previous: number): void {
+    if (this.generation !== previous) {
+      this.generation = generation;
+      this.byName = new Map();
+      return;
+    }
+    this.generation = generation;
+    if (names.size > this.byName.size) {
+      for (const name of [...this.byName.keys()]) if (names.has(name)) this.byName.delete(name);
+    } else for (const name of names) this.byName.delete(name);
   }
 }
 
