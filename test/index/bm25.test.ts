@@ -182,6 +182,41 @@ describe('index/bm25', () => {
     }
   });
 
+  it('after an edit, scores stay within 1% of a fresh index, and exact once the average lengths move further', () => {
+    const body = (i: number, extra = 0) => ({ body: [`w${i % 7}`, `w${i % 11}`, ...Array.from({ length: 3 + (i % 4) + extra }, (_, k) => `f${(i + k) % 13}`)] });
+    const index = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0.75 } } });
+    for (let i = 0; i < 2000; i++) index.add(i, body(i));
+    const q = [{ term: 'w3', weight: 1 }, { term: 'f5', weight: 0.5 }, { term: 'w9', weight: 1 }];
+    index.search(q, 10);
+    const fresh = (ids: number[], extra: (i: number) => number) => {
+      const f = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0.75 } } });
+      for (const i of ids) f.add(i, body(i, extra(i)));
+      return f;
+    };
+    const all = Array.from({ length: 2000 }, (_, i) => i);
+    // One document edited: a little longer.
+    index.update(17, body(17, 2));
+    let want = fresh(all, (i) => (i === 17 ? 2 : 0)).search(q, 10);
+    let got = index.search(q, 10);
+    assert.deepStrictEqual(got.map((h) => h.id), want.map((h) => h.id));
+    got.forEach((h, i) => assert.ok(Math.abs(h.score - want[i].score) <= 0.01 * want[i].score, `${h.score} vs ${want[i].score}`));
+    assert.ok(got.some((h) => h.id === 17) || !want.some((h) => h.id === 17));
+    // The best document removed, then added back: never found while gone, found again after.
+    const best = got[0].id;
+    index.remove(best);
+    assert.ok(!index.search(q, 50).some((h) => h.id === best));
+    index.add(best, body(best, best === 17 ? 2 : 0));
+    assert.equal(index.search(q, 1)[0].id, best);
+    // Many documents edited: the averages move by more than 1% and every score is exact again.
+    for (let i = 0; i < 400; i++) index.update(i, body(i, 4));
+    want = fresh(all, (i) => (i === 17 || i < 400 ? (i < 400 ? 4 : 2) : 0)).search(q, 10);
+    got = index.search(q, 10);
+    assert.deepStrictEqual(got.map((h) => h.id), want.map((h) => h.id));
+    got.forEach((h, i) => assert.ok(Math.abs(h.score - want[i].score) < 1e-9 * want[i].score));
+    // Explain agrees with search all along.
+    for (const h of got) assert.ok(Math.abs((index.explain(h.id, q)?.score ?? 0) - h.score) < 1e-6 * h.score);
+  });
+
   it('round-trips through JSON with identical results', () => {
     const index = sampleIndex();
     index.remove(4);

@@ -107,6 +107,8 @@ export interface Bm25Json extends Bm25Header {
 export type Bm25LoadResult<F extends string> = { ok: true; index: Bm25Index<F> } | { ok: false; error: string };
 
 const MAX_TF = 0xffff;
+/** How far the average field lengths may move before every term's impacts are recomputed. */
+const AVERAGE_DRIFT = 0.01;
 const NO_TERMS = new Int32Array(0);
 const FORMAT = 'deepcodeseek-bm25';
 
@@ -247,11 +249,15 @@ export class Bm25Index<F extends string> {
   private readonly idToSlot = new Map<number, number>();
   private readonly totalLength: number[];
 
-  // Impact cache by term id, valid while its epoch equals `epoch`.
+  // Impact cache by term id, valid while its epoch equals `epoch` (0: its list moved).
   private epoch = 1;
+  private normAverages: number[] = [];
   private impactDocs: Array<Int32Array | undefined> = [];
   private impactValues: Array<Float32Array | undefined> = [];
   private impactEpoch: number[] = [];
+  private impactLength: number[] = [];
+  /** Entries of removed documents still in a term's impact list. */
+  private impactDead: number[] = [];
 
   // Build scratch, by term id: which add last saw the term, and where in that add's list.
   private addStamp = 0;
@@ -403,7 +409,41 @@ export class Bm25Index<F extends string> {
     this.alive[slot] = 1;
     this.idToSlot.set(id, slot);
     this.liveCount++;
-    this.epoch++;
+    // Its terms' impact lists get its impact at their end (slots only grow, so they stay in slot
+    // order); the other terms' lists are untouched. The average lengths are checked when searching.
+    for (let li = 0; li < unique; li++) {
+      const t = held[li];
+      if (this.impactEpoch[t] !== this.epoch) continue;
+      let pseudoTf = 0;
+      for (let fi = 0; fi < nf; fi++) {
+        const c = Math.min(this.docScratchCounts[li * nf + fi], MAX_TF);
+        if (c === 0) continue;
+        // As `refreshImpacts` computes it, to the last bit.
+        const { weight, b } = this.params[fi];
+        const avg = this.averageLength(fi);
+        const denom = (1 - b) * avg + b * this.fieldLengths[slot * nf + fi];
+        if (denom > 0) pseudoTf += (c * (weight * avg)) / denom;
+      }
+      if (pseudoTf > 0) this.appendImpact(t, slot, pseudoTf / (this.k1 + pseudoTf));
+    }
+  }
+
+  private appendImpact(t: number, slot: number, value: number): void {
+    const n = this.impactLength[t];
+    let docs = this.impactDocs[t]!;
+    let values = this.impactValues[t]!;
+    if (n + 1 > docs.length) {
+      const size = Math.max(4, Math.ceil(docs.length * 1.5));
+      const d = new Int32Array(size);
+      d.set(docs.subarray(0, n));
+      const v = new Float32Array(size);
+      v.set(values.subarray(0, n));
+      this.impactDocs[t] = docs = d;
+      this.impactValues[t] = values = v;
+    }
+    docs[n] = slot;
+    values[n] = value;
+    this.impactLength[t] = n + 1;
   }
 
   /** Same as `add`: replaces the document with this id. */
@@ -420,9 +460,15 @@ export class Bm25Index<F extends string> {
     this.alive[slot] = 0;
     this.liveCount--;
     for (let fi = 0; fi < nf; fi++) this.totalLength[fi] -= this.fieldLengths[slot * nf + fi];
-    for (const t of this.termsOf(slot)) this.df[t]--;
+    for (const t of this.termsOf(slot)) {
+      this.df[t]--;
+      // Its entry stays in the term's impact list, skipped when searching, until the list is
+      // recomputed; a list more than a quarter dead is recomputed at its next search.
+      if (this.impactEpoch[t] !== this.epoch) continue;
+      const dead = (this.impactDead[t] = (this.impactDead[t] ?? 0) + 1);
+      if (dead * 4 > this.impactLength[t]) this.impactEpoch[t] = 0;
+    }
     this.addedTerms.delete(slot);
-    this.epoch++;
     const dead = this.slotCount - this.liveCount;
     if (dead > 64 && dead > this.compactShare * this.slotCount) this.compact();
     return true;
@@ -434,6 +480,7 @@ export class Bm25Index<F extends string> {
    */
   search(query: Bm25Query, k: number, filter?: (id: number) => boolean): Hit[] {
     if (k <= 0 || this.liveCount === 0) return [];
+    this.syncAverages();
     if (this.scratchScores.length < this.slotCount) {
       // Doubling: a search after each single add must not reallocate every time.
       const size = Math.max(this.slotCount, this.scratchScores.length * 2);
@@ -451,7 +498,18 @@ export class Bm25Index<F extends string> {
       this.refreshImpacts(t);
       const docs = this.impactDocs[t]!;
       const values = this.impactValues[t]!;
-      for (let j = 0; j < docs.length; j++) {
+      const n = this.impactLength[t];
+      if (this.impactDead[t]) {
+        const alive = this.alive;
+        for (let j = 0; j < n; j++) {
+          const slot = docs[j];
+          if (alive[slot] === 0) continue;
+          if (scores[slot] === 0) touched[touchedCount++] = slot;
+          scores[slot] += factor * values[j];
+        }
+        continue;
+      }
+      for (let j = 0; j < n; j++) {
         const slot = docs[j];
         if (scores[slot] === 0) touched[touchedCount++] = slot;
         scores[slot] += factor * values[j];
@@ -475,6 +533,7 @@ export class Bm25Index<F extends string> {
   explain(id: number, query: Bm25Query): Explanation<F> | undefined {
     const slot = this.idToSlot.get(id);
     if (slot === undefined) return undefined;
+    this.syncAverages();
     const nf = this.fieldNames.length;
     const terms: TermExplanation<F>[] = [];
     let total = 0;
@@ -580,6 +639,8 @@ export class Bm25Index<F extends string> {
     this.impactDocs = [];
     this.impactValues = [];
     this.impactEpoch = [];
+    this.impactLength = [];
+    this.impactDead = [];
     this.seenStamp = new Int32Array(terms.length);
     this.localIndex = new Int32Array(terms.length);
     this.epoch++;
@@ -774,8 +835,32 @@ export class Bm25Index<F extends string> {
     return found ? tfs : undefined;
   }
 
+  /** The average length of field `fi` that scores use (see `syncAverages`). */
   private averageLength(fi: number): number {
+    return this.normAverages[fi] ?? 0;
+  }
+
+  private currentAverage(fi: number): number {
     return this.liveCount > 0 ? this.totalLength[fi] / this.liveCount : 0;
+  }
+
+  /**
+   * Scores normalise field lengths by the averages of the last time they moved by more than
+   * `AVERAGE_DRIFT`: a document added or removed then recomputes the impacts of its own terms
+   * only, not of every term (at 10,000 Script Includes, a saved file made the next searches
+   * recompute most of the usage index). A score stays within about that share of exact BM25F.
+   */
+  private syncAverages(): void {
+    const nf = this.fieldNames.length;
+    let moved = false;
+    for (let fi = 0; fi < nf && !moved; fi++) {
+      const now = this.currentAverage(fi);
+      const was = this.normAverages[fi] ?? 0;
+      moved = now !== was && !(was > 0 && Math.abs(now - was) <= AVERAGE_DRIFT * was);
+    }
+    if (!moved) return;
+    for (let fi = 0; fi < nf; fi++) this.normAverages[fi] = this.currentAverage(fi);
+    this.epoch++;
   }
 
   /** weight_f / (1 - b_f + b_f * len_f / avgLen_f) for one document field. */
@@ -817,6 +902,8 @@ export class Bm25Index<F extends string> {
     }
     this.impactDocs[t] = n === docs.length ? docs : docs.slice(0, n);
     this.impactValues[t] = n === values.length ? values : values.slice(0, n);
+    this.impactLength[t] = n;
+    this.impactDead[t] = 0;
     this.impactEpoch[t] = this.epoch;
   }
 
