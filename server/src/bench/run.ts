@@ -57,6 +57,8 @@ interface WorkspaceResult {
   /** Completion inside `new GlideRecord('`, `gr.addQuery('` and after `current.`, in the cases' documents. */
   schema?: LatencySummary;
   changeVisibleMs: number[];
+  /** Completion (full) after a pause (`idle`), and after a pause in which a caller file was saved: what is known per name must survive the edit. */
+  afterSave?: { idle: LatencySummary; saved: LatencySummary };
   /** The highest resident set the server reached, over every start and the latency runs. */
   peakRssMb: number;
   /**
@@ -209,6 +211,12 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   }
   const schema = summarize((await measureCompletions(client, root, cases, false, (i) => SCHEMA_PROBES[i % SCHEMA_PROBES.length])).completion);
   log(`completion of tables and fields: p50 ${schema.p50.toFixed(2)} ms, p95 ${schema.p95.toFixed(2)} ms`);
+  (settings.completion as Record<string, unknown>).pipeline = 'full';
+  await client.changeSettings(settings);
+  await new Promise((r) => setTimeout(r, 200));
+  const paused = await measureAfterSave(client, root, cases.slice(0, AFTER_SAVE_CASES));
+  const afterSave = { idle: summarize(paused.idle), saved: summarize(paused.saved) };
+  log(`completion after a pause: p95 ${afterSave.idle.p95.toFixed(2)} ms; after a caller is saved: p50 ${afterSave.saved.p50.toFixed(2)} ms, p95 ${afterSave.saved.p95.toFixed(2)} ms`);
   peakRssMb = Math.max(peakRssMb, peakRss(client.proc));
   const steadyRssMb = currentRss(client.proc);
   log(`resident set: steady ${steadyRssMb} MB; peak cold ${median(peakCold)} MB, warm ${median(peakWarm)} MB (medians)`);
@@ -230,6 +238,7 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
     warmStartMs,
     firstUsefulMs: firstUseful,
     changeVisibleMs,
+    afterSave,
     peakRssMb,
     rssMb: { peakCold, peakWarm, steady: steadyRssMb },
     completion,
@@ -314,6 +323,41 @@ async function measureChangeVisibility(client: LspClient, root: string): Promise
   }
   await fs.rm(path.join(root, 'bench_probe'), { recursive: true, force: true });
   await client.notify('workspace/didChangeWatchedFiles', { changes: [0, 1, 2, 3, 4].map((i) => ({ uri: pathToFileURL(path.join(root, 'bench_probe', 'script_includes', `BenchProbe${i}Utils.js`)).toString(), type: 3 })) });
+  return out;
+}
+
+/** Cases timed right after a save (each waits for the server to take the file in). */
+const AFTER_SAVE_CASES = 60;
+
+/**
+ * The first completion after a save, as when a developer saves a business rule and types on:
+ * before each case, a caller file that calls the case's Script Include is written and announced,
+ * then the case's completion is timed. The same pause without the save is timed first (`idle`):
+ * a server idle for a moment answers more slowly than one under a stream of requests.
+ */
+async function measureAfterSave(client: LspClient, root: string, cases: readonly EvalCase[]): Promise<{ idle: number[]; saved: number[] }> {
+  const file = path.join(root, 'bench_saved', 'caller.js');
+  const uri = pathToFileURL(file).toString();
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const out = { idle: [] as number[], saved: [] as number[] };
+  for (let i = 0; i < cases.length; i++) {
+    for (const kind of ['idle', 'saved'] as const) {
+      if (kind === 'saved') {
+        await fs.writeFile(file, `var helper = new ${cases[i].expected.scriptInclude}();\nhelper.type = 'saved ${i}';\n`);
+        await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: i === 0 ? 1 : 2 }] });
+      }
+      // The server reads and indexes the one file: well within this at every size benched.
+      await new Promise((r) => setTimeout(r, 150));
+      const doc = caseDocument(root, cases[i], i);
+      await client.open(doc.uri, doc.text, 'javascript', kind === 'idle' ? 1 : 2);
+      const t = performance.now();
+      await client.request('textDocument/completion', { textDocument: { uri: doc.uri }, position: doc.position });
+      out[kind].push(performance.now() - t);
+      await client.notify('textDocument/didClose', { textDocument: { uri: doc.uri } });
+    }
+  }
+  await fs.rm(path.dirname(file), { recursive: true, force: true });
+  await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
   return out;
 }
 
@@ -501,6 +545,11 @@ export function formatBench(results: readonly WorkspaceResult[], rerank: Record<
       for (const [label, s] of [['full, learning', r.learning.during], ['full, learned', r.learning.after]] as const) {
         lines.push(`${`${r.name} ${label}`.padEnd(30)} ${fmt(s.p50, 2).padStart(7)} ${fmt(s.p95, 2).padStart(7)} ${fmt(s.p99, 2).padStart(7)}   ${fmt(s.p95 / r.completion.full.p95, 2)}x full`);
       }
+    }
+    if (r.afterSave) {
+      const { idle, saved } = r.afterSave;
+      lines.push(`${`${r.name} full, after a pause`.padEnd(30)} ${fmt(idle.p50, 2).padStart(7)} ${fmt(idle.p95, 2).padStart(7)} ${fmt(idle.p99, 2).padStart(7)}   ${fmt(idle.p95 / r.completion.full.p95, 2)}x full`);
+      lines.push(`${`${r.name} full, after a save`.padEnd(30)} ${fmt(saved.p50, 2).padStart(7)} ${fmt(saved.p95, 2).padStart(7)} ${fmt(saved.p99, 2).padStart(7)}   ${fmt(saved.p95 / idle.p95, 2)}x pause`);
     }
     if (r.schema) lines.push(`${`${r.name} tables & fields`.padEnd(30)} ${fmt(r.schema.p50, 2).padStart(7)} ${fmt(r.schema.p95, 2).padStart(7)} ${fmt(r.schema.p99, 2).padStart(7)}   ${fmt(r.schema.p95 / r.completion.full.p95, 2)}x full`);
     lines.push(`${`${r.name} resolve`.padEnd(30)} ${fmt(r.resolve.p50, 2).padStart(7)} ${fmt(r.resolve.p95, 2).padStart(7)} ${fmt(r.resolve.p99, 2).padStart(7)}`);
