@@ -365,7 +365,7 @@ export class RetrievalPipeline {
 
   private pruneCache?: { generation: string; byKey: Map<string, { kept: PrunedEntry[]; total: number; inactive: number; inaccessible: number }> };
 
-  /** Knowledge-graph pruning with document ids, cached per scope and side until the index changes. */
+  /** Knowledge-graph pruning with document ids, cached per scope and side until a Script Include or a document changes. */
   private prunedFor(scope: string, side: Side) {
     // The graph and the documents' ids change only when Script Includes do, not on every edit.
     const generation = `${this.index.scriptIncludeGeneration}:${this.retrieval.docsVersion}`;

@@ -207,11 +207,12 @@ export class RetrievalIndex {
   private readonly usagesByPath = new Map<string, number[]>();
   /**
    * Usage statistics by target name, computed when a ranking first asks for a name and kept until
-   * the index changes. Kept for every called name, they were four maps per Script Include (about
-   * 18 MB at 10,000) and a sixth of a warm start's restore; a ranking asks for 40 names.
+   * a change touches that name. Built for every called name up front, they were four maps per
+   * Script Include (about 18 MB at 10,000) and a sixth of a warm start's restore; a ranking asks
+   * for 40 names.
    */
   private readonly countsCache = new NameCache<UsageCounts | undefined>();
-  /** What is called right after (`next`) and right before (`prev`) each asked name; until the index changes. */
+  /** What is called right after (`next`) and right before (`prev`) each asked name; until a change touches the name. */
   private readonly neighbourCache = { next: new NameCache<Neighbours>(), prev: new NameCache<Neighbours>() };
   /** Co-calls: per file, the distinct targets it calls; per target, the files calling it and, per other target, the files calling both. */
   private readonly coTargetsByPath = new Map<string, string[]>();
@@ -576,13 +577,13 @@ export class RetrievalIndex {
   }
   private platformRefs?: ApiDocRef[];
 
-  /** One past the largest document id: sizes a per-query bitmap of allowed ids. */
   /** Bumped whenever a document comes or goes: what maps Script Includes to ids is valid until it moves. */
   get docsVersion(): number {
     return this.docsMoved;
   }
   private docsMoved = 0;
 
+  /** One past the largest document id: sizes a per-query bitmap of allowed ids. */
   get docIdLimit(): number {
     return this.nextDocId;
   }
