@@ -751,27 +751,25 @@ export class RetrievalIndex {
       // A Fluent claim hides or reveals the plain entry of the included file.
       for (const c of this.index.claimantsOf(p)) affected.add(c);
     }
-    const names = new Set(change.names);
-    for (const p of affected) this.removePath(p, names);
+    for (const p of affected) this.removePath(p);
     for (const p of affected) {
       const entry = this.index.file(p);
-      if (!entry) continue;
-      for (const site of entry.callSites) names.add(site.target);
-      if (this.index.isClaimed(p)) continue;
+      if (!entry || this.index.isClaimed(p)) continue;
       this.embedRefs(this.addEntryDocs(entry));
       this.addEntryUsages(entry);
     }
-    // What is known per name stays, but for the names this change touched: after a save, the
-    // next keystrokes no longer recompute the statistics of every candidate.
+    // What is known per name stays, but for the names this change touched (the index lists them,
+    // claimed files included): after a save, the next keystrokes no longer recompute the
+    // statistics of every candidate.
     const previous = change.generation - 1;
-    this.countsCache.forget(names, change.generation, previous);
-    this.neighbourCache.next.forget(names, change.generation, previous);
-    this.neighbourCache.prev.forget(names, change.generation, previous);
+    this.countsCache.forget(change.names, change.generation, previous);
+    this.neighbourCache.next.forget(change.names, change.generation, previous);
+    this.neighbourCache.prev.forget(change.names, change.generation, previous);
     if (!change.scriptIncludes && this.usageTargetGeneration === previous) this.usageTargetGeneration = change.generation;
     this.generation = change.generation;
   }
 
-  private removePath(path: string, names?: Set<string>): void {
+  private removePath(path: string): void {
     for (const id of this.docsByPath.get(path) ?? []) {
       this.docsMoved++;
       const ref = this.docs.get(id);
@@ -783,8 +781,6 @@ export class RetrievalIndex {
     }
     this.docsByPath.delete(path);
     for (const id of this.usagesByPath.get(path) ?? []) {
-      const site = this.usages.get(id)?.site;
-      if (site) names?.add(site.target);
       this.usages.delete(id);
       this.usageTargetCache.delete(id);
       this.usageBm25.remove(id);
