@@ -7,8 +7,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { appendChanges, CacheChange, CachedFile, CacheLoad, loadArtifact, loadBytes, loadCache, saveArtifact, saveBytes, saveCache } from './persistence';
-import { FileEntry } from '../model';
+import { appendChanges, CacheChange, CachedFile, CacheLoad, CacheReading, loadArtifact, loadBytes, loadCache, saveArtifact, saveBytes, saveCache } from './persistence';
 
 /** The cache-directory tag convention (bford.info/cachedir): backup tools skip such folders. */
 export const CACHE_TAG = 'CACHEDIR.TAG';
@@ -110,9 +109,9 @@ export class CacheFolder {
     return path.join(this.dir, path.basename(name));
   }
 
-  async loadIndex(each?: (entry: FileEntry) => void): Promise<CacheLoad> {
+  async loadIndex(reading?: CacheReading): Promise<CacheLoad> {
     if (await this.prepare()) return { status: 'absent' };
-    return loadCache(this.dir, each);
+    return loadCache(this.dir, reading);
   }
 
   /** Writes the whole index; returns the id its change log names. */

@@ -37,6 +37,13 @@ export class StringPool {
   }
 }
 
+/** For entries whose strings are shared already (read from the cache through the pool): only the empty lists are shared. */
+export const SHARED_STRINGS: StringPool = new (class extends StringPool {
+  override intern<T extends string | undefined>(s: T): T {
+    return s;
+  }
+})();
+
 /** The same entry, its repeated strings shared through `pool` and its empty lists shared (in place). */
 export function compactEntry(entry: FileEntry, pool: StringPool): FileEntry {
   entry.path = pool.intern(entry.path);

@@ -12,9 +12,10 @@
 import { createReadStream, promises as fs } from 'fs';
 import * as path from 'path';
 import { FileEntry } from '../model';
+import { CacheDecoder, CacheEncoder } from './cache-codec';
 
-/** Bump when FileEntry or extraction changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 11;
+/** Bump when FileEntry, extraction or the cache's encoding changes meaning: older caches are then rebuilt. */
+export const CACHE_FORMAT = 12;
 const CACHE_FILE = 'index.jsonl';
 const CHANGES_FILE = 'index-changes.jsonl';
 
@@ -24,7 +25,11 @@ export interface CachedFile {
   mtimeMs: number;
 }
 
-/** The first line of the cache file; one CachedFile per line follows, then `{"end": count}`. */
+/**
+ * The first line of the cache file. One line per file follows, `{"s": [strings], "f": CachedFile}`
+ * in the encoding of `cache-codec.ts` (`s`: the strings this line is the first to use), then
+ * `{"end": count}`.
+ */
 export interface CacheContents {
   format: number;
   /** The server version that wrote it (for diagnostics only). */
@@ -56,8 +61,16 @@ export type CacheLoad =
   | { status: 'absent' }
   | { status: 'unreadable'; reason: string };
 
-/** `each` sees every entry as it is read (the indexer shares their strings before the next is parsed). */
-export async function loadCache(dir: string, each?: (entry: FileEntry) => void): Promise<CacheLoad> {
+/** What a reader does with the entries as they are read (the indexer shares their strings before the next is parsed). */
+export interface CacheReading {
+  /** Sees each distinct string of the base once; entries of the base hold what it returns (a string pool). */
+  share?: (s: string) => string;
+  /** Sees every entry as it is read; an entry `fromBase` holds only strings that `share` returned. */
+  each?: (entry: FileEntry, fromBase: boolean) => void;
+}
+
+export async function loadCache(dir: string, reading: CacheReading = {}): Promise<CacheLoad> {
+  const { share, each } = reading;
   const file = path.join(dir, CACHE_FILE);
   try {
     await fs.access(file);
@@ -69,6 +82,7 @@ export async function loadCache(dir: string, each?: (entry: FileEntry) => void):
   const files = new Map<string, CachedFile>();
   let header: Partial<CacheContents> | undefined;
   let footer: { end?: number } | undefined;
+  const decoder = new CacheDecoder(share);
   try {
     for await (const line of readLines(file)) {
       if (!line) continue;
@@ -81,9 +95,11 @@ export async function loadCache(dir: string, each?: (entry: FileEntry) => void):
       } else if (value && typeof value === 'object' && 'end' in value) {
         footer = value as { end?: number };
       } else {
-        if (!isCachedFile(value)) return { status: 'unreadable', reason: 'malformed file entry' };
-        each?.(value.entry);
-        files.set(value.entry.path, value);
+        const line = value as { s?: unknown; f?: unknown } | null;
+        const file = line && typeof line === 'object' ? decoder.decode(line.s, line.f) : undefined;
+        if (!isCachedFile(file)) return { status: 'unreadable', reason: 'malformed file entry' };
+        each?.(file.entry, true);
+        files.set(file.entry.path, file);
       }
     }
   } catch (err) {
@@ -97,7 +113,7 @@ export async function loadCache(dir: string, each?: (entry: FileEntry) => void):
 }
 
 /** Applies the change log to the loaded base, as far as it is whole and follows that base. */
-async function applyChanges(dir: string, base: string, files: Map<string, CachedFile>, each?: (entry: FileEntry) => void): Promise<{ changes: number; logNote?: string }> {
+async function applyChanges(dir: string, base: string, files: Map<string, CachedFile>, each?: (entry: FileEntry, fromBase: boolean) => void): Promise<{ changes: number; logNote?: string }> {
   const file = path.join(dir, CHANGES_FILE);
   let changes = 0;
   let header: Partial<ChangesHeader> | undefined;
@@ -113,7 +129,7 @@ async function applyChanges(dir: string, base: string, files: Map<string, Cached
       const change = value as { file?: unknown; gone?: unknown };
       if (typeof change?.gone === 'string') files.delete(change.gone);
       else if (isCachedFile(change?.file)) {
-        each?.(change.file.entry);
+        each?.(change.file.entry, false);
         files.set(change.file.entry.path, change.file);
       } else return { changes, logNote: `the change log has a malformed line after ${changes} changes; the rest is ignored` };
       changes++;
@@ -184,9 +200,11 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
   // then recognised as such). Written piece by piece, never as one string.
   await writeAtomically(path.join(dir, CACHE_FILE), function* () {
     yield JSON.stringify({ format: CACHE_FORMAT, writer, savedAt: new Date().toISOString(), id } satisfies CacheContents) + '\n';
+    const encoder = new CacheEncoder();
     let count = 0;
     for (const f of files) {
-      yield JSON.stringify(f) + '\n';
+      const { strings, value } = encoder.encode(f);
+      yield JSON.stringify(strings.length ? { s: strings, f: value } : { f: value }) + '\n';
       count++;
     }
     yield JSON.stringify({ end: count }) + '\n';
