@@ -92,9 +92,10 @@ export class Workspace {
       this.releaseMemory('reading the files');
       await this.loadEmbeddingModel();
       await this.buildRetrieval();
+      // Before the reranker's model is loaded: the build's garbage goes first, so the two never
+      // add up to the start's peak.
+      this.releaseMemory('building retrieval');
       await this.loadReranker();
-      // After the requests queued meanwhile are answered.
-      setImmediate(() => this.releaseMemory('building retrieval'));
       return stats;
     });
     done.then(this.settle.resolve, this.settle.reject);
