@@ -213,7 +213,7 @@ export class Workspace {
    */
   private async buildRetrieval(): Promise<void> {
     const started = performance.now();
-    const how = await this.store.prepare(this.embeddingModel?.dim);
+    const how = await this.store.prepare(this.embeddingModel?.dim, (after) => this.releaseMemory(after));
     if (this.embeddingModel && how !== 'restored from the cache') this.followEmbedding();
     this.editor.log('info', `retrieval ${how} in ${Math.round(performance.now() - started)} ms`);
   }

@@ -101,9 +101,12 @@ export class RetrievalStore {
   /**
    * Restores the retrieval state of the last run and brings it up to date, or builds it from the
    * index and saves it; says which it did. `modelDim` is the embedding model's dimension, when a
-   * model (rather than the learned embedder) makes the vectors.
+   * model (rather than the learned embedder) makes the vectors. `release` gives a build's garbage
+   * back (a full collection) before the two steps that allocate most: the embedder's fit, whose
+   * worker grows its own heap, and the save, which compacts the BM25 indexes into new arrays. On
+   * top of the garbage of adding the documents, each made the peak of a cold start.
    */
-  async prepare(modelDim?: number): Promise<string> {
+  async prepare(modelDim?: number, release?: (after: string) => void): Promise<string> {
     const cache = this.cache;
     const learned = cache ? learnedFromJson(await cache.load(EMBEDDER_FILE)) : undefined;
     const dim = modelDim ?? learned?.dim;
@@ -124,12 +127,14 @@ export class RetrievalStore {
     }
     // Built in slices, the embedder learned on a worker: the server answers (by name) meanwhile.
     const { fitted } = await this.retrieval.buildInSlices(learned, async (corpus, options) => {
+      release?.('adding the retrieval documents');
       const got = await fitEmbedderInWorker(corpus, options);
       if (got.ok) return got.embedder;
       this.warn(`${got.error}; learning the embedder on the main thread`);
       return CooccurrenceEmbedder.fit(corpus, options);
     });
     if (!cache) return 'built';
+    release?.('building retrieval, before saving it');
     if (fitted) await cache.save(EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.warn(`could not save the learned embedder: ${(err as Error).message}`));
     await this.save();
     await this.removeStaleFiles();
