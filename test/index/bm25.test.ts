@@ -161,9 +161,15 @@ describe('index/bm25', () => {
     const built = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0.75 } } });
     for (let i = 0; i < 60; i++) built.add(i, body(i));
     built.compact();
+    // From JSON the load derives each document's terms from the postings; from parts it reads
+    // them as saved. Both must behave as the index they came from.
     const loaded = Bm25Index.fromJSON<'body'>(JSON.parse(JSON.stringify(built.toJSON())));
     assert.ok(loaded.ok);
-    for (const index of [built, loaded.index]) {
+    const { header, arrays } = built.toParts();
+    assert.ok(arrays.docTerms && arrays.df, 'the parts carry what a load would derive');
+    const fromParts = Bm25Index.fromParts<'body'>(JSON.parse(JSON.stringify(header)), arrays);
+    assert.ok(fromParts.ok);
+    for (const index of [built, loaded.index, fromParts.index]) {
       // New documents append to lists that are views of one array: each must grow on its own.
       for (let i = 60; i < 70; i++) index.add(i, body(i));
       for (const id of [0, 7, 33, 61, 69]) index.remove(id);
@@ -229,6 +235,22 @@ describe('index/bm25', () => {
     // The loaded index keeps working incrementally.
     loaded.index.add(9, doc('Zebra.stripe', 'zebra'));
     assert.strictEqual(loaded.index.search(query('zebra'), 1)[0].id, 9);
+  });
+
+  it('refuses saved parts whose derived arrays do not match the index', () => {
+    const { header, arrays } = sampleIndex().toParts();
+    const broken = [
+      { ...arrays, df: undefined },
+      { ...arrays, df: arrays.df!.subarray(1) },
+      { ...arrays, docTerms: Int32Array.from(arrays.docTerms!, (t, k) => (k === 0 ? 1_000_000 : t)) },
+      { ...arrays, fieldDistinct: arrays.fieldDistinct!.subarray(3) },
+    ];
+    for (const parts of broken) {
+      const loaded = Bm25Index.fromParts<Field>(header, parts);
+      assert.strictEqual(loaded.ok, false);
+      if (!loaded.ok) assert.match(loaded.error, /derived|document term/);
+    }
+    assert.ok(Bm25Index.fromParts<Field>(header, arrays).ok);
   });
 
   it('reports a malformed persisted index instead of throwing', () => {

@@ -95,6 +95,16 @@ export interface Bm25Arrays {
   postingOffsets: Int32Array;
   /** Pairs (slot, field << 16 | tf). */
   postings: Int32Array;
+  /**
+   * What a load would otherwise derive from the postings in a pass over all of them (at 10,000
+   * Script Includes, a quarter of a second of a warm start): documents + 1 offsets into
+   * `docTerms`, the term ids each document holds, the distinct terms of each field of each
+   * document (slot-major), and each term's document frequency. Absent, they are derived.
+   */
+  docTermOffsets?: Int32Array;
+  docTerms?: Int32Array;
+  fieldDistinct?: Int32Array;
+  df?: Int32Array;
 }
 
 /** The persisted form in one JSON value; the arrays travel as base64 of their little-endian bytes. */
@@ -242,8 +252,8 @@ export class Bm25Index<F extends string> {
   private fieldDistinct: Int32Array = new Int32Array(0);
   // The terms each document holds (to lower their df when it is removed): the documents of the
   // last compaction or load as one array with offsets by slot, the ones added since apart.
-  private baseTerms = new Int32Array(0);
-  private baseTermOffsets = new Int32Array(1);
+  private baseTerms: Int32Array = new Int32Array(0);
+  private baseTermOffsets: Int32Array = new Int32Array(1);
   private baseSlots = 0;
   private addedTerms = new Map<number, Int32Array>();
   private readonly idToSlot = new Map<number, number>();
@@ -661,7 +671,16 @@ export class Bm25Index<F extends string> {
         ids: this.slotIds.slice(0, this.slotCount),
         terms: this.terms.slice(),
       },
-      arrays: { fieldLengths: this.fieldLengths.slice(0, this.slotCount * nf), postingOffsets: offsets, postings: this.allPostings(offsets) },
+      arrays: {
+        fieldLengths: this.fieldLengths.slice(0, this.slotCount * nf),
+        postingOffsets: offsets,
+        postings: this.allPostings(offsets),
+        // Compacted just above: the base holds every document, in slot order.
+        docTermOffsets: this.baseTermOffsets,
+        docTerms: this.baseTerms,
+        fieldDistinct: this.fieldDistinct.slice(0, this.slotCount * nf),
+        df: Int32Array.from(this.df),
+      },
     };
   }
 
@@ -735,6 +754,22 @@ export class Bm25Index<F extends string> {
     if (new Set(data.ids).size !== nd || !data.ids.every((id) => Number.isFinite(id))) return { ok: false, error: 'BM25 index has repeated or invalid ids' };
 
     const index = new Bm25Index<F>({ fields, k1: data.k1, compactShare: options.compactShare });
+    const derived = Bm25Index.savedDerivation(arrays, nd, nf, nt);
+    if (typeof derived === 'string') return { ok: false, error: derived };
+    if (derived) {
+      for (let t = 0; t < nt; t++) {
+        const from = offsets[t];
+        const to = offsets[t + 1];
+        if (to < from || (to - from) % 2 !== 0) return { ok: false, error: 'BM25 index has a malformed posting list' };
+        index.postings.push(all.subarray(from, to));
+        index.postingLength.push(to - from);
+      }
+      index.terms = data.terms.slice();
+      index.termIds = new Map(index.terms.map((term, t) => [term, t]));
+      index.df = Array.from(derived.df);
+      index.finishLoad(data.ids, fieldLengths, derived.fieldDistinct, derived.docTerms, derived.docTermOffsets);
+      return { ok: true, index };
+    }
     const held: number[][] = Array.from({ length: nd }, () => []);
     const fieldDistinct = new Int32Array(nd * nf);
     for (let t = 0; t < nt; t++) {
@@ -760,23 +795,49 @@ export class Bm25Index<F extends string> {
       index.postingLength.push(to - from);
       index.df.push(docs);
     }
-    index.seenStamp = new Int32Array(nt);
-    index.localIndex = new Int32Array(nt);
-    index.slotCount = nd;
-    index.liveCount = nd;
-    index.slotIds = data.ids.slice();
-    index.alive = new Uint8Array(nd).fill(1);
-    index.fieldLengths = fieldLengths;
-    index.fieldDistinct = fieldDistinct;
     const termOffsets = new Int32Array(nd + 1);
     for (let s = 0; s < nd; s++) termOffsets[s + 1] = termOffsets[s] + held[s].length;
-    index.baseTerms = new Int32Array(termOffsets[nd]);
-    for (let s = 0; s < nd; s++) index.baseTerms.set(held[s], termOffsets[s]);
-    index.baseTermOffsets = termOffsets;
-    index.baseSlots = nd;
-    data.ids.forEach((id, s) => index.idToSlot.set(id, s));
-    for (let s = 0; s < nd; s++) for (let fi = 0; fi < nf; fi++) index.totalLength[fi] += fieldLengths[s * nf + fi];
+    const docTerms = new Int32Array(termOffsets[nd]);
+    for (let s = 0; s < nd; s++) docTerms.set(held[s], termOffsets[s]);
+    index.finishLoad(data.ids, fieldLengths, fieldDistinct, docTerms, termOffsets);
     return { ok: true, index };
+  }
+
+  /**
+   * The derived arrays a save carries, checked against the index's sizes: undefined when absent
+   * (derive them), an error when present but inconsistent.
+   */
+  private static savedDerivation(arrays: Bm25Arrays, nd: number, nf: number, nt: number): Required<Pick<Bm25Arrays, 'docTermOffsets' | 'docTerms' | 'fieldDistinct' | 'df'>> | string | undefined {
+    const { docTermOffsets, docTerms, fieldDistinct, df } = arrays;
+    if (!docTermOffsets && !docTerms && !fieldDistinct && !df) return undefined;
+    if (!docTermOffsets || !docTerms || !fieldDistinct || !df) return 'BM25 index has only some of its derived arrays';
+    if (docTermOffsets.length !== nd + 1 || docTermOffsets[0] !== 0 || docTermOffsets[nd] !== docTerms.length || fieldDistinct.length !== nd * nf || df.length !== nt) {
+      return 'BM25 index derived arrays do not match its documents and terms';
+    }
+    for (let s = 0; s < nd; s++) if (docTermOffsets[s + 1] < docTermOffsets[s]) return 'BM25 index has malformed document terms';
+    for (let k = 0; k < docTerms.length; k++) if (docTerms[k] < 0 || docTerms[k] >= nt) return 'BM25 index has a document term out of range';
+    for (let t = 0; t < nt; t++) if (df[t] < 0 || df[t] > nd) return 'BM25 index has a document frequency out of range';
+    return { docTermOffsets, docTerms, fieldDistinct, df };
+  }
+
+  /** The per-document state of a loaded index, every document live, in the base. */
+  private finishLoad(ids: readonly number[], fieldLengths: Int32Array, fieldDistinct: Int32Array, docTerms: Int32Array, docTermOffsets: Int32Array): void {
+    const nd = ids.length;
+    const nf = this.fieldNames.length;
+    const nt = this.terms.length;
+    this.seenStamp = new Int32Array(nt);
+    this.localIndex = new Int32Array(nt);
+    this.slotCount = nd;
+    this.liveCount = nd;
+    this.slotIds = ids.slice();
+    this.alive = new Uint8Array(nd).fill(1);
+    this.fieldLengths = fieldLengths;
+    this.fieldDistinct = fieldDistinct;
+    this.baseTerms = docTerms;
+    this.baseTermOffsets = docTermOffsets;
+    this.baseSlots = nd;
+    ids.forEach((id, s) => this.idToSlot.set(id, s));
+    for (let s = 0; s < nd; s++) for (let fi = 0; fi < nf; fi++) this.totalLength[fi] += fieldLengths[s * nf + fi];
   }
 
   private termIdFor(term: string): number {

@@ -127,8 +127,11 @@ export class ApiDocRef {
  * The retrieval state to persist: which document and usage ids stand for what, and both BM25
  * indexes as headers and arrays (the store writes the arrays as bytes beside the JSON).
  */
+/** Bump when the snapshot's contents change meaning (3: the BM25 arrays carry what a load derives). */
+export const SNAPSHOT_FORMAT = 3;
+
 export interface RetrievalSnapshot {
-  format: 2;
+  format: typeof SNAPSHOT_FORMAT;
   options: string;
   embedderId: string;
   /** Per file: its entry hash, its document ids (with their keys) and its usage ids. */
@@ -657,7 +660,7 @@ export class RetrievalIndex {
     }
     const platform = this.platformDocs().map((r) => [r.id, platformKey(r.platform!)] as [number, string]);
     return {
-      format: 2,
+      format: SNAPSHOT_FORMAT,
       options: optionsKey(this.options),
       embedderId: this.embedderId,
       files,
@@ -675,7 +678,7 @@ export class RetrievalIndex {
    * leaves the index empty) when the snapshot does not fit; the caller then builds.
    */
   restore(snap: RetrievalSnapshot, learned: LearnedEmbedder | undefined, vectors: VectorIndex | undefined): boolean {
-    if (!snap || snap.format !== 2 || !snap.api || !snap.usage || snap.options !== optionsKey(this.options)) return false;
+    if (!snap || snap.format !== SNAPSHOT_FORMAT || !snap.api || !snap.usage || snap.options !== optionsKey(this.options)) return false;
     // Small workspaces use the deterministic hashing embedder and persist no learned one.
     const embedder = learned?.embedder ?? this.embedder;
     // A snapshot made under another embedder (learned vs. model, or another model) never mixes in.

@@ -10,7 +10,7 @@ import { CooccurrenceEmbedder } from '../index/embedders';
 import { fitEmbedderInWorker } from '../index/embedder-fit';
 import { createHash } from 'crypto';
 import { Bm25Arrays } from '../index/bm25';
-import { learnedFromJson, learnedToJson, RetrievalIndex, RetrievalSnapshot } from './retrieval-index';
+import { learnedFromJson, learnedToJson, RetrievalIndex, RetrievalSnapshot, SNAPSHOT_FORMAT } from './retrieval-index';
 
 /** Vectors and arrays files older than this that no snapshot names are removed. */
 const STALE_FILES_MS = 10 * 60_000;
@@ -37,7 +37,7 @@ export interface SnapshotFile extends Omit<RetrievalSnapshot, 'api' | 'usage'> {
   arraysSha256: string;
 }
 
-const ARRAY_ORDER = ['fieldLengths', 'postingOffsets', 'postings'] as const;
+const ARRAY_ORDER = ['fieldLengths', 'postingOffsets', 'postings', 'docTermOffsets', 'docTerms', 'fieldDistinct', 'df'] as const;
 
 /** A snapshot as its JSON part and the bytes of its arrays file. */
 export function splitSnapshot(snap: RetrievalSnapshot, arraysFile: string): { file: SnapshotFile; chunks: Uint8Array[] } {
@@ -59,7 +59,7 @@ export function splitSnapshot(snap: RetrievalSnapshot, arraysFile: string): { fi
 /** The snapshot back from its JSON part and its arrays file's bytes, or why it cannot be. */
 export function joinSnapshot(value: unknown, bytes: Buffer | undefined): { ok: true; snap: RetrievalSnapshot } | { ok: false; error: string } {
   const file = value as Partial<SnapshotFile> | null;
-  if (!file || typeof file !== 'object' || file.format !== 2) return { ok: false, error: 'retrieval snapshot of another format' };
+  if (!file || typeof file !== 'object' || file.format !== SNAPSHOT_FORMAT) return { ok: false, error: 'retrieval snapshot of another format' };
   const lengths = file.arrayLengths;
   if (!Array.isArray(lengths) || lengths.length !== 2 * ARRAY_ORDER.length || !lengths.every((n) => Number.isInteger(n) && n >= 0)) return { ok: false, error: 'retrieval snapshot does not describe its arrays' };
   if (!bytes) return { ok: false, error: `retrieval arrays file ${String(file.arraysFile)} is missing` };
