@@ -13,13 +13,17 @@
 import * as v8 from 'v8';
 import * as vm from 'vm';
 
-let collector: (() => void) | null | undefined;
+/** V8's `gc`: a full collection at once, or (`execution: 'async'`) one that marks in steps and resolves when done. */
+type Collector = (options?: { type: 'major'; execution: 'async' | 'sync' }) => Promise<void> | undefined;
+let collector: Collector | null | undefined;
+/** The live heap after the last full collection this module ran (bytes); 0 before the first. */
+let liveAfterCollection = 0;
 
-function findCollector(): (() => void) | null {
+function findCollector(): Collector | null {
   try {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : null;
+    return typeof gc === 'function' ? (gc as Collector) : null;
   } catch {
     return null;
   }
@@ -31,5 +35,110 @@ export function collectBuildGarbage(): number | undefined {
   if (!collector) return undefined;
   const started = performance.now();
   collector();
+  const ms = performance.now() - started;
+  liveAfterCollection = usedHeap();
+  return ms;
+}
+
+/**
+ * Runs one full collection in V8's incremental mode: marking goes on in small steps between
+ * tasks (and on helper threads), so work that arrives meanwhile waits for a step, not for the
+ * whole collection. Resolves with its milliseconds, or undefined when none could run.
+ */
+export async function collectInBackground(): Promise<number | undefined> {
+  if (collector === undefined) collector = findCollector();
+  if (!collector) return undefined;
+  const started = performance.now();
+  try {
+    await collector({ type: 'major', execution: 'async' });
+  } catch {
+    return undefined;
+  }
+  liveAfterCollection = usedHeap();
   return performance.now() - started;
+}
+
+
+function usedHeap(): number {
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+
+export interface IdleCollectorOptions {
+  /** How long without requests or notifications counts as idle. */
+  idleMs: number;
+  /** Growth of the heap since the last full collection below which nothing is done (bytes)... */
+  minGrowth: number;
+  /** ...or this share of the live heap then, whichever is larger. */
+  share: number;
+  /** While it says so, nothing is collected (a bulk build that collects on its own). */
+  paused?: () => boolean;
+  /** Hears of each collection: the heap before and after (bytes) and its milliseconds. */
+  onCollect?: (before: number, after: number, ms: number) => void;
+  // For tests: the clock, the heap in use, and the collection.
+  now?: () => number;
+  heapUsed?: () => number;
+  collect?: () => Promise<number | undefined>;
+}
+
+/**
+ * Gives an idle server's garbage back. Requests leave garbage that lives a little while (a
+ * ranking's candidates, a document's context), so V8 promotes it to the old space and, with the
+ * large heap limit of a 64-bit process, collects it rarely: at 10,000 Script Includes, 600
+ * completions grew the heap from 160 to 337 MB, of which 191 MB were live. After a quiet spell
+ * (no request, no notification) and enough growth since the last full collection, one full
+ * collection runs, incrementally, so a keystroke that arrives meanwhile waits for a marking step
+ * at most.
+ */
+export class IdleCollector {
+  private lastActivity: number;
+  private timer?: NodeJS.Timeout;
+  private readonly now: () => number;
+  private readonly heapUsed: () => number;
+  private readonly collect: () => Promise<number | undefined>;
+  private collecting = false;
+
+  constructor(private readonly opts: IdleCollectorOptions) {
+    this.now = opts.now ?? (() => performance.now());
+    this.heapUsed = opts.heapUsed ?? usedHeap;
+    this.collect = opts.collect ?? collectInBackground;
+    this.lastActivity = this.now();
+  }
+
+  /** A request or notification came: the quiet spell starts again. */
+  touch(): void {
+    this.lastActivity = this.now();
+  }
+
+  /** Whether a collection is due now (quiet long enough, and the heap grew past the threshold since `liveAfter`). */
+  due(liveAfter: number): boolean {
+    if (this.now() - this.lastActivity < this.opts.idleMs || this.opts.paused?.()) return false;
+    return this.heapUsed() - liveAfter > Math.max(this.opts.minGrowth, this.opts.share * liveAfter);
+  }
+
+  /** Collects if due (one at a time); says whether it did. The timer calls it; tests call it directly. */
+  async check(liveAfter = liveAfterCollection): Promise<boolean> {
+    if (this.collecting || !this.due(liveAfter)) return false;
+    this.collecting = true;
+    try {
+      const before = this.heapUsed();
+      const ms = await this.collect();
+      if (ms === undefined) return false;
+      this.opts.onCollect?.(before, this.heapUsed(), ms);
+      return true;
+    } finally {
+      this.collecting = false;
+    }
+  }
+
+  /** Checks every `idleMs` until stopped; the timer never keeps the process alive. */
+  start(): void {
+    this.timer ??= setInterval(() => void this.check(), this.opts.idleMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
 }

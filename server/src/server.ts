@@ -29,12 +29,16 @@ import { explain, EXPLAIN_COMMAND } from './features/explain';
 import { hover, hoverFormatOf, HoverFormat } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
+import { IdleCollector } from './memory';
 import { SERVER_VERSION } from './version';
 import { Session, uriToPath, Workspace } from './session';
 import { FileChange } from './workspace/watcher';
 
 /** How long indexing waits for the server's own watcher before going on without it. */
 const WATCHER_READY_MS = 10_000;
+
+/** Quiet time after which the garbage of recent requests is collected (memory.ts `IdleCollector`). */
+const IDLE_COLLECT_MS = 3_000;
 
 /** The file patterns the client is asked to watch for us. */
 export const WATCHED_GLOBS = ['**/*.js', '**/*.xml', '**/*.now.ts', '**/*.json'];
@@ -49,6 +53,18 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     150,
     (uri, err) => editor.log('error', `diagnostics of ${uri} failed: ${err.message}`),
   );
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  /** Workspaces whose first index is being built. */
+  let firstIndexes = 0;
+  // Garbage that requests leave is given back once the editor goes quiet (memory.ts).
+  const idle = new IdleCollector({
+    idleMs: IDLE_COLLECT_MS,
+    minGrowth: 48 * 2 ** 20,
+    share: 0.25,
+    // A first index collects after its own bulk steps (session.ts); meanwhile nothing is idle.
+    paused: () => firstIndexes > 0,
+    onCollect: (before, after, ms) => editor.log('debug', `collected the garbage of recent requests while idle: JavaScript heap ${mb(before)} -> ${mb(after)} MB in ${Math.round(ms)} ms`),
+  });
   let clientWatches = false;
   let clientConfiguration = false;
   let clientSnippets = false;
@@ -95,6 +111,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
 
   connection.onInitialized(async () => {
     initialized = true;
+    idle.start();
     await loadSettings();
     if (clientConfiguration && configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'deepcodeseek' });
     const watchMode = session.settings['index.watch'];
@@ -113,6 +130,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
 
   /** Runs a notification handler; a throw costs that notification, logged once, never the server. */
   function guard(method: string, handler: () => void): void {
+    idle.touch();
     try {
       handler();
     } catch (err) {
@@ -172,6 +190,15 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   }
 
   async function indexWithProgress(ws: Workspace): Promise<void> {
+    firstIndexes++;
+    try {
+      await indexFirst(ws);
+    } finally {
+      firstIndexes--;
+    }
+  }
+
+  async function indexFirst(ws: Workspace): Promise<void> {
     const progress = await editor.startProgress(`Indexing ${ws.name}`);
     progress.report('scanning files', 0);
     try {
@@ -247,6 +274,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
       const docUri = (params as { textDocument?: { uri?: string } })?.textDocument?.uri;
       if (docUri !== undefined && !session.documents.get(docUri)) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: ${docUri} is not open`);
       const started = performance.now();
+      idle.touch();
       try {
         return await handler(params, token);
       } finally {
@@ -338,6 +366,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     }),
   );
   connection.onShutdown(async () => {
+    idle.stop();
     diagnostics.dispose();
     await session.dispose();
   });

@@ -63,9 +63,10 @@ interface WorkspaceResult {
   peakRssMb: number;
   /**
    * Resident sets: the peak of each cold and each warm start (to ready), and the server's resident
-   * set once indexed and answering (after the latency runs, learning off).
+   * set once indexed and answering (after the latency runs, learning off), then (`idle`) after a
+   * few seconds without requests.
    */
-  rssMb: { peakCold: number[]; peakWarm: number[]; steady: number };
+  rssMb: { peakCold: number[]; peakWarm: number[]; steady: number; idle?: number };
   completion: Record<PipelineName, LatencySummary>;
   /**
    * Completion of the full pipeline on a server that learns the workspace: while learning runs
@@ -219,7 +220,11 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   log(`completion after a pause: p95 ${afterSave.idle.p95.toFixed(2)} ms; after a caller is saved: p50 ${afterSave.saved.p50.toFixed(2)} ms, p95 ${afterSave.saved.p95.toFixed(2)} ms`);
   peakRssMb = Math.max(peakRssMb, peakRss(client.proc));
   const steadyRssMb = currentRss(client.proc);
-  log(`resident set: steady ${steadyRssMb} MB; peak cold ${median(peakCold)} MB, warm ${median(peakWarm)} MB (medians)`);
+  // The same server after a quiet spell, as when the developer stops typing: the garbage of the
+  // requests is given back once the server has been idle a few seconds (memory.ts).
+  await new Promise((r) => setTimeout(r, QUIET_MS));
+  const idleRssMb = currentRss(client.proc);
+  log(`resident set: steady ${steadyRssMb} MB, ${idleRssMb} MB after ${QUIET_MS / 1000} s without requests; peak cold ${median(peakCold)} MB, warm ${median(peakWarm)} MB (medians)`);
   await client.stop();
   const learning = await measureLearning(root, cases, log);
   let typescript: LatencySummary | undefined;
@@ -240,7 +245,7 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
     changeVisibleMs,
     afterSave,
     peakRssMb,
-    rssMb: { peakCold, peakWarm, steady: steadyRssMb },
+    rssMb: { peakCold, peakWarm, steady: steadyRssMb, idle: idleRssMb },
     completion,
     schema,
     learning,
@@ -325,6 +330,9 @@ async function measureChangeVisibility(client: LspClient, root: string): Promise
   await client.notify('workspace/didChangeWatchedFiles', { changes: [0, 1, 2, 3, 4].map((i) => ({ uri: pathToFileURL(path.join(root, 'bench_probe', 'script_includes', `BenchProbe${i}Utils.js`)).toString(), type: 3 })) });
   return out;
 }
+
+/** How long the server is left without requests before its idle resident set is read. */
+const QUIET_MS = 8_000;
 
 /** Cases timed right after a save (each waits for the server to take the file in). */
 const AFTER_SAVE_CASES = 60;
@@ -526,11 +534,11 @@ function fmt(x: number | undefined, d = 1): string {
 export function formatBench(results: readonly WorkspaceResult[], rerank: Record<string, LatencySummary | string>): string {
   const lines: string[] = [];
   lines.push('');
-  lines.push('workspace      SIs    files  cold idx s  warm s  1st useful cold/warm s  change ms  RSS MB peak cold/warm, steady');
+  lines.push('workspace      SIs    files  cold idx s  warm s  1st useful cold/warm s  change ms  RSS MB peak cold/warm, steady, idle');
   for (const r of results) {
     const useful = `${fmt(median(r.firstUsefulMs?.cold ?? []) / 1000, 2)} / ${fmt(median(r.firstUsefulMs?.warm ?? []) / 1000, 2)}`;
     lines.push(
-      `${r.name.padEnd(13)} ${String(r.scriptIncludes).padStart(5)} ${String(r.files).padStart(7)}  ${fmt(median(r.coldIndexMs) / 1000, 2).padStart(10)}  ${fmt(median(r.warmStartMs) / 1000, 2).padStart(6)}  ${useful.padStart(22)}  ${fmt(median(r.changeVisibleMs)).padStart(9)}  ${`${fmt(median(r.rssMb.peakCold), 0)} / ${fmt(median(r.rssMb.peakWarm), 0)}, ${fmt(r.rssMb.steady, 0)}`.padStart(17)}`,
+      `${r.name.padEnd(13)} ${String(r.scriptIncludes).padStart(5)} ${String(r.files).padStart(7)}  ${fmt(median(r.coldIndexMs) / 1000, 2).padStart(10)}  ${fmt(median(r.warmStartMs) / 1000, 2).padStart(6)}  ${useful.padStart(22)}  ${fmt(median(r.changeVisibleMs)).padStart(9)}  ${`${fmt(median(r.rssMb.peakCold), 0)} / ${fmt(median(r.rssMb.peakWarm), 0)}, ${fmt(r.rssMb.steady, 0)}, ${r.rssMb.idle === undefined ? '-' : fmt(r.rssMb.idle, 0)}`.padStart(23)}`,
     );
   }
   lines.push('');

@@ -1,0 +1,80 @@
+import * as assert from 'node:assert/strict';
+import { collectInBackground, IdleCollector } from '../server/src/memory';
+
+const MB = 2 ** 20;
+
+/** An idle collector on a clock and heap the test moves by hand; `collected` counts collections. */
+function harness(over: { paused?: () => boolean } = {}) {
+  const state = { now: 0, heap: 100 * MB, collected: 0, heard: [] as Array<[number, number]> };
+  const collector = new IdleCollector({
+    idleMs: 3000,
+    minGrowth: 48 * MB,
+    share: 0.25,
+    now: () => state.now,
+    heapUsed: () => state.heap,
+    collect: async () => {
+      state.collected++;
+      state.heap = 100 * MB;
+      return 5;
+    },
+    onCollect: (before, after) => state.heard.push([before / MB, after / MB]),
+    ...over,
+  });
+  return { state, collector };
+}
+
+describe('memory', () => {
+  describe('IdleCollector', () => {
+    it('collects once the server has been quiet long enough and the heap grew past the threshold', async () => {
+      const { state, collector } = harness();
+      state.heap = 160 * MB; // 60 MB over a live heap of 100: past max(48, 25) MB
+      state.now = 2999;
+      assert.equal(await collector.check(100 * MB), false, 'not quiet long enough yet');
+      state.now = 3000;
+      assert.equal(await collector.check(100 * MB), true);
+      assert.equal(state.collected, 1);
+      assert.deepEqual(state.heard, [[160, 100]]);
+      assert.equal(await collector.check(100 * MB), false, 'nothing left to give back');
+    });
+
+    it('waits for a new quiet spell after each request', async () => {
+      const { state, collector } = harness();
+      state.heap = 200 * MB;
+      state.now = 5000;
+      collector.touch();
+      state.now = 7000;
+      assert.equal(await collector.check(100 * MB), false);
+      state.now = 8000;
+      assert.equal(await collector.check(100 * MB), true);
+    });
+
+    it('leaves small growth alone, and measures growth against the live heap as a share when that is larger', async () => {
+      const { state, collector } = harness();
+      state.now = 10_000;
+      state.heap = 140 * MB;
+      assert.equal(await collector.check(100 * MB), false, '40 MB is under the 48 MB floor');
+      state.heap = 480 * MB;
+      assert.equal(await collector.check(400 * MB), false, '80 MB is over the floor but under a quarter of a live 400 MB');
+      state.heap = 520 * MB;
+      assert.equal(await collector.check(400 * MB), true);
+    });
+
+    it('does nothing while paused (a first index collects on its own)', async () => {
+      let paused = true;
+      const { state, collector } = harness({ paused: () => paused });
+      state.now = 10_000;
+      state.heap = 500 * MB;
+      assert.equal(await collector.check(100 * MB), false);
+      paused = false;
+      assert.equal(await collector.check(100 * MB), true);
+    });
+  });
+
+  it('runs a real background collection and says how long it took', async () => {
+    let garbage: object[] | undefined = Array.from({ length: 200_000 }, (_, i) => ({ i }));
+    assert.equal(garbage.length, 200_000);
+    garbage = undefined;
+    const ms = await collectInBackground();
+    assert.ok(ms !== undefined && ms >= 0, 'the collector is reachable at run time');
+  });
+});
