@@ -4,7 +4,8 @@
  * shared, the build's scratch), and V8 keeps the heap it grew to until its own heuristics shrink
  * it, which for an idle language server can be never: at 10,000 Script Includes that was a
  * quarter of a gigabyte held for nothing. A full collection after each bulk step of the first
- * index (the files read, retrieval built) returns it.
+ * index (the files read, retrieval built) returns it. Requests leave garbage too; `IdleCollector`
+ * gives it back once the editor has been quiet.
  *
  * The collector is reached through V8's `--expose-gc`, turned on here at run time and read from a
  * new context, because a language server cannot choose the flags its editor starts Node with. If
@@ -58,11 +59,9 @@ export async function collectInBackground(): Promise<number | undefined> {
   return performance.now() - started;
 }
 
-
 function usedHeap(): number {
   return v8.getHeapStatistics().used_heap_size;
 }
-
 
 export interface IdleCollectorOptions {
   /** How long without requests or notifications counts as idle. */

@@ -378,7 +378,12 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   });
 
   connection.listen();
-  return { dispose: () => session.dispose() };
+  return {
+    dispose: () => {
+      idle.stop();
+      return session.dispose();
+    },
+  };
 }
 
 /** Why a request's params are malformed where every feature reads them (document and position), if they are. */
