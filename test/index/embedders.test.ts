@@ -76,6 +76,14 @@ describe('index/embedders', () => {
       assert.notStrictEqual(other.id, model.id);
     });
 
+    it('learns the same embedder when the worker collects between its steps', () => {
+      let steps = 0;
+      const collected = CooccurrenceEmbedder.fit(corpus, { dim: 16, window: 4, minCount: 2, seed: 7 }, () => steps++);
+      assert.strictEqual(steps, 2, 'after the pair table and after the full matrix');
+      assert.strictEqual(collected.id, model.id);
+      assert.deepStrictEqual(collected.toJSON(), model.toJSON());
+    });
+
     it('falls back to hashing vectors for unknown words, so they still match themselves', () => {
       const v = model.embed(['x_acme_zzz_unknown']);
       assert.ok(Math.abs(norm(v) - 1) < 1e-5);

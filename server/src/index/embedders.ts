@@ -600,7 +600,12 @@ export class CooccurrenceEmbedder implements Embedder {
   }
 
   /** Learns word vectors from documents given as token lists. Deterministic given the seed. */
-  static fit(corpus: readonly (readonly string[])[] | EncodedCorpus, options: CooccurrenceFitOptions = {}): CooccurrenceEmbedder {
+  /**
+   * Learns the embedder. `between` runs between the steps whose intermediate results are large
+   * and then garbage (the pair table, the full PPMI matrix): the fitting worker collects there, so
+   * the fit's peak is its largest step, not the sum of them.
+   */
+  static fit(corpus: readonly (readonly string[])[] | EncodedCorpus, options: CooccurrenceFitOptions = {}, between?: () => void): CooccurrenceEmbedder {
     const encoded = Array.isArray(corpus) ? encodeCorpus(corpus) : (corpus as EncodedCorpus);
     const dim = Math.max(1, options.dim ?? 96);
     const seed = (options.seed ?? 0x5eed) >>> 0;
@@ -608,7 +613,15 @@ export class CooccurrenceEmbedder implements Embedder {
     const nDocs = Math.max(1, encoded.docStart.length - 1);
     const idf = new Float32Array(words.length);
     for (let i = 0; i < words.length; i++) idf[i] = Math.log(1 + nDocs / Math.max(1, df[i]));
-    const vectors = words.length > 0 ? factorize(keepStrongest(ppmiMatrix(encoded, slot, words.length, options.window ?? 5), options.maxContexts ?? 50), dim, options.iterations ?? 1, seed) : new Float32Array(0);
+    let vectors: Float32Array = new Float32Array(0);
+    if (words.length > 0) {
+      let ppmi: SparseMatrix | undefined = ppmiMatrix(encoded, slot, words.length, options.window ?? 5);
+      between?.();
+      const strongest = keepStrongest(ppmi, options.maxContexts ?? 50);
+      ppmi = undefined;
+      between?.();
+      vectors = factorize(strongest, dim, options.iterations ?? 1, seed);
+    }
     return new CooccurrenceEmbedder(words, idf, vectors, dim, seed, Math.log(1 + nDocs), options.unknownScale ?? 0.3);
   }
 
