@@ -30,12 +30,18 @@ function findCollector(): Collector | null {
   }
 }
 
+/** V8's collector, looked up once. */
+function gc(): Collector | null {
+  if (collector === undefined) collector = findCollector();
+  return collector;
+}
+
 /** Runs one full garbage collection; returns its milliseconds, or undefined when none could run. */
 export function collectBuildGarbage(): number | undefined {
-  if (collector === undefined) collector = findCollector();
-  if (!collector) return undefined;
+  const collect = gc();
+  if (!collect) return undefined;
   const started = performance.now();
-  collector();
+  collect();
   const ms = performance.now() - started;
   liveAfterCollection = usedHeap();
   return ms;
@@ -47,11 +53,11 @@ export function collectBuildGarbage(): number | undefined {
  * whole collection. Resolves with its milliseconds, or undefined when none could run.
  */
 export async function collectInBackground(): Promise<number | undefined> {
-  if (collector === undefined) collector = findCollector();
-  if (!collector) return undefined;
+  const collect = gc();
+  if (!collect) return undefined;
   const started = performance.now();
   try {
-    await collector({ type: 'major', execution: 'async' });
+    await collect({ type: 'major', execution: 'async' });
   } catch {
     return undefined;
   }

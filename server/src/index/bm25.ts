@@ -117,6 +117,26 @@ export interface Bm25Json extends Bm25Header {
 export type Bm25LoadResult<F extends string> = { ok: true; index: Bm25Index<F> } | { ok: false; error: string };
 
 const MAX_TF = 0xffff;
+/** What a load needs beside the postings (`Bm25Arrays` says what each is). */
+type Derivation = Required<Pick<Bm25Arrays, 'docTermOffsets' | 'docTerms' | 'fieldDistinct' | 'df'>>;
+
+/** Per field: weight * average length, and the two parts of the length normalisation. */
+interface ImpactNorms {
+  wAvg: number[];
+  fixed: number[];
+  slope: number[];
+}
+
+/**
+ * One field's share of a document's pseudo term frequency, tf * w / (1 - b + b * len / avg),
+ * written so a posting costs one division. A list recomputed and an impact appended on add both
+ * use it, so they agree to the last bit.
+ */
+function fieldImpact(n: ImpactNorms, fi: number, tf: number, len: number): number {
+  const denom = n.fixed[fi] + n.slope[fi] * len;
+  return denom > 0 ? (tf * n.wAvg[fi]) / denom : 0;
+}
+
 /** How far the average field lengths may move before every term's impacts are recomputed. */
 const AVERAGE_DRIFT = 0.01;
 const NO_TERMS = new Int32Array(0);
@@ -421,18 +441,15 @@ export class Bm25Index<F extends string> {
     this.liveCount++;
     // Its terms' impact lists get its impact at their end (slots only grow, so they stay in slot
     // order); the other terms' lists are untouched. The average lengths are checked when searching.
+    let norms: ImpactNorms | undefined;
     for (let li = 0; li < unique; li++) {
       const t = held[li];
       if (this.impactEpoch[t] !== this.epoch) continue;
+      norms ??= this.impactNorms();
       let pseudoTf = 0;
       for (let fi = 0; fi < nf; fi++) {
         const c = Math.min(this.docScratchCounts[li * nf + fi], MAX_TF);
-        if (c === 0) continue;
-        // As `refreshImpacts` computes it, to the last bit.
-        const { weight, b } = this.params[fi];
-        const avg = this.averageLength(fi);
-        const denom = (1 - b) * avg + b * this.fieldLengths[slot * nf + fi];
-        if (denom > 0) pseudoTf += (c * (weight * avg)) / denom;
+        if (c > 0) pseudoTf += fieldImpact(norms, fi, c, this.fieldLengths[slot * nf + fi]);
       }
       if (pseudoTf > 0) this.appendImpact(t, slot, pseudoTf / (this.k1 + pseudoTf));
     }
@@ -754,60 +771,67 @@ export class Bm25Index<F extends string> {
     if (new Set(data.ids).size !== nd || !data.ids.every((id) => Number.isFinite(id))) return { ok: false, error: 'BM25 index has repeated or invalid ids' };
 
     const index = new Bm25Index<F>({ fields, k1: data.k1, compactShare: options.compactShare });
-    const derived = Bm25Index.savedDerivation(arrays, nd, nf, nt);
-    if (typeof derived === 'string') return { ok: false, error: derived };
-    if (derived) {
-      for (let t = 0; t < nt; t++) {
-        const from = offsets[t];
-        const to = offsets[t + 1];
-        if (to < from || (to - from) % 2 !== 0) return { ok: false, error: 'BM25 index has a malformed posting list' };
-        index.postings.push(all.subarray(from, to));
-        index.postingLength.push(to - from);
-      }
-      index.terms = data.terms.slice();
-      index.termIds = new Map(index.terms.map((term, t) => [term, t]));
-      index.df = Array.from(derived.df);
-      index.finishLoad(data.ids, fieldLengths, derived.fieldDistinct, derived.docTerms, derived.docTermOffsets);
-      return { ok: true, index };
-    }
-    const held: number[][] = Array.from({ length: nd }, () => []);
-    const fieldDistinct = new Int32Array(nd * nf);
     for (let t = 0; t < nt; t++) {
       const from = offsets[t];
       const to = offsets[t + 1];
       if (to < from || (to - from) % 2 !== 0) return { ok: false, error: 'BM25 index has a malformed posting list' };
+      index.postings.push(all.subarray(from, to));
+      index.postingLength.push(to - from);
+    }
+    index.terms = data.terms.slice();
+    index.termIds = new Map(index.terms.map((term, t) => [term, t]));
+    const saved = Bm25Index.savedDerivation(arrays, nd, nf, nt);
+    const derived = saved ?? Bm25Index.derivation(all, offsets, nd, nf);
+    if (typeof derived === 'string') return { ok: false, error: derived };
+    index.df = Array.from(derived.df);
+    index.seenStamp = new Int32Array(nt);
+    index.localIndex = new Int32Array(nt);
+    index.slotCount = nd;
+    index.liveCount = nd;
+    index.slotIds = data.ids.slice();
+    index.alive = new Uint8Array(nd).fill(1);
+    index.fieldLengths = fieldLengths;
+    index.fieldDistinct = derived.fieldDistinct;
+    index.baseTerms = derived.docTerms;
+    index.baseTermOffsets = derived.docTermOffsets;
+    index.baseSlots = nd;
+    data.ids.forEach((id, s) => index.idToSlot.set(id, s));
+    for (let s = 0; s < nd; s++) for (let fi = 0; fi < nf; fi++) index.totalLength[fi] += fieldLengths[s * nf + fi];
+    return { ok: true, index };
+  }
+
+  /** What a load needs beside the postings, derived from them in one pass (checking every posting), or why it cannot be. */
+  private static derivation(all: Int32Array, offsets: Int32Array, nd: number, nf: number): Derivation | string {
+    const nt = offsets.length - 1;
+    const held: number[][] = Array.from({ length: nd }, () => []);
+    const fieldDistinct = new Int32Array(nd * nf);
+    const df = new Int32Array(nt);
+    for (let t = 0; t < nt; t++) {
       let prev = -1;
-      let docs = 0;
-      for (let j = from; j < to; j += 2) {
+      for (let j = offsets[t]; j < offsets[t + 1]; j += 2) {
         const slot = all[j];
         const field = all[j + 1] >>> 16;
-        if (slot < prev || slot >= nd || field >= nf) return { ok: false, error: 'BM25 index has a posting out of range' };
+        if (slot < prev || slot >= nd || field >= nf) return 'BM25 index has a posting out of range';
         fieldDistinct[slot * nf + field]++;
         if (slot !== prev) {
           held[slot].push(t);
-          docs++;
+          df[t]++;
         }
         prev = slot;
       }
-      index.terms.push(data.terms[t]);
-      index.termIds.set(data.terms[t], t);
-      index.postings.push(all.subarray(from, to));
-      index.postingLength.push(to - from);
-      index.df.push(docs);
     }
-    const termOffsets = new Int32Array(nd + 1);
-    for (let s = 0; s < nd; s++) termOffsets[s + 1] = termOffsets[s] + held[s].length;
-    const docTerms = new Int32Array(termOffsets[nd]);
-    for (let s = 0; s < nd; s++) docTerms.set(held[s], termOffsets[s]);
-    index.finishLoad(data.ids, fieldLengths, fieldDistinct, docTerms, termOffsets);
-    return { ok: true, index };
+    const docTermOffsets = new Int32Array(nd + 1);
+    for (let s = 0; s < nd; s++) docTermOffsets[s + 1] = docTermOffsets[s] + held[s].length;
+    const docTerms = new Int32Array(docTermOffsets[nd]);
+    for (let s = 0; s < nd; s++) docTerms.set(held[s], docTermOffsets[s]);
+    return { docTermOffsets, docTerms, fieldDistinct, df };
   }
 
   /**
    * The derived arrays a save carries, checked against the index's sizes: undefined when absent
    * (derive them), an error when present but inconsistent.
    */
-  private static savedDerivation(arrays: Bm25Arrays, nd: number, nf: number, nt: number): Required<Pick<Bm25Arrays, 'docTermOffsets' | 'docTerms' | 'fieldDistinct' | 'df'>> | string | undefined {
+  private static savedDerivation(arrays: Bm25Arrays, nd: number, nf: number, nt: number): Derivation | string | undefined {
     const { docTermOffsets, docTerms, fieldDistinct, df } = arrays;
     if (!docTermOffsets && !docTerms && !fieldDistinct && !df) return undefined;
     if (!docTermOffsets || !docTerms || !fieldDistinct || !df) return 'BM25 index has only some of its derived arrays';
@@ -818,26 +842,6 @@ export class Bm25Index<F extends string> {
     for (let k = 0; k < docTerms.length; k++) if (docTerms[k] < 0 || docTerms[k] >= nt) return 'BM25 index has a document term out of range';
     for (let t = 0; t < nt; t++) if (df[t] < 0 || df[t] > nd) return 'BM25 index has a document frequency out of range';
     return { docTermOffsets, docTerms, fieldDistinct, df };
-  }
-
-  /** The per-document state of a loaded index, every document live, in the base. */
-  private finishLoad(ids: readonly number[], fieldLengths: Int32Array, fieldDistinct: Int32Array, docTerms: Int32Array, docTermOffsets: Int32Array): void {
-    const nd = ids.length;
-    const nf = this.fieldNames.length;
-    const nt = this.terms.length;
-    this.seenStamp = new Int32Array(nt);
-    this.localIndex = new Int32Array(nt);
-    this.slotCount = nd;
-    this.liveCount = nd;
-    this.slotIds = ids.slice();
-    this.alive = new Uint8Array(nd).fill(1);
-    this.fieldLengths = fieldLengths;
-    this.fieldDistinct = fieldDistinct;
-    this.baseTerms = docTerms;
-    this.baseTermOffsets = docTermOffsets;
-    this.baseSlots = nd;
-    ids.forEach((id, s) => this.idToSlot.set(id, s));
-    for (let s = 0; s < nd; s++) for (let fi = 0; fi < nf; fi++) this.totalLength[fi] += fieldLengths[s * nf + fi];
   }
 
   private termIdFor(term: string): number {
@@ -932,15 +936,21 @@ export class Bm25Index<F extends string> {
     return denom > 0 ? weight / denom : 0;
   }
 
+  /** The per-field constants of an impact at the current averages (`fieldImpact`). */
+  private impactNorms(): ImpactNorms {
+    return {
+      wAvg: this.params.map((p, fi) => p.weight * this.averageLength(fi)),
+      fixed: this.params.map((p, fi) => (1 - p.b) * this.averageLength(fi)),
+      slope: this.params.map((p) => p.b),
+    };
+  }
+
   /** Rebuilds term `t`'s impacts if the collection changed since they were computed. */
   private refreshImpacts(t: number): void {
     if (this.impactEpoch[t] === this.epoch) return;
     const nf = this.fieldNames.length;
     const k1 = this.k1;
-    // Per field: weight * avg and the two parts of the denominator, so a posting costs one division.
-    const wAvg = this.params.map((p, fi) => p.weight * this.averageLength(fi));
-    const fixed = this.params.map((p, fi) => (1 - p.b) * this.averageLength(fi));
-    const slope = this.params.map((p) => p.b);
+    const norms = this.impactNorms();
     const list = this.postings[t];
     const len = this.postingLength[t];
     const docs = new Int32Array(this.df[t]);
@@ -952,8 +962,7 @@ export class Bm25Index<F extends string> {
       let pseudoTf = 0;
       while (j < len && list[j] === slot) {
         const fi = list[j + 1] >>> 16;
-        const denom = fixed[fi] + slope[fi] * this.fieldLengths[slot * nf + fi];
-        if (denom > 0) pseudoTf += ((list[j + 1] & MAX_TF) * wAvg[fi]) / denom;
+        pseudoTf += fieldImpact(norms, fi, list[j + 1] & MAX_TF, this.fieldLengths[slot * nf + fi]);
         j += 2;
       }
       if (this.alive[slot] === 0 || !(pseudoTf > 0)) continue;

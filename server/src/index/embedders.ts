@@ -599,9 +599,9 @@ export class CooccurrenceEmbedder implements Embedder {
     this.id = `cooccurrence-${dim}-${contentHash(vocab, vectors, seed).toString(16)}`;
   }
 
-  /** Learns word vectors from documents given as token lists. Deterministic given the seed. */
   /**
-   * Learns the embedder. `between` runs between the steps whose intermediate results are large
+   * Learns word vectors from documents given as token lists. Deterministic given the seed.
+   * `between` runs between the steps whose intermediate results are large
    * and then garbage (the pair table, the full PPMI matrix): the fitting worker collects there, so
    * the fit's peak is its largest step, not the sum of them.
    */

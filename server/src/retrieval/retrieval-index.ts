@@ -26,6 +26,7 @@ import {
   usageFields,
 } from '../index/api-documents';
 import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
+import { StringPool } from '../index/compact-entry';
 import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier } from '../text/tokens';
@@ -123,13 +124,13 @@ export class ApiDocRef {
   }
 }
 
+/** Bump when the snapshot's contents change meaning (3: the BM25 arrays carry what a load derives). */
+export const SNAPSHOT_FORMAT = 3;
+
 /**
  * The retrieval state to persist: which document and usage ids stand for what, and both BM25
  * indexes as headers and arrays (the store writes the arrays as bytes beside the JSON).
  */
-/** Bump when the snapshot's contents change meaning (3: the BM25 arrays carry what a load derives). */
-export const SNAPSHOT_FORMAT = 3;
-
 export interface RetrievalSnapshot {
   format: typeof SNAPSHOT_FORMAT;
   options: string;
@@ -240,7 +241,7 @@ export class RetrievalIndex {
   }
   private readonly methodTermCache = new WeakMap<MethodInfo, string[]>();
   /** The one copy of each method term (the vocabulary of method names, parameters and summaries). */
-  private readonly methodTermPool = new Map<string, string>();
+  private readonly methodTermPool = new StringPool();
   private usageTargetCache = new Map<number, number>();
   private usageTargetGeneration = -1;
 
@@ -599,12 +600,7 @@ export class RetrievalIndex {
   methodTerms(m: MethodInfo): readonly string[] {
     let terms = this.methodTermCache.get(m);
     if (!terms) {
-      terms = [...new Set(methodTerms(m, this.options.docs))];
-      for (let i = 0; i < terms.length; i++) {
-        const had = this.methodTermPool.get(terms[i]);
-        if (had === undefined) this.methodTermPool.set(terms[i], terms[i]);
-        else terms[i] = had;
-      }
+      terms = this.methodTermPool.list([...new Set(methodTerms(m, this.options.docs))]);
       this.methodTermCache.set(m, terms);
     }
     return terms;
