@@ -1,7 +1,8 @@
 /**
  * The dense side of retrieval: approximate nearest neighbours by cosine similarity over
  * hnswlib's HNSW graph, with an exact scan while the index is small (below a few hundred
- * vectors a scan is both faster and exact).
+ * vectors a scan is both faster and exact) and over a small allowed set (a typed prefix leaves
+ * a few hundred of ten thousand: the graph walk would visit most of the graph to find them).
  *
  * Vectors are normalised on the way in and the graph uses the inner-product space, so a
  * neighbour's score is 1 - distance = cosine similarity. Removal marks the point deleted (the
@@ -61,9 +62,10 @@ function unitArray(vec: ArrayLike<number>): number[] {
   return Array.from(vec, (x) => x * inv);
 }
 
-function cosineOfUnit(a: readonly number[], b: readonly number[]): number {
+/** Cosine of a unit query and the unit row of `rows` that starts at `at`. */
+function cosineAt(unit: readonly number[], rows: Float32Array, at: number): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  for (let i = 0; i < unit.length; i++) s += unit[i] * rows[at + i];
   return s;
 }
 
@@ -76,6 +78,8 @@ function byScore(a: VectorHit, b: VectorHit): number {
 const MAX_SAVED_ELEMENTS = 50_000_000;
 /** Bytes of hnswlib's file header (its saveIndex): six size_t, int, uint, three size_t, double, size_t. */
 const HNSW_HEADER_BYTES = 96;
+/** Largest allowed set that `search` scans rather than walks the graph for (about 0.2 ms at dimension 96). */
+const EXACT_AMONG = 2048;
 
 /**
  * Checks a saved hnswlib graph against what hnswlib will assume when it reads it: the header
@@ -150,8 +154,14 @@ export class VectorIndex {
   /** Ids in the graph, live or deleted, so re-adding knows whether a slot exists. */
   private readonly inGraph = new Set<number>();
   private readonly deleted = new Set<number>();
-  /** Unit vectors of live ids, kept only while the index is small enough to scan. */
-  private small: Map<number, number[]> | undefined = new Map();
+  /**
+   * Each live id's unit vector as the graph holds it (float32), one row per slot: what an exact
+   * scan reads. Reading a vector back from hnswlib costs about 7 µs; this copy costs dim * 4
+   * bytes a live id. A removed id's slot is reused.
+   */
+  private rows = new Float32Array(0);
+  private readonly slotOf = new Map<number, number>();
+  private readonly freeSlots: number[] = [];
 
   constructor(dim: number, options: VectorIndexOptions = {}) {
     this.dim = dim;
@@ -192,10 +202,23 @@ export class VectorIndex {
     this.graph.addPoint(unit, id);
     this.inGraph.add(id);
     this.deleted.delete(id);
-    if (this.small) {
-      this.small.set(id, unit);
-      if (this.small.size > this.exactBelow) this.small = undefined;
+    this.rowFor(id).set(unit);
+  }
+
+  /** The row of `id`, given a slot (the copy grown by doubling) when it has none. */
+  private rowFor(id: number): Float32Array {
+    let slot = this.slotOf.get(id);
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.slotOf.size;
+      this.slotOf.set(id, slot);
     }
+    const end = (slot + 1) * this.dim;
+    if (end > this.rows.length) {
+      const grown = new Float32Array(Math.max(end, this.rows.length * 2, 16 * this.dim));
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    return this.rows.subarray(slot * this.dim, end);
   }
 
   /** Removes `id`; returns whether it was live. */
@@ -203,7 +226,11 @@ export class VectorIndex {
     if (!this.has(id)) return false;
     this.graph.markDelete(id);
     this.deleted.add(id);
-    this.small?.delete(id);
+    const slot = this.slotOf.get(id);
+    if (slot !== undefined) {
+      this.slotOf.delete(id);
+      this.freeSlots.push(slot);
+    }
     return true;
   }
 
@@ -212,10 +239,14 @@ export class VectorIndex {
    * the ids considered (hnswlib applies it during the graph walk, so the k are the best that
    * pass, as far as the approximate search sees).
    */
-  search(vec: ArrayLike<number>, k: number, filter?: (id: number) => boolean): VectorHit[] {
+  search(vec: ArrayLike<number>, k: number, filter?: (id: number) => boolean, among?: readonly number[]): VectorHit[] {
     if (k <= 0 || this.size === 0 || vec.length !== this.dim) return [];
     const unit = unitArray(vec);
     if (this.size <= this.exactBelow) return this.exactSearch(unit, k, filter);
+    // `among`: every id the filter lets through, when the caller has them. A filter that lets a
+    // few through makes hnswlib walk most of the graph (and call the filter at each step), so
+    // a small set is scanned instead: exact, and about a tenth of the time at 10,000.
+    if (among && among.length <= Math.max(this.exactBelow, EXACT_AMONG)) return this.scan(unit, k, among);
     // hnswlib searches with max(ef, k) candidates, so a large k needs no ef change here.
     const result = this.graph.searchKnn(unit, Math.min(k, this.size), filter);
     const hits = result.neighbors.map((id, i) => ({ id, score: 1 - result.distances[i] }));
@@ -224,29 +255,31 @@ export class VectorIndex {
 
   /** Exact top k by scanning every live vector (slow on a large index: reads each vector back). */
   exactSearch(vec: ArrayLike<number>, k: number, filter?: (id: number) => boolean): VectorHit[] {
-    const unit = unitArray(vec);
-    // Shrunk back below the threshold after removals: keep a scan copy again.
-    if (!this.small && this.size <= this.exactBelow) this.small = new Map(this.liveVectors());
+    const ids: number[] = [];
+    for (const id of this.slotOf.keys()) if (!filter || filter(id)) ids.push(id);
+    return this.scan(unitArray(vec), k, ids);
+  }
+
+  /** Exact top k of the live ones among `ids`. */
+  private scan(unit: readonly number[], k: number, ids: readonly number[]): VectorHit[] {
     const hits: VectorHit[] = [];
-    for (const [id, v] of this.liveVectors()) {
-      if (filter && !filter(id)) continue;
-      hits.push({ id, score: cosineOfUnit(unit, v) });
+    for (const id of ids) {
+      const slot = this.has(id) ? this.slotOf.get(id) : undefined;
+      if (slot !== undefined) hits.push({ id, score: cosineAt(unit, this.rows, slot * this.dim) });
     }
     return hits.sort(byScore).slice(0, k);
   }
 
   /** Rebuilds the graph from live vectors only, dropping the space deleted points hold. */
   compact(): void {
-    const live = [...this.liveVectors()].sort((a, b) => a[0] - b[0]);
+    const live = [...this.liveVectors()].sort((a, b) => a[0] - b[0]).map(([id, v]): [number, number[]] => [id, Array.from(v)]);
     this.capacity = Math.max(16, live.length * 2);
     this.graph = new HierarchicalNSW('ip', this.dim);
     this.graph.initIndex(this.capacity, this.m, this.efConstruction, this.seed);
     this.graph.setEf(this.ef);
     this.inGraph.clear();
     this.deleted.clear();
-    this.small = live.length <= this.exactBelow ? new Map() : undefined;
     for (const [id, v] of live) {
-      this.small?.set(id, v);
       this.graph.addPoint(v, id);
       this.inGraph.add(id);
     }
@@ -317,19 +350,36 @@ export class VectorIndex {
     index.capacity = index.graph.getMaxElements();
     for (const id of index.graph.getIdsList()) index.inGraph.add(id);
     for (const id of meta.deleted) if (index.inGraph.has(id)) index.deleted.add(id);
-    // Read the vectors back from the graph: the constructor's empty small-index copy must not
-    // stand in for them (a restored index would scan nothing).
-    index.small = undefined;
-    if (index.size <= index.exactBelow) index.small = new Map(index.liveVectors());
+    // The scan's copy comes from the bytes already read (checked above), not from hnswlib.
+    const unreadable = index.copyRows(bytes);
+    if (unreadable) return { ok: false, error: `vector index ${path} is malformed (${unreadable}); rebuilding it` };
     return { ok: true, index };
   }
 
-  /** Live (id, unit vector) pairs, from the small-index copy or read back from the graph. */
-  private *liveVectors(): Generator<[number, number[]]> {
-    if (this.small) {
-      yield* this.small;
-      return;
+  /** Live (id, unit vector) pairs, from the scan's copy. */
+  private *liveVectors(): Generator<[number, Float32Array]> {
+    for (const [id, slot] of this.slotOf) yield [id, this.rows.subarray(slot * this.dim, (slot + 1) * this.dim)];
+  }
+
+  /**
+   * Fills the scan's copy from a graph file `checkHnswFile` accepted: each element's vector and
+   * label sit at fixed offsets of its level-0 block. Returns why the labels disagree with the
+   * graph's, or undefined.
+   */
+  private copyRows(bytes: Buffer): string | undefined {
+    const offsetData = 2 * this.m * 4 + 4;
+    const labelOffset = offsetData + this.dim * 4;
+    const sizeData = labelOffset + 8;
+    const count = Number(bytes.readBigUInt64LE(16));
+    if (count !== this.inGraph.size) return 'its labels disagree with its graph';
+    for (let i = 0; i < count; i++) {
+      const at = HNSW_HEADER_BYTES + i * sizeData;
+      const id = Number(bytes.readBigUInt64LE(at + labelOffset));
+      if (!this.inGraph.has(id)) return 'its labels disagree with its graph';
+      if (this.deleted.has(id)) continue;
+      const row = this.rowFor(id);
+      for (let d = 0; d < this.dim; d++) row[d] = bytes.readFloatLE(at + offsetData + 4 * d);
     }
-    for (const id of this.inGraph) if (!this.deleted.has(id)) yield [id, this.graph.getPoint(id)];
+    return undefined;
   }
 }

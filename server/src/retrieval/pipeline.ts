@@ -200,6 +200,8 @@ export class RetrievalPipeline {
     const side: Side = ctx.kind === 'glide-ajax' ? 'client' : ctx.side;
     const pruned = this.prunedFor(ctx.scope, side);
     const allowed = new Uint8Array(this.retrieval.docIdLimit);
+    // The same set as a list, for the dense search (which scans a small set instead of walking the graph).
+    const allowedIds: number[] = [];
     let allowedCount = 0;
     const typed = ctx.typed.toLowerCase();
     const scoped = ctx.kind === 'new-scoped' || (ctx.kind === 'glide-ajax' && !!ctx.qualifier);
@@ -212,6 +214,7 @@ export class RetrievalPipeline {
       if (scoped && knownQualifier && si.scope !== ctx.qualifier) continue;
       if (exclude?.has(si.path)) continue;
       allowed[id] = 1;
+      allowedIds.push(id);
       allowedCount++;
     }
     if (req.includePlatform && ctx.kind !== 'glide-ajax' && ctx.kind !== 'new-scoped') {
@@ -220,6 +223,7 @@ export class RetrievalPipeline {
         if (ctx.kind === 'new' && !ref.platform!.constructorParams) continue;
         if (typed && !ref.platform!.name.toLowerCase().startsWith(typed)) continue;
         allowed[ref.id] = 1;
+        allowedIds.push(ref.id);
         allowedCount++;
       }
     }
@@ -246,9 +250,9 @@ export class RetrievalPipeline {
       if (!this.retrieval.embedsText) {
         const qTerms = [...query.terms].filter(([term]) => !term.includes(':'));
         const qv = this.retrieval.embedder.embed(qTerms.map(([term]) => term), qTerms.map(([, w]) => w));
-        dense = this.retrieval.vectors.search(qv, depth, filter);
+        dense = this.retrieval.vectors.search(qv, depth, filter, allowedIds);
       } else if (req.queryVector && req.queryVector.length === this.retrieval.vectors.dim) {
-        dense = this.retrieval.vectors.search(req.queryVector, depth, filter);
+        dense = this.retrieval.vectors.search(req.queryVector, depth, filter, allowedIds);
       } else trace.push('dense skipped: no query vector from the embedding model');
     }
     lap('dense');
