@@ -24,13 +24,14 @@ describe('session: a workspace', function () {
   });
   after(async () => fs.rm(root, { recursive: true, force: true }));
 
-  async function start(settings: Record<string, unknown> = {}) {
+  async function start(settings: Record<string, unknown> = {}, warmFirst = false) {
     const lines: string[] = [];
     const editor: Editor = { ...consoleEditor('error'), log: (_level, message) => lines.push(message) };
     const session = new Session(editor);
     session.settings = { ...session.settings, 'rank.learnWorkspace': false, ...settings };
     const ws = session.addWorkspace(root);
     await ws.startIndexing();
+    if (warmFirst) await ws.warming;
     const answers = [];
     for (const source of POSITIONS) {
       const out = await ws.rank({ context: contextAt(source, { side: source.includes('GlideAjax') ? 'client' : 'server' }), includePlatform: true }, 10_000);
@@ -51,6 +52,13 @@ describe('session: a workspace', function () {
     // The dense list is part of it, not empty after the restart.
     assert.equal(warm.dense, cold.dense);
     assert.doesNotMatch(warm.dense ?? '', /dense 0 /);
+  });
+
+  it('warms its search lists in the background after the start, and answers the same warmed or not', async () => {
+    const first = await start();
+    const warmed = await start({}, true);
+    assert.ok(warmed.lines.some((l) => /^warmed the search lists in \d+ slices/.test(l)), warmed.lines.join('\n'));
+    assert.deepEqual(warmed.answers, first.answers);
   });
 
   it('removes vectors files no snapshot names, once they are old, and keeps the one in use', async () => {

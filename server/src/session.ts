@@ -31,6 +31,8 @@ import { collectBuildGarbage } from './memory';
 
 /** Share of the workspace's files that must change before the ranking is learned again. */
 const RELEARN_SHARE = 0.1;
+/** Longest stretch of background warm-up between two turns of the event loop. */
+const WARM_SLICE_MS = 2;
 
 
 export class Workspace {
@@ -101,7 +103,29 @@ export class Workspace {
     done.then(this.settle.resolve, this.settle.reject);
     // Learning starts once the workspace answers, and never holds up `ready`.
     done.then(() => this.scheduleLearning(), () => undefined);
+    done.then(() => (this.warming = this.warmInBackground()), () => undefined);
     return done;
+  }
+
+  /** The warm-up under way (see `warmInBackground`), so tests and shutdown can wait for it. */
+  warming?: Promise<void>;
+  private disposed = false;
+
+  /**
+   * Computes, between requests, the lists the first searches after a start would otherwise each
+   * compute on a keystroke (retrieval-index.ts `warm`). Slices of a few milliseconds, each after
+   * the event loop has answered what was waiting, so a keystroke waits for one slice at most.
+   */
+  private async warmInBackground(): Promise<void> {
+    const started = performance.now();
+    let slices = 0;
+    while (!this.disposed) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.disposed || !this.retrieval.built) return;
+      slices++;
+      if (this.retrieval.warm(WARM_SLICE_MS)) break;
+    }
+    this.editor.log('debug', `warmed the search lists in ${slices} slices over ${Math.round(performance.now() - started)} ms`);
   }
 
   /** One full garbage collection (memory.ts), logged: a bulk step's garbage goes back at once. */
@@ -287,6 +311,8 @@ export class Workspace {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.warming;
     this.learnToken.isCancellationRequested = true;
     this.unsubscribeLearning?.();
     await this.learning;

@@ -237,6 +237,36 @@ describe('index/bm25', () => {
     assert.strictEqual(loaded.index.search(query('zebra'), 1)[0].id, 9);
   });
 
+  it('warms its impact lists in steps, and a warmed index answers exactly as a cold one', () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const word = () => `w${Math.floor(Math.pow(3000, random()))}`;
+    const build = () => {
+      const index = new Bm25Index<'name' | 'body'>({ fields: { name: { weight: 3, b: 0.5 }, body: { weight: 1, b: 0.75 } } });
+      seed = 7;
+      for (let i = 0; i < 3000; i++) index.add(i, { name: [word(), word()], body: Array.from({ length: 12 }, word) });
+      return index;
+    };
+    const cold = build();
+    const warm = build();
+    const queries = Array.from({ length: 20 }, () => Array.from({ length: 15 }, () => ({ term: word(), weight: 1 })));
+    // A zero budget still makes progress (a few lists a call), so repeated calls finish.
+    let calls = 1;
+    while (!warm.warmImpacts(0)) calls++;
+    assert.ok(calls > 1, 'a zero budget warmed every list in one call');
+    assert.strictEqual(warm.warmImpacts(0), true);
+    for (const q of queries) assert.deepStrictEqual(warm.search(q, 25), cold.search(q, 25));
+    // An edit that moves the average lengths makes the lists stale again; warming starts over.
+    for (let i = 0; i < 400; i++) {
+      const fields = { name: [word()], body: Array.from({ length: 40 }, word) };
+      warm.add(10_000 + i, fields);
+      cold.add(10_000 + i, fields);
+    }
+    assert.strictEqual(warm.warmImpacts(0), false);
+    assert.strictEqual(warm.warmImpacts(Infinity), true);
+    for (const q of queries) assert.deepStrictEqual(warm.search(q, 25), cold.search(q, 25));
+  });
+
   it('refuses saved parts whose derived arrays do not match the index', () => {
     const { header, arrays } = sampleIndex().toParts();
     const broken = [

@@ -556,6 +556,31 @@ export class Bm25Index<F extends string> {
     return top.sorted();
   }
 
+  /**
+   * Computes stale impact lists ahead of the searches that would otherwise each compute the
+   * ones they meet first (after a load every list is stale, after a build most are), until
+   * `budgetMs` has passed. Returns true when none is left stale. A server calls it between
+   * requests; the lists are the ones a working session computes anyway.
+   */
+  warmImpacts(budgetMs: number): boolean {
+    this.syncAverages();
+    if (this.warmEpoch !== this.epoch) {
+      this.warmEpoch = this.epoch;
+      this.warmNext = 0;
+    }
+    const end = performance.now() + budgetMs;
+    const n = this.terms.length;
+    while (this.warmNext < n) {
+      const t = this.warmNext++;
+      if (this.df[t] > 0 && this.impactEpoch[t] !== this.epoch) this.refreshImpacts(t);
+      if ((this.warmNext & 31) === 0 && performance.now() >= end) break;
+    }
+    return this.warmNext >= n;
+  }
+  /** Where `warmImpacts` goes on, and under which epoch it started. */
+  private warmNext = 0;
+  private warmEpoch = 0;
+
   /** How the document's score for the query comes about; undefined when the id is unknown. */
   explain(id: number, query: Bm25Query): Explanation<F> | undefined {
     const slot = this.idToSlot.get(id);

@@ -587,6 +587,31 @@ export class RetrievalIndex {
   }
   private docsMoved = 0;
 
+  /**
+   * Computes, for at most about `budgetMs`, what ranking otherwise computes lazily the first
+   * time it meets it: the BM25 impact lists of both indexes, then each Script Include's usage
+   * counts. True when nothing is left.
+   */
+  warm(budgetMs: number): boolean {
+    const end = performance.now() + budgetMs;
+    if (!this.apiBm25.warmImpacts(budgetMs)) return false;
+    if (!this.usageBm25.warmImpacts(Math.max(0, end - performance.now()))) return false;
+    // Then every Script Include's usage counts, which ranking asks of each candidate.
+    const g = this.index.generation;
+    if (!this.warmNames || this.warmNames.generation !== g) {
+      const names = new Set<string>();
+      for (const ref of this.docs.values()) if (ref.si) names.add(ref.si.name);
+      this.warmNames = { generation: g, names: [...names], next: 0 };
+    }
+    const w = this.warmNames;
+    while (w.next < w.names.length) {
+      this.countsOf(w.names[w.next++]);
+      if ((w.next & 15) === 0 && performance.now() >= end) return false;
+    }
+    return true;
+  }
+  private warmNames?: { generation: number; names: string[]; next: number };
+
   /** One past the largest document id: sizes a per-query bitmap of allowed ids. */
   get docIdLimit(): number {
     return this.nextDocId;
