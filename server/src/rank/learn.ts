@@ -24,7 +24,7 @@ import { exportMlpToOnnx, mlpFromJson, MlpModel, mlpToJson, RankList } from '../
 import { CompactReranker, Reranker } from '../rerank/reranker';
 
 /** The list weights the fit may change; the rest (priors, depth) stay as shipped. */
-export const LEARNED_WEIGHTS = ['lexical', 'usage', 'dense', 'lexicalScore', 'usageScore', 'denseScore', 'popularity', 'holeAffinity', 'recordAffinity', 'coCall', 'sequence', 'k'] as const;
+export const LEARNED_WEIGHTS = ['lexical', 'usage', 'dense', 'lexicalScore', 'usageScore', 'denseScore', 'popularity', 'holeAffinity', 'holeWords', 'recordAffinity', 'coCall', 'sequence', 'k'] as const;
 /** Multipliers of the shipped value tried for each learned weight. */
 const MULTIPLIERS = [0, 0.25, 0.5, 1, 2, 4, 8, 16];
 const RERANK_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
@@ -122,13 +122,17 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   if (fit.length < 10 || held.length < 5) return undefined;
 
   let weights = { ...shipped };
-  let best = objective(await quality(fit, weights, undefined, cancelled));
+  const start = await quality(fit, weights, undefined, cancelled);
+  let best = objective(start);
   for (let pass = 0; pass < 2; pass++) {
     for (const name of LEARNED_WEIGHTS) {
       for (const m of MULTIPLIERS) {
         const trial = { ...weights, [name]: shipped[name] * m };
-        const score = objective(await quality(fit, trial, undefined, cancelled));
-        if (score > best + 1e-9) {
+        const q = await quality(fit, trial, undefined, cancelled);
+        const score = objective(q);
+        // Fusion chooses what the reranker sees: weights that push an answer out of the top 40
+        // lose it for good, whatever they gain above, so they are never taken.
+        if (score > best + 1e-9 && q.top40 >= start.top40) {
           best = score;
           weights = trial;
         }

@@ -29,7 +29,7 @@ export interface RankRequest {
   /** Rank each candidate's methods (default true); learning, which scores only Script Includes, skips it. */
   methods?: boolean;
   token?: CancellationLike;
-  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`, `sequence`, and the query's `record` and `hole` parts). */
+  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`, `sequence`, `hole-words`, and the query's `record` and `hole` parts). */
   disable?: ReadonlySet<string>;
   /**
    * The query's dense vector, computed beforehand by the retrieval's sentence-embedding model
@@ -56,6 +56,7 @@ export const FUSION = {
   tableAffinity: 0.003,
   collectionAffinity: 0.011,
   holeAffinity: 0.02,
+  holeWords: 0.05,
   coCall: 0.02,
   sequence: 0.05,
   sameScope: 0.055,
@@ -103,6 +104,8 @@ export interface FusionEvidence {
   tableOverlap: number;
   /** How alike its calls' surroundings are to the hole's (`holeTerms` shares, averaged). */
   holeAffinity: number;
+  /** The same, pooled over the calls of every name sharing a word with its name (`holeWordScorer`). */
+  holeWords: number;
   /** How often it is called in the files that call what this script already calls. */
   coCall: number;
   /** How often the workspace calls it between the script's previous and next calls (see `sequenceScorer`). */
@@ -123,7 +126,7 @@ export function fusedScore(e: FusionEvidence, w: FusionWeights, priors = true): 
     w.usageScore * e.usageRel +
     w.denseScore * Math.max(0, e.dense);
   if (!priors) return score;
-  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity + w.coCall * e.coCall + w.sequence * e.sequence;
+  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity + w.holeWords * e.holeWords + w.coCall * e.coCall + w.sequence * e.sequence;
   if (e.sameScope) score += w.sameScope;
   if (e.typedExact) score += w.typedExact;
   // Shape is evidence, not a filter: platform code `new`s plain functions too.
@@ -277,6 +280,7 @@ export class RetrievalPipeline {
     const calledHere = usePriors ? ctx.identifiers.filter(isCalled).slice(0, 20) : [];
     const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
     const sequence = usePriors && !req.disable?.has('sequence') ? this.retrieval.sequenceScorer(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded) : () => 0;
+    const holeWords = usePriors && !req.disable?.has('hole-words') ? this.retrieval.holeWordScorer(query.hole, excluded) : () => 0;
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     const details: CandidateDetail[] = [];
@@ -304,6 +308,7 @@ export class RetrievalPipeline {
         collectionAffinity: total > 0 && ctx.collection ? (counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total : 0,
         tableOverlap,
         holeAffinity: total > 0 ? holeAffinity(counts!, query.hole) : 0,
+        holeWords: ref.si ? holeWords(ref.si.name) : 0,
         coCall: ref.si ? coCall(ref.si.name) : 0,
         sequence: ref.si ? sequence(ref.si.name) : 0,
         sameScope: ref.si?.scope === ctx.scope,

@@ -29,7 +29,7 @@ import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
 import { StringPool } from '../index/compact-entry';
 import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
-import { splitIdentifier } from '../text/tokens';
+import { splitIdentifier, tokenize } from '../text/tokens';
 import { VectorIndex } from '../index/vectors';
 
 /** BM25F field weights of the API documents; tuned on synthetic instances. */
@@ -213,7 +213,7 @@ export class RetrievalIndex {
    * Usage statistics by target name, computed when a ranking first asks for a name and kept until
    * a change touches that name. Built for every called name up front, they were four maps per
    * Script Include (about 18 MB at 10,000) and a sixth of a warm start's restore; a ranking asks
-   * for 40 names.
+   * for 40 names. Once the workspace is ready, `warm` fills them between requests.
    */
   private readonly countsCache = new NameCache<UsageCounts | undefined>();
   /** What is called right after (`next`) and right before (`prev`) each asked name; until a change touches the name. */
@@ -222,6 +222,15 @@ export class RetrievalIndex {
   private readonly coTargetsByPath = new Map<string, string[]>();
   private readonly coFiles = new Map<string, number>();
   private readonly coPairs = new Map<string, Map<string, number>>();
+  /** Each counted file's call sites (the entry's own list), for the hole-word table. */
+  private readonly sitesByPath = new Map<string, readonly CallSite[]>();
+  /**
+   * Hole terms by the words of the called name: for each word, how many counted calls name a
+   * target holding it, and how many of those show each hole term. Built when a ranking first asks
+   * (or by `warm`), then kept in step with the files.
+   */
+  private holeWords?: HoleWordTable;
+  private readonly nameWordCache = new Map<string, readonly string[]>();
   /**
    * Each Script Include's document, by the object the index holds (a changed file brings new
    * objects and new documents). Pruning asks for every kept Script Include's document on the first
@@ -544,7 +553,74 @@ export class RetrievalIndex {
     return sum / calledHere.length;
   }
 
+  /**
+   * How the calls of names that share words with the candidate's name look just before the call,
+   * against the hole's terms: for each word of the name seen in at least `HOLE_WORD_MIN_CALLS`
+   * calls, the mean share of those calls showing each hole term, averaged over the words. It
+   * pools the habits of namesakes (`var strName = Get…String…`, `if (Is…`), so a helper called
+   * once or never still meets the shape of its family's calls. Call sites in `excluded` do not
+   * count (eval: the case's own file). Built once per request, asked per candidate.
+   */
+  holeWordScorer(hole: readonly string[], excluded?: Map<string, CallSite[]>): (candidate: string) => number {
+    if (!hole.length) return () => 0;
+    const table = this.holeWordTable();
+    let minus: HoleWordTable | undefined;
+    if (excluded?.size) {
+      minus = { total: new Map(), terms: new Map() };
+      for (const sites of excluded.values()) for (const site of sites) this.bumpHoleWords(minus, site, 1);
+    }
+    return (candidate) => {
+      let sum = 0;
+      let words = 0;
+      for (const w of this.nameWords(candidate)) {
+        const total = (table.total.get(w) ?? 0) - (minus?.total.get(w) ?? 0);
+        if (total < HOLE_WORD_MIN_CALLS) continue;
+        const row = table.terms.get(w);
+        const less = minus?.terms.get(w);
+        let share = 0;
+        for (const h of hole) share += Math.max(0, (row?.get(h) ?? 0) - (less?.get(h) ?? 0)) / total;
+        sum += share / hole.length;
+        words++;
+      }
+      return words ? sum / words : 0;
+    };
+  }
+
+  private holeWordTable(): HoleWordTable {
+    if (!this.holeWords) {
+      const table: HoleWordTable = { total: new Map(), terms: new Map() };
+      for (const sites of this.sitesByPath.values()) for (const site of sites) this.bumpHoleWords(table, site, 1);
+      this.holeWords = table;
+    }
+    return this.holeWords;
+  }
+
+  private bumpHoleWords(table: HoleWordTable, site: CallSite, by: number): void {
+    const hole = siteHoleTerms(site);
+    for (const w of this.nameWords(site.target)) {
+      inc(table.total, w, by);
+      let row = table.terms.get(w);
+      if (!row) table.terms.set(w, (row = new Map()));
+      for (const h of hole) inc(row, h, by);
+      if (row.size === 0) table.terms.delete(w);
+    }
+  }
+
+  /** The distinct words of a name, as the documents' terms are made (`tokenize`). */
+  private nameWords(name: string): readonly string[] {
+    let words = this.nameWordCache.get(name);
+    if (!words) {
+      words = [...new Set(tokenize(name))];
+      this.nameWordCache.set(name, words);
+    }
+    return words;
+  }
+
   private addCoCalls(path: string, sites: readonly CallSite[]): void {
+    if (sites.length) {
+      this.sitesByPath.set(path, sites);
+      if (this.holeWords) for (const site of sites) this.bumpHoleWords(this.holeWords, site, 1);
+    }
     const targets = [...new Set(sites.map((s) => s.target))].slice(0, CO_CALL_MAX_TARGETS);
     if (!targets.length) return;
     this.coTargetsByPath.set(path, targets);
@@ -552,6 +628,11 @@ export class RetrievalIndex {
   }
 
   private removeCoCalls(path: string): void {
+    const sites = this.sitesByPath.get(path);
+    if (sites) {
+      this.sitesByPath.delete(path);
+      if (this.holeWords) for (const site of sites) this.bumpHoleWords(this.holeWords, site, -1);
+    }
     const targets = this.coTargetsByPath.get(path);
     if (!targets) return;
     this.coTargetsByPath.delete(path);
@@ -596,7 +677,8 @@ export class RetrievalIndex {
     const end = performance.now() + budgetMs;
     if (!this.apiBm25.warmImpacts(budgetMs)) return false;
     if (!this.usageBm25.warmImpacts(Math.max(0, end - performance.now()))) return false;
-    // Then every Script Include's usage counts, which ranking asks of each candidate.
+    // Then the hole-word table and every Script Include's usage counts, which ranking asks of each candidate.
+    this.holeWordTable();
     const g = this.index.generation;
     if (!this.warmNames || this.warmNames.generation !== g) {
       const names = new Set<string>();
@@ -849,6 +931,10 @@ export class RetrievalIndex {
 
 /** Most distinct targets of one file that count for co-calls (pairs grow with their square). */
 const CO_CALL_MAX_TARGETS = 60;
+/** Fewest counted calls of names holding a word before the word says how such calls look. */
+const HOLE_WORD_MIN_CALLS = 3;
+
+type HoleWordTable = { total: Map<string, number>; terms: Map<string, Map<string, number>> };
 
 /**
  * At most `max` of `total` documents, drawn evenly (every k-th, deterministic) as they come, one
