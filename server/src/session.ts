@@ -107,7 +107,10 @@ export class Workspace {
     done.then(this.settle.resolve, this.settle.reject);
     // Learning starts once the workspace answers, and never holds up `ready`.
     done.then(() => this.scheduleLearning(), () => undefined);
-    done.then(() => (this.warming = this.warmInBackground()), () => undefined);
+    done.then(
+      () => (this.warming = this.warmInBackground().catch((err) => this.editor.log('warn', `warming the search lists failed: ${(err as Error).message}; they are built as keystrokes need them`))),
+      () => undefined,
+    );
     return done;
   }
 

@@ -9,6 +9,7 @@ import { Indexer } from '../../server/src/index/indexer';
 import { defaultSettings } from '../../server/src/config';
 import { buildCases, EvalCase } from '../../server/src/rank/cases';
 import { clearlyBetter, isHeldBack, learnRanking, LearnedRanking, rankingFromJson } from '../../server/src/rank/learn';
+import { caseRequest } from '../../server/src/rank/case-request';
 import { CompactReranker, SHIPPED_COMPACT, SHIPPED_WEIGHTS } from '../../server/src/rerank/reranker';
 import { exportMlpToOnnx, mlpFromJson } from '../../server/src/rerank/mlp';
 import { FUSION } from '../../server/src/retrieval/pipeline';
@@ -68,6 +69,27 @@ describe('rank/learn: learning the workspace', function () {
     const few = [1, 0.5, 0.25, 0.2, 0.5, 1, 0.33, 0.25];
     const lucky = few.map((x, i) => (i === 0 ? x : i === 1 ? 1 : x));
     assert.equal(clearlyBetter(lucky, few, 0.005), false);
+  });
+
+  it('never takes weights that push a fitted answer out of the top 40', () => {
+    assert.ok(learned);
+    const within40 = (weights: typeof FUSION) => {
+      const saved = ws.pipeline.weights;
+      ws.pipeline.weights = weights;
+      try {
+        return cases
+          .filter((c) => !isHeldBack(c.id))
+          .filter((c) => {
+            const out = ws.pipeline.rank({ ...caseRequest(c, ''), maxResults: 100_000, methods: false });
+            const sis = out.details.filter((d) => d.ref.si).map((d) => d.candidate.apiName);
+            const at = sis.indexOf(c.expected.apiName ?? c.expected.scriptInclude);
+            return at >= 0 && at < 40;
+          }).length;
+      } finally {
+        ws.pipeline.weights = saved;
+      }
+    };
+    assert.ok(within40(learned.weights) >= within40(FUSION));
   });
 
   it('leaves the pipeline with the weights it had', () => {
