@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { collectInBackground, IdleCollector } from '../server/src/memory';
+import { collectBuildGarbage, collectInBackground, IdleCollector, watchLongCollections } from '../server/src/memory';
 
 const MB = 2 ** 20;
 
@@ -76,5 +76,25 @@ describe('memory', () => {
     garbage = undefined;
     const ms = await collectInBackground();
     assert.ok(ms !== undefined && ms >= 0, 'the collector is reachable at run time');
+  });
+
+  it('reports the collections that paused the thread at least as long as asked, by kind, until stopped', async () => {
+    const seen: Array<[number, string]> = [];
+    const stop = watchLongCollections(0, (ms, kind) => seen.push([ms, kind]));
+    assert.ok(collectBuildGarbage() !== undefined);
+    // Performance entries arrive after the collection, on a later turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stop();
+    assert.ok(seen.some(([ms, kind]) => kind === 'major' && ms >= 0), JSON.stringify(seen));
+    const count = seen.length;
+    collectBuildGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(seen.length, count, 'nothing is reported once stopped');
+    const none: number[] = [];
+    const stopLong = watchLongCollections(60_000, (ms) => none.push(ms));
+    collectBuildGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stopLong();
+    assert.deepEqual(none, []);
   });
 });

@@ -11,6 +11,7 @@
  * new context, because a language server cannot choose the flags its editor starts Node with. If
  * that ever stops working, nothing breaks: memory is simply given back later, as before.
  */
+import { constants, PerformanceObserver } from 'perf_hooks';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 
@@ -146,4 +147,27 @@ export class IdleCollector {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * Calls `report` for each garbage collection that paused the main thread for at least
+ * `minMs` (V8's `gc` performance entries): what a slow keystroke met, when it was the
+ * collector. Returns a function that stops watching.
+ */
+export function watchLongCollections(minMs: number, report: (ms: number, kind: string) => void): () => void {
+  const kinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      // Node puts the collection's kind in `detail` (the typings of PerformanceEntry do not say so).
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (entry.duration >= minMs) report(entry.duration, kind !== undefined ? (kinds[kind] ?? 'other') : 'other');
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
 }

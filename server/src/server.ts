@@ -29,7 +29,7 @@ import { explain, EXPLAIN_COMMAND } from './features/explain';
 import { hover, hoverFormatOf, HoverFormat } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
-import { IdleCollector } from './memory';
+import { IdleCollector, watchLongCollections } from './memory';
 import { SERVER_VERSION } from './version';
 import { Session, uriToPath, Workspace } from './session';
 import { FileChange } from './workspace/watcher';
@@ -39,6 +39,8 @@ const WATCHER_READY_MS = 10_000;
 
 /** Quiet time after which the garbage of recent requests is collected (memory.ts `IdleCollector`). */
 const IDLE_COLLECT_MS = 3_000;
+/** Collections at least this long are logged (debug). */
+const LONG_COLLECTION_MS = 10;
 
 /** The file patterns the client is asked to watch for us. */
 export const WATCHED_GLOBS = ['**/*.js', '**/*.xml', '**/*.now.ts', '**/*.json'];
@@ -65,6 +67,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     paused: () => firstIndexes > 0,
     onCollect: (before, after, ms) => editor.log('debug', `collected the garbage of recent requests while idle: JavaScript heap ${mb(before)} -> ${mb(after)} MB in ${Math.round(ms)} ms`),
   });
+  let stopWatchingCollections = () => {};
   let clientWatches = false;
   let clientConfiguration = false;
   let clientSnippets = false;
@@ -112,6 +115,8 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   connection.onInitialized(async () => {
     initialized = true;
     idle.start();
+    // A collection long enough to be felt on a keystroke, in the debug log beside the requests' times.
+    stopWatchingCollections = watchLongCollections(LONG_COLLECTION_MS, (ms, kind) => editor.log('debug', `garbage collection (${kind}) paused the server ${ms.toFixed(1)} ms`));
     await loadSettings();
     if (clientConfiguration && configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'deepcodeseek' });
     const watchMode = session.settings['index.watch'];
@@ -367,6 +372,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   );
   connection.onShutdown(async () => {
     idle.stop();
+    stopWatchingCollections();
     diagnostics.dispose();
     await session.dispose();
   });
@@ -381,6 +387,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   return {
     dispose: () => {
       idle.stop();
+      stopWatchingCollections();
       return session.dispose();
     },
   };
