@@ -64,3 +64,13 @@ export function contextAt(source: string, facts: Partial<CursorContext> = {}): C
     recordName: facts.recordName,
   });
 }
+
+/** A classless Script Include: one function that returns its argument. */
+export function classlessFunction(name: string, param = 'value'): string {
+  return `function ${name}(${param}) { return ${param}; }\n`;
+}
+
+/** A business rule whose body is `body`. */
+export function businessRule(body: string): string {
+  return `(function executeRule(current, previous) {\n${body}\n})(current, previous);\n`;
+}

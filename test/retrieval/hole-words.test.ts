@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { contextAt, Fixture, indexFixture, writeFiles } from './helpers';
+import { businessRule, classlessFunction, contextAt, Fixture, indexFixture, writeFiles } from './helpers';
 
-const fn = (name: string) => `function ${name}(value) { return value; }\n`;
-const rule = (body: string) => `(function executeRule(current, previous) {\n${body}\n})(current, previous);\n`;
+const fn = (name: string) => classlessFunction(name);
+const rule = businessRule;
 
 /**
  * A family of string helpers whose calls go to `str…` variables, a family of checks called in

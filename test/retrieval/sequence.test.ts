@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_RETRIEVAL_OPTIONS, RetrievalIndex } from '../../server/src/retrieval/retrieval-index';
-import { contextAt, Fixture, indexFixture, writeFiles } from './helpers';
+import { businessRule, classlessFunction, contextAt, Fixture, indexFixture, writeFiles } from './helpers';
 
-const fn = (name: string) => `function ${name}(gr) { return gr; }\n`;
-const rule = (body: string) => `(function executeRule(current, previous) {\n${body}\n})(current, previous);\n`;
+const fn = (name: string) => classlessFunction(name, 'gr');
+const rule = businessRule;
 
 describe('retrieval: the call sequence', () => {
   let fx: Fixture;
