@@ -136,6 +136,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   /** Runs a notification handler; a throw costs that notification, logged once, never the server. */
   function guard(method: string, handler: () => void): void {
     idle.touch();
+    session.activity.touch();
     try {
       handler();
     } catch (err) {
@@ -280,6 +281,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
       if (docUri !== undefined && !session.documents.get(docUri)) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: ${docUri} is not open`);
       const started = performance.now();
       idle.touch();
+      session.activity.touch();
       try {
         return await handler(params, token);
       } finally {

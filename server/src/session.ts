@@ -6,6 +6,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
+import { LEARN_QUIET_MS, RequestActivity } from './activity';
 import { defaultSettings, Settings } from './config';
 import { DocumentStore } from './documents';
 import { Editor } from './editor';
@@ -65,6 +66,8 @@ export class Workspace {
     private readonly settings: Settings,
     private readonly editor: Editor,
     persist = true,
+    /** When the editor last asked for something: learning waits for quiet spells (activity.ts). */
+    private readonly activity = new RequestActivity(),
   ) {
     const cache = persist ? CacheFolder.resolve(root, settings['index.cacheDir']) : undefined;
     if (cache && !cache.ok) editor.log('warn', `${cache.error}; nothing is cached for ${root}`);
@@ -185,9 +188,15 @@ export class Workspace {
     const cached = this.cache ? await loadLearnedRanking(this.cache, signature, this.reranker?.identity ?? this.reranker?.name) : undefined;
     let learned = cached;
     if (!learned) {
+      await this.activity.quiet(LEARN_QUIET_MS);
       const { cases } = await buildCases(this.root, this.index, { limit: LEARN_MAX_CASES, maxFileSize: this.settings['index.maxFileSize'] });
       if (this.learnToken.isCancellationRequested) return;
-      learned = await learnRanking({ pipeline: this.pipeline, reranker: this.reranker }, cases, { token: this.learnToken, fineTuneFrom: await this.fineTuneStart() });
+      learned = await learnRanking({ pipeline: this.pipeline, reranker: this.reranker }, cases, {
+        token: this.learnToken,
+        fineTuneFrom: await this.fineTuneStart(),
+        // Each step waits until the developer pauses: learning never stands between a keystroke and its answer.
+        yieldTo: () => this.activity.quiet(LEARN_QUIET_MS),
+      });
       if (!learned) {
         this.editor.log('info', `ranking: shipped weights (${cases.length} cases from the workspace's call sites are too few to learn from)`);
         return;
@@ -370,6 +379,8 @@ export class Session {
   readonly workspaces: Workspace[] = [];
   readonly documents = new DocumentStore();
   settings: Settings = defaultSettings();
+  /** When the editor last asked for something (the server touches it on every message). */
+  readonly activity = new RequestActivity();
 
   constructor(readonly editor: Editor) {}
 
@@ -379,7 +390,7 @@ export class Session {
   }
 
   addWorkspace(root: string, persist = true): Workspace {
-    const ws = new Workspace(path.resolve(root), this.settings, this.editor, persist);
+    const ws = new Workspace(path.resolve(root), this.settings, this.editor, persist, this.activity);
     this.workspaces.push(ws);
     return ws;
   }

@@ -101,6 +101,36 @@ describe('rank/learn: learning the workspace', function () {
     assert.equal(await learnRanking({ pipeline: ws.pipeline, reranker }, cases, { token: { isCancellationRequested: true } }), undefined);
   });
 
+  it('gives way before each step of its work, and learns the same either way', async () => {
+    const some = cases.slice(0, 80);
+    const plain = await learnRanking({ pipeline: ws.pipeline, reranker }, some);
+    const rank = ws.pipeline.rank;
+    let searches = 0;
+    ws.pipeline.rank = (req) => {
+      searches++;
+      return rank.call(ws.pipeline, req);
+    };
+    try {
+      let open!: () => void;
+      const quiet = new Promise<void>((resolve) => (open = resolve));
+      let waits = 0;
+      const learning = learnRanking({ pipeline: ws.pipeline, reranker }, some, {
+        yieldTo: async () => {
+          waits++;
+          await quiet;
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(searches, 0, 'nothing is searched until the editor goes quiet');
+      open();
+      assert.deepEqual(await learning, plain);
+      assert.equal(searches, some.length);
+      assert.ok(waits >= some.length, `${waits} waits for ${some.length} cases`);
+    } finally {
+      ws.pipeline.rank = rank;
+    }
+  });
+
   it('reads back from the cache only what was learned on the same files, with the same reranker, within bounds', () => {
     assert.ok(learned);
     const saved = JSON.parse(JSON.stringify({ ...learned, signature: 'abc', reranker: 'compact-reranker' }));

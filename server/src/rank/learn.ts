@@ -63,6 +63,17 @@ export interface LearnOptions {
   margin?: number;
   /** The compact reranker's weights, to fine-tune from; without them the reranker is not tuned. */
   fineTuneFrom?: MlpModel;
+  /**
+   * Awaited before each step of work on this thread (a case searched, a trial scored). Default: one
+   * turn of the event loop. A server passes a wait for a quiet spell (`RequestActivity.quiet`).
+   */
+  yieldTo?: () => Promise<void>;
+}
+
+/** How learning gives way between steps, and whether it should stop. */
+interface Steps {
+  yield(): Promise<void>;
+  cancelled(): boolean;
 }
 
 /** One case searched once: each Script Include candidate's evidence, and which one is right. */
@@ -96,6 +107,7 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   const batch = opts.batch ?? 1;
   const serving = opts.rank ?? SERVING_RANK_OPTIONS;
   const cancelled = () => !!opts.token?.isCancellationRequested;
+  const steps: Steps = { yield: opts.yieldTo ?? pause, cancelled };
   const shipped = { ...FUSION };
   const saved = parts.pipeline.weights;
   const prepared: Prepared[] = [];
@@ -105,7 +117,7 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   try {
     for (let i = 0; i < cases.length; i++) {
       if (i % batch === 0) {
-        await pause();
+        await steps.yield();
         if (cancelled()) return undefined;
       }
       const c = cases[i];
@@ -122,13 +134,13 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   if (fit.length < 10 || held.length < 5) return undefined;
 
   let weights = { ...shipped };
-  const start = await quality(fit, weights, undefined, cancelled);
+  const start = await quality(fit, weights, undefined, steps);
   let best = objective(start);
   for (let pass = 0; pass < 2; pass++) {
     for (const name of LEARNED_WEIGHTS) {
       for (const m of MULTIPLIERS) {
         const trial = { ...weights, [name]: shipped[name] * m };
-        const q = await quality(fit, trial, undefined, cancelled);
+        const q = await quality(fit, trial, undefined, steps);
         const score = objective(q);
         // Fusion chooses what the reranker sees: weights that push an answer out of the top 40
         // lose it for good, whatever they gain above, so they are never taken.
@@ -137,7 +149,7 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
           weights = trial;
         }
         // One trial rescores every fitted case: a few milliseconds, then requests go first.
-        await pause();
+        await steps.yield();
         if (cancelled()) return undefined;
       }
     }
@@ -146,20 +158,20 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   const reranking = !!parts.reranker && serving.mode === 'full';
   let rerankWeight = 0;
   let model: string | undefined;
-  let defaults = await quality(held, shipped, undefined, cancelled);
-  let learned = await quality(held, weights, undefined, cancelled);
+  let defaults = await quality(held, shipped, undefined, steps);
+  let learned = await quality(held, weights, undefined, steps);
   let defaultsRerank: { pass: string; weight: number } | undefined;
   let learnedRerank: { pass: string; weight: number } | undefined;
   if (reranking) {
     // The shipped defaults as served: shipped weights, shipped reranker, shipped blend.
-    if (!(await rerankAll(parts.reranker!, held, shipped, 'defaults', batch, opts.token))) return undefined;
+    if (!(await rerankAll(parts.reranker!, held, shipped, 'defaults', batch, steps))) return undefined;
     defaultsRerank = { pass: 'defaults', weight: serving.rerankWeight };
-    defaults = await quality(held, shipped, defaultsRerank, cancelled);
+    defaults = await quality(held, shipped, defaultsRerank, steps);
     // The learned weights with the shipped reranker, its blend chosen on the fitted cases.
-    if (!(await rerankAll(parts.reranker!, prepared, weights, 'shipped', batch, opts.token))) return undefined;
-    rerankWeight = await bestBlend(fit, weights, 'shipped', cancelled);
+    if (!(await rerankAll(parts.reranker!, prepared, weights, 'shipped', batch, steps))) return undefined;
+    rerankWeight = await bestBlend(fit, weights, 'shipped', steps);
     learnedRerank = { pass: 'shipped', weight: rerankWeight };
-    learned = await quality(held, weights, learnedRerank, cancelled);
+    learned = await quality(held, weights, learnedRerank, steps);
     // A reranker fine-tuned on the fitted cases, kept when it does better on the held-back ones.
     // The model has a couple of thousand weights: from a few dozen cases it learns noise that a
     // held-back set of the same size cannot tell apart from skill, so small workspaces keep it as shipped.
@@ -167,7 +179,7 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
       const lists: RankList[] = [];
       for (let i = 0; i < fit.length; i++) {
         // Features of a case cost a sort of its candidates and 40 rows: a few cases a step.
-        if (i % 8 === 0) await pause();
+        if (i % 8 === 0) await steps.yield();
         if (cancelled()) return undefined;
         lists.push(listOf(fit[i], weights));
       }
@@ -177,12 +189,12 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
         const loaded = await CompactReranker.load(exportMlpToOnnx(tuned.model), 'compact-reranker (fine-tuned on this workspace)');
         if (loaded.ok) {
           try {
-            if (!(await rerankAll(loaded.reranker, prepared, weights, 'tuned', batch, opts.token))) return undefined;
+            if (!(await rerankAll(loaded.reranker, prepared, weights, 'tuned', batch, steps))) return undefined;
           } finally {
             await loaded.reranker.release();
           }
-          const tunedWeight = await bestBlend(fit, weights, 'tuned', cancelled);
-          const withTuned = await quality(held, weights, { pass: 'tuned', weight: tunedWeight }, cancelled);
+          const tunedWeight = await bestBlend(fit, weights, 'tuned', steps);
+          const withTuned = await quality(held, weights, { pass: 'tuned', weight: tunedWeight }, steps);
           if (objective(withTuned) > objective(learned)) {
             learned = withTuned;
             learnedRerank = { pass: 'tuned', weight: tunedWeight };
@@ -229,11 +241,11 @@ export function clearlyBetter(learned: readonly number[], defaults: readonly num
 }
 
 /** The rerank blend weight that does best on `list` for the scores of `pass`. */
-async function bestBlend(list: readonly Prepared[], weights: FusionWeights, pass: string, cancelled: () => boolean): Promise<number> {
+async function bestBlend(list: readonly Prepared[], weights: FusionWeights, pass: string, steps: Steps): Promise<number> {
   let best = -Infinity;
   let chosen = 0;
   for (const w of RERANK_WEIGHTS) {
-    const score = objective(await quality(list, weights, { pass, weight: w }, cancelled));
+    const score = objective(await quality(list, weights, { pass, weight: w }, steps));
     if (score > best + 1e-9) {
       best = score;
       chosen = w;
@@ -249,11 +261,11 @@ function listOf(p: Prepared, weights: FusionWeights): RankList {
 }
 
 /** Reranks each case's top 40 under `weights`, keeping the scores under `pass`. */
-async function rerankAll(reranker: Reranker, list: Prepared[], weights: FusionWeights, pass: string, batch: number, token?: CancellationLike): Promise<boolean> {
+async function rerankAll(reranker: Reranker, list: Prepared[], weights: FusionWeights, pass: string, batch: number, steps: Steps): Promise<boolean> {
   for (let i = 0; i < list.length; i++) {
     if (i % batch === 0) {
-      await pause();
-      if (token?.isCancellationRequested) return false;
+      await steps.yield();
+      if (steps.cancelled()) return false;
     }
     const p = list[i];
     const output = topOutput(p, weights);
@@ -290,11 +302,11 @@ const CASES_PER_STEP = 16;
  * Ranking quality over prepared cases under `weights` (and a rerank pass's blend, when given),
  * computed in steps that yield to the event loop, so no step holds a keystroke long.
  */
-async function quality(list: readonly Prepared[], weights: FusionWeights, rerank: { pass: string; weight: number } | undefined, cancelled: () => boolean): Promise<RankingQuality> {
+async function quality(list: readonly Prepared[], weights: FusionWeights, rerank: { pass: string; weight: number } | undefined, steps: Steps): Promise<RankingQuality> {
   const ranks: number[] = [];
   for (let i = 0; i < list.length; i += CASES_PER_STEP) {
-    if (i > 0) await pause();
-    if (cancelled()) break;
+    if (i > 0) await steps.yield();
+    if (steps.cancelled()) break;
     for (const p of list.slice(i, i + CASES_PER_STEP)) ranks.push(rankOf(p, weights, rerank));
   }
   return rankShares(ranks);
