@@ -197,6 +197,11 @@ export interface CallSite {
   collection?: string;
   /** The lines around the call (a few before, one or two after), trimmed to a few hundred characters. */
   snippet: string;
+  /**
+   * The shape of the code before the call (`snippetHoleTerms` of the snippet): computed once at
+   * extraction and kept in the index cache, so a start does not redo it for every call site.
+   */
+  hole?: readonly string[];
 }
 
 /** What the index keeps of one file on disk. */

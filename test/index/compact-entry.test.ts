@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
 import { compactEntry, StringPool } from '../../server/src/index/compact-entry';
+import { siteHoleTerms } from '../../server/src/index/api-documents';
 import { FileEntry } from '../../server/src/model';
 
 const range = { start: { line: 1, character: 0 }, end: { line: 9, character: 1 } };
@@ -52,5 +53,23 @@ describe('index/compact-entry', () => {
     assert.ok(Object.isFrozen(si.callSites));
     assert.throws(() => (si.callSites as unknown[]).push(1), TypeError);
     assert.notStrictEqual(si.scriptIncludes[0].tables, si.scriptIncludes[0].methods[0].tables, 'non-empty lists stay their own');
+  });
+
+  it("shares each site's hole terms with every site of the same shape, and drops a damaged list so it is computed again", () => {
+    const [, a] = entries();
+    const [, b] = entries();
+    a.callSites[0].hole = ['lead:=', 'as:leave'];
+    b.callSites[0].hole = ['lead:=', 'as:leave'];
+    const pool = new StringPool();
+    compactEntry(a, pool);
+    compactEntry(b, pool);
+    assert.strictEqual(a.callSites[0].hole, b.callSites[0].hole);
+    assert.deepStrictEqual(a.callSites[0].hole, ['lead:=', 'as:leave']);
+    assert.ok(Object.isFrozen(a.callSites[0].hole));
+    const [, damaged] = entries();
+    (damaged.callSites[0] as unknown as { hole: unknown }).hole = [3, { x: 1 }];
+    compactEntry(damaged, pool);
+    assert.strictEqual(damaged.callSites[0].hole, undefined);
+    assert.deepStrictEqual(siteHoleTerms(damaged.callSites[0]), ['lead:start']);
   });
 });

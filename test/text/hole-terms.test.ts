@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { holeTerms } from '../../server/src/text/hole-terms';
+import { holeTerms, snippetHoleTerms } from '../../server/src/text/hole-terms';
 
 describe('text/hole-terms', () => {
   it('names the variable a call is assigned to, by its words', () => {
@@ -26,5 +26,14 @@ describe('text/hole-terms', () => {
   it('reads only the end of a very long line', () => {
     const long = 'a'.repeat(5_000_000) + '; var grX = ';
     assert.deepEqual(holeTerms(long), holeTerms('var grX = '));
+  });
+
+  it("reads a usage example's line up to the first mention of its target, in any case", () => {
+    const snippet = "var gr = new GlideRecord('task');\nif (gr.next()) {\n    var leaveUtil = new x_acme_hr.leaveutils();\n    new LeaveUtils().approve(gr);\n}";
+    assert.deepEqual(snippetHoleTerms(snippet, 'LeaveUtils'), holeTerms('    var leaveUtil = new x_acme_hr.'));
+    assert.ok(snippetHoleTerms(snippet, 'LeaveUtils').includes('lead:='));
+    assert.deepEqual(snippetHoleTerms('LeaveUtils.approve();', 'LeaveUtils'), ['lead:start']);
+    assert.deepEqual(snippetHoleTerms(snippet, 'Missing'), []);
+    assert.deepEqual(snippetHoleTerms(snippet, ''), []);
   });
 });

@@ -7,7 +7,7 @@
 import { MethodInfo, ScriptIncludeInfo, CallSite } from '../model';
 import { PlatformApi } from '../platform/platform-apis';
 import { splitIdentifier, tokenize } from '../text/tokens';
-import { holeTerms } from '../text/hole-terms';
+import { internHoleTerms, snippetHoleTerms } from '../text/hole-terms';
 
 export const API_FIELDS = ['name', 'api', 'summary', 'methods', 'params', 'tables', 'glide', 'parent', 'body'] as const;
 export type ApiField = (typeof API_FIELDS)[number];
@@ -131,33 +131,16 @@ export function usageFields(site: CallSite): Record<UsageField, readonly string[
   };
 }
 
-const holeTermCache = new WeakMap<CallSite, readonly string[]>();
-/**
- * One frozen list per distinct set of hole terms: the shapes before a call are few and recur
- * across tens of thousands of call sites (10 MB as a list of fresh strings per site at 10,000
- * Script Includes). Never emptied: the shapes a server meets in its life are few.
- */
-const holeTermLists = new Map<string, readonly string[]>();
-const NO_HOLE_TERMS: readonly string[] = Object.freeze([]);
-
 /**
  * The hole terms of a call site: the shape of its own line before the call (`holeTerms`).
- * Cached per site: usage statistics bump and unbump them often.
+ * Extraction computes them (`CallSite.hole`, kept in the index cache); a site without them is
+ * computed once and cached here.
  */
+const holeTermCache = new WeakMap<CallSite, readonly string[]>();
 export function siteHoleTerms(site: CallSite): readonly string[] {
+  if (site.hole) return site.hole;
   let terms = holeTermCache.get(site);
-  if (!terms) {
-    const masked = maskName(site.snippet, site.target);
-    const marker = masked.indexOf('\u0000');
-    const found = marker >= 0 ? holeTerms(masked.slice(masked.lastIndexOf('\n', marker) + 1, marker)) : [];
-    if (!found.length) terms = NO_HOLE_TERMS;
-    else {
-      const key = found.join('\u0000');
-      terms = holeTermLists.get(key);
-      if (!terms) holeTermLists.set(key, (terms = Object.freeze(found)));
-    }
-    holeTermCache.set(site, terms);
-  }
+  if (!terms) holeTermCache.set(site, (terms = internHoleTerms(snippetHoleTerms(site.snippet, site.target))));
   return terms;
 }
 

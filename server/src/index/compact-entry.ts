@@ -10,6 +10,7 @@
  * not shared with it, and nothing grows across the server's life.
  */
 import { CallSite, FileEntry, JsDoc, MethodInfo, ParamInfo, ScriptIncludeInfo } from '../model';
+import { internHoleTerms } from '../text/hole-terms';
 
 /** One shared, frozen empty list: entries hold many, and nothing appends to an indexed entry. */
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
@@ -121,4 +122,9 @@ function compactSite(site: CallSite, pool: StringPool): void {
   site.callerName = pool.intern(site.callerName);
   site.scope = pool.intern(site.scope);
   site.collection = pool.intern(site.collection);
+  // Shared across sites; a value that is not a list of strings (a damaged cache) is computed again.
+  if (site.hole !== undefined) {
+    if (Array.isArray(site.hole) && site.hole.every((t) => typeof t === 'string')) site.hole = internHoleTerms(site.hole);
+    else delete site.hole;
+  }
 }

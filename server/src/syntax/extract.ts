@@ -10,6 +10,7 @@ import { RawCallSite, ScriptScan, Use, scanScript } from './call-sites';
 import { MethodShape, ScriptIncludeShape, findNamedScriptInclude, findScriptIncludes, functionParams, leadingComment } from './script-includes';
 import { SyntaxTable, buildSyntaxTable } from './walk';
 import { tokenize } from '../text/tokens';
+import { snippetHoleTerms } from '../text/hole-terms';
 import { readAjaxParams } from '../text/ajax-params';
 
 export interface Extraction {
@@ -200,6 +201,7 @@ function callSite(ctx: Context, raw: RawCallSite): CallSite {
     scope: record.scope,
     snippet: snippet(ctx, raw.scriptOffset),
   };
+  site.hole = snippetHoleTerms(site.snippet, site.target);
   if (raw.qualifier !== undefined) site.qualifier = raw.qualifier;
   if (raw.method !== undefined) site.method = raw.method;
   if (record.collection !== undefined) site.collection = record.collection;
