@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { RetrievalIndex } from '../../server/src/retrieval/retrieval-index';
 import { businessRule, classlessFunction, contextAt, Fixture, indexFixture, writeFiles } from './helpers';
 
 const fn = (name: string) => classlessFunction(name);
@@ -65,5 +66,36 @@ describe('retrieval: the hole shape pooled over name words', () => {
     assert.equal(inCondition(), 3 / 5);
     await fx.indexer.applyChanges([{ kind: 'deleted', path: rel }]);
     assert.equal(inCondition(), before);
+  });
+
+  it('is built a step at a time by the warm-up, the same as at once, and starts over when files change part way', async () => {
+    // Enough callers that the build cannot end within one step of no time.
+    const files: Record<string, string> = { 'global/script_includes/GetStringValue.js': fn('GetStringValue'), 'global/script_includes/IsValidUser.js': fn('IsValidUser') };
+    for (let i = 0; i < 400; i++) {
+      files[`global/business_rules/r${i}.js`] = rule(i % 3 ? `    var str${i} = GetStringValue(current.name);` : `    if (IsValidUser(current.u${i})) {\n        gs.info('x');\n    }`);
+    }
+    const many = await indexFixture(files);
+    try {
+      const scores = (r: RetrievalIndex) => [r.holeWordScorer(['lead:=', 'as:str'])('GetStringUpper'), r.holeWordScorer(['lead:if('])('IsValidRecord')];
+      assert.equal(many.retrieval.warm(0), false);
+      // A file changes while the table is half built.
+      const rel = 'global/business_rules/late.js';
+      await writeFiles(many.root, { [rel]: rule('    var ok = IsValidUser(current.late);\n    var s = GetStringValue(current.late);') });
+      await many.indexer.applyChanges([{ kind: 'created', path: rel }]);
+      let steps = 1;
+      while (!many.retrieval.warm(0)) steps++;
+      assert.ok(steps > 3, `${steps} steps`);
+      const whole = new RetrievalIndex(many.index);
+      whole.build();
+      try {
+        assert.deepEqual(scores(many.retrieval), scores(whole));
+        // 134 of the 135 `is`/`valid` calls sit in a condition: late.js's call is counted.
+        assert.equal(scores(many.retrieval)[1], 134 / 135);
+      } finally {
+        whole.dispose();
+      }
+    } finally {
+      await many.dispose();
+    }
   });
 });

@@ -587,21 +587,67 @@ export class RetrievalIndex {
   }
 
   private holeWordTable(): HoleWordTable {
-    if (!this.holeWords) {
-      const table: HoleWordTable = { total: new Map(), terms: new Map() };
-      for (const sites of this.sitesByPath.values()) for (const site of sites) this.bumpHoleWords(table, site, 1);
-      this.holeWords = table;
-    }
-    return this.holeWords;
+    if (!this.holeWords) this.buildHoleWords(Number.POSITIVE_INFINITY);
+    return this.holeWords!;
   }
 
+  /**
+   * Builds the hole-word table until `deadline` (a `performance.now()` time); true once it is in
+   * use. The calls are counted per name first, then spread over the name's words: the calls of
+   * one name share a few shapes, so a word's row takes a handful of additions per name instead of
+   * one per call. A build left part way resumes where it stopped, or starts over if call sites
+   * came or went meanwhile; the table is used only once whole, so it is the same either way.
+   */
+  private buildHoleWords(deadline: number): boolean {
+    if (this.holeWords) return true;
+    let b = this.holeWordBuild;
+    if (!b || b.sitesVersion !== this.sitesVersion) {
+      b = this.holeWordBuild = { sitesVersion: this.sitesVersion, files: [...this.sitesByPath.values()], nextFile: 0, calls: new Map(), shapes: new Map(), nextName: 0 };
+    }
+    while (b.nextFile < b.files.length) {
+      for (const site of b.files[b.nextFile++]) {
+        inc(b.calls, site.target, 1);
+        let shapes = b.shapes.get(site.target);
+        if (!shapes) b.shapes.set(site.target, (shapes = new Map()));
+        for (const h of siteHoleTerms(site)) inc(shapes, h, 1);
+      }
+      if ((b.nextFile & 127) === 0 && performance.now() >= deadline) return false;
+    }
+    b.names ??= [...b.calls];
+    b.table ??= { total: new Map(), terms: new Map() };
+    while (b.nextName < b.names.length) {
+      const [target, n] = b.names[b.nextName++];
+      this.addHoleWords(b.table, target, n, b.shapes.get(target)!);
+      if ((b.nextName & 31) === 0 && performance.now() >= deadline) return false;
+    }
+    this.holeWords = b.table;
+    this.holeWordBuild = undefined;
+    return true;
+  }
+  private holeWordBuild?: {
+    sitesVersion: number;
+    files: Array<readonly CallSite[]>;
+    nextFile: number;
+    calls: Map<string, number>;
+    shapes: Map<string, Map<string, number>>;
+    names?: Array<[string, number]>;
+    nextName: number;
+    table?: HoleWordTable;
+  };
+  /** Bumped whenever a file's call sites come or go (`addCoCalls`, `removeCoCalls`). */
+  private sitesVersion = 0;
+
   private bumpHoleWords(table: HoleWordTable, site: CallSite, by: number): void {
-    const hole = siteHoleTerms(site);
-    for (const w of this.nameWords(site.target)) {
-      inc(table.total, w, by);
+    this.addHoleWords(table, site.target, by, siteHoleTerms(site).map((h) => [h, by] as const));
+  }
+
+  /** Adds `calls` calls of `target`, showing hole terms `terms` (term, count), to the rows of its name's words. */
+  private addHoleWords(table: HoleWordTable, target: string, calls: number, terms: Iterable<readonly [string, number]>): void {
+    for (const w of this.nameWords(target)) {
+      inc(table.total, w, calls);
       let row = table.terms.get(w);
       if (!row) table.terms.set(w, (row = new Map()));
-      for (const h of hole) inc(row, h, by);
+      for (const [h, n] of terms) inc(row, h, n);
       if (row.size === 0) table.terms.delete(w);
     }
   }
@@ -618,6 +664,7 @@ export class RetrievalIndex {
 
   private addCoCalls(path: string, sites: readonly CallSite[]): void {
     if (sites.length) {
+      this.sitesVersion++;
       this.sitesByPath.set(path, sites);
       if (this.holeWords) for (const site of sites) this.bumpHoleWords(this.holeWords, site, 1);
     }
@@ -630,6 +677,7 @@ export class RetrievalIndex {
   private removeCoCalls(path: string): void {
     const sites = this.sitesByPath.get(path);
     if (sites) {
+      this.sitesVersion++;
       this.sitesByPath.delete(path);
       if (this.holeWords) for (const site of sites) this.bumpHoleWords(this.holeWords, site, -1);
     }
@@ -670,15 +718,15 @@ export class RetrievalIndex {
 
   /**
    * Computes, for at most about `budgetMs`, what ranking otherwise computes lazily the first
-   * time it meets it: the BM25 impact lists of both indexes, then each Script Include's usage
-   * counts. True when nothing is left.
+   * time it meets it: the hole-word table (every ranking with a hole asks for it whole), the
+   * BM25 impact lists of both indexes, then each Script Include's usage counts. True when
+   * nothing is left.
    */
   warm(budgetMs: number): boolean {
     const end = performance.now() + budgetMs;
-    if (!this.apiBm25.warmImpacts(budgetMs)) return false;
+    if (!this.buildHoleWords(end)) return false;
+    if (!this.apiBm25.warmImpacts(Math.max(0, end - performance.now()))) return false;
     if (!this.usageBm25.warmImpacts(Math.max(0, end - performance.now()))) return false;
-    // Then the hole-word table and every Script Include's usage counts, which ranking asks of each candidate.
-    this.holeWordTable();
     const g = this.index.generation;
     if (!this.warmNames || this.warmNames.generation !== g) {
       const names = new Set<string>();
