@@ -188,14 +188,15 @@ export class Workspace {
     const cached = this.cache ? await loadLearnedRanking(this.cache, signature, this.reranker?.identity ?? this.reranker?.name) : undefined;
     let learned = cached;
     if (!learned) {
-      await this.activity.quiet(LEARN_QUIET_MS);
-      const { cases } = await buildCases(this.root, this.index, { limit: LEARN_MAX_CASES, maxFileSize: this.settings['index.maxFileSize'] });
+      // Every step, from reading the call sites' files on, waits until the developer pauses:
+      // learning never stands between a keystroke and its answer.
+      const yieldTo = () => this.activity.quiet(LEARN_QUIET_MS);
+      const { cases } = await buildCases(this.root, this.index, { limit: LEARN_MAX_CASES, maxFileSize: this.settings['index.maxFileSize'], yieldTo });
       if (this.learnToken.isCancellationRequested) return;
       learned = await learnRanking({ pipeline: this.pipeline, reranker: this.reranker }, cases, {
         token: this.learnToken,
         fineTuneFrom: await this.fineTuneStart(),
-        // Each step waits until the developer pauses: learning never stands between a keystroke and its answer.
-        yieldTo: () => this.activity.quiet(LEARN_QUIET_MS),
+        yieldTo,
       });
       if (!learned) {
         this.editor.log('info', `ranking: shipped weights (${cases.length} cases from the workspace's call sites are too few to learn from)`);

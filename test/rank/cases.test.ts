@@ -58,6 +58,25 @@ describe('eval cases: building from a workspace', () => {
     assert.strictEqual(c.recordType, 'sys_script_client');
   });
 
+  it('reads no file until the caller lets it go on, and builds the same cases either way', async () => {
+    let open!: () => void;
+    const quiet = new Promise<void>((resolve) => (open = resolve));
+    let waits = 0;
+    let done = false;
+    const gated = buildCases(root, index, {
+      yieldTo: async () => {
+        waits++;
+        await quiet;
+      },
+    }).then((r) => ((done = true), r));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.strictEqual(done, false);
+    assert.strictEqual(waits, 1, 'it waits before the first file');
+    open();
+    assert.deepStrictEqual(await gated, built);
+    assert.ok(waits >= new Set(built.cases.map((c) => c.path)).size, `${waits} waits`);
+  });
+
   it('cuts the prefix where the answer starts, for every form', () => {
     const ends = (file: string, name: string, tail: RegExp): void => assert.match(byPathAndName(built.cases, file, name).prefix, tail, `${name} in ${file}`);
     ends('assign_manager.js', 'HRUtils', /= new $/);

@@ -69,6 +69,11 @@ export interface BuildCasesOptions {
   maxFileSize?: number;
   /** Also ask about calls to inactive Script Includes (no pipeline should answer those). Default false. */
   includeInactive?: boolean;
+  /**
+   * Awaited before each file is read and every few thousand files listed. Default: a turn of the
+   * event loop now and then. A server passes a wait for a quiet spell (`RequestActivity.quiet`).
+   */
+  yieldTo?: () => Promise<void>;
 }
 
 export interface BuildCasesResult {
@@ -322,12 +327,12 @@ function answerableWithout(index: ApiIndex, target: ScriptIncludeInfo, exclude: 
 }
 
 /** The call sites that make questions, with their answers, in path then position order. */
-async function collectSites(index: ApiIndex, includeInactive: boolean, skipped: Record<string, number>): Promise<PendingSite[]> {
+async function collectSites(index: ApiIndex, includeInactive: boolean, skipped: Record<string, number>, yieldTo: () => Promise<void>): Promise<PendingSite[]> {
   const out: PendingSite[] = [];
   let seen = 0;
   for (const entry of index.visibleFiles()) {
     // A large workspace has tens of thousands of files: let requests in now and then.
-    if (++seen % 2000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (++seen % 2000 === 0) await yieldTo();
     for (const site of entry.callSites) {
       const target = index.targetOf(site);
       if (!target) {
@@ -369,7 +374,8 @@ async function collectSites(index: ApiIndex, includeInactive: boolean, skipped: 
  */
 export async function buildCases(root: string, index: ApiIndex, opts: BuildCasesOptions = {}): Promise<BuildCasesResult> {
   const skipped: Record<string, number> = {};
-  let pending = await collectSites(index, opts.includeInactive ?? false, skipped);
+  const yieldTo = opts.yieldTo ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
+  let pending = await collectSites(index, opts.includeInactive ?? false, skipped, yieldTo);
   // With a limit, sites are drawn before any file is read (twice the limit, since some give no
   // case): a large workspace then costs reading a sample, not every caller.
   if (opts.limit !== undefined && pending.length > 2 * opts.limit) {
@@ -386,6 +392,7 @@ export async function buildCases(root: string, index: ApiIndex, opts: BuildCases
   }
   const built: Array<{ site: CallSite; case: EvalCase }> = [];
   for (const [entryPath, sites] of byEntry) {
+    if (opts.yieldTo) await opts.yieldTo();
     const read = await readWorkspaceFile(root, entryPath, { maxFileSize });
     const trees = new Map<SourceRecord, Tree>();
     for (const p of sites) {
