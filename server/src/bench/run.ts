@@ -198,7 +198,7 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   const changeVisibleMs = await measureChangeVisibility(client, root);
   // The probe's file changes schedule a cache save (debounced 1.5 s, a whole index at 10,000):
   // let it pass, or the first pipeline measured pays for it and the next ones do not.
-  await new Promise((r) => setTimeout(r, 5000));
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
   const completion = {} as Record<PipelineName, LatencySummary>;
   let resolve: LatencySummary = summarize([]);
   for (const pipeline of PIPELINES) {
@@ -256,9 +256,14 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   };
 }
 
+/** How long a started server is left alone before its completion latency is measured. */
+const SETTLE_MS = 5000;
+
 /**
- * Completion latency of a server that learns the workspace: measured as soon as it is indexed
- * (learning runs in the background then), and again once the log says what it learned.
+ * Completion latency of a server that learns the workspace: measured while it learns, after the
+ * same settling time the other latency runs give the server (learning has then begun, and takes
+ * tens of seconds at 10,000), and again once the log says what it learned. The first keystrokes
+ * right after a start are measured apart, by the first useful completion.
  */
 async function measureLearning(root: string, cases: readonly EvalCase[], log: (line: string) => void): Promise<WorkspaceResult['learning']> {
   await fs.rm(path.join(root, '.deepcodeseek', 'ranking.json'), { force: true });
@@ -266,6 +271,7 @@ async function measureLearning(root: string, cases: readonly EvalCase[], log: (l
   try {
     await client.initializedAndIndexed(600_000);
     const started = performance.now();
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const learned = () => client.logs.find((l) => l.startsWith('ranking:'));
     const during = summarize((await measureCompletions(client, root, cases, false)).completion);
     const stillLearningAfterDuring = !learned();
