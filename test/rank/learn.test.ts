@@ -201,7 +201,8 @@ async function writeShapedWorkspace(root: string): Promise<void> {
       const w = words[Math.floor(rand() * words.length)];
       // This workspace's comments are stale: each names the type of the next helper along.
       lines.push(`  // the ${kinds[(i + 1) % kinds.length]} of the ${w}`);
-      lines.push(`  var ${prefix}${w[0].toUpperCase()}${w.slice(1)}${k} = ${h}(input.${w});`);
+      // The type is marked after the word (`taskB0`): a one-letter mark is no word of its own.
+      lines.push(`  var ${w}${prefix[0].toUpperCase()}${prefix.slice(1)}${k} = ${h}(input.${w});`);
     }
     lines.push('  return input;', '}');
     await fs.writeFile(path.join(root, 'callers', `Caller${f}.js`), lines.join('\n') + '\n');

@@ -21,7 +21,7 @@ describe('retrieval/query', () => {
     const q = buildQuery(contextAt(`var grTask = |`));
     assert.ok(q.usageTerms.has('as:gr') && q.usageTerms.has('lead:='));
     assert.ok(![...q.terms.keys()].some((t) => t.startsWith('as:') || t.startsWith('lead:')));
-    assert.deepEqual(q.hole, ['lead:=', 'as:gr', 'as:task', 'as:grtask']);
+    assert.deepEqual(q.hole, ['lead:=', 'as:gr', 'as:task', 'as:grtask', 'as-head:gr']);
     assert.equal(q.usageTerms.get('record:sys_script'), 1.5);
   });
 

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { holeTerms, snippetHoleTerms } from '../../server/src/text/hole-terms';
+import { headWord, holeTerms, snippetHoleTerms } from '../../server/src/text/hole-terms';
 
 describe('text/hole-terms', () => {
   it('names the variable a call is assigned to, by its words', () => {
-    assert.deepEqual(holeTerms('\tvar grTracker = '), ['lead:=', 'as:gr', 'as:tracker', 'as:grtracker']);
+    assert.deepEqual(holeTerms('\tvar grTracker = '), ['lead:=', 'as:gr', 'as:tracker', 'as:grtracker', 'as-head:gr']);
     assert.ok(holeTerms('nSeconds = ').includes('as:second'), 'words are stemmed as everywhere else');
     // A comparison assigns nothing.
-    assert.ok(!holeTerms('if (grX == ').some((t) => t.startsWith('as:')));
+    assert.ok(!holeTerms('if (grX == ').some((t) => t.startsWith('as')));
   });
 
   it('sees through new and a scope qualifier', () => {
@@ -35,5 +35,12 @@ describe('text/hole-terms', () => {
     assert.deepEqual(snippetHoleTerms('LeaveUtils.approve();', 'LeaveUtils'), ['lead:start']);
     assert.deepEqual(snippetHoleTerms(snippet, 'Missing'), []);
     assert.deepEqual(snippetHoleTerms(snippet, ''), []);
+  });
+
+  it("keeps an assigned variable's leading word, even one letter long, as a naming habit", () => {
+    assert.ok(holeTerms('    var bFound = ').includes('as-head:b'));
+    assert.ok(holeTerms('    var strLabel = ').includes('as-head:str'));
+    assert.ok(!holeTerms('    var result = ').some((t) => t.startsWith('as-head:')), 'a one-word name has no separate head');
+    assert.deepEqual(['bFound', 'nCount', 'strAppName', 'IsValidRecord', 'MAX_ROWS', 'HTMLParser', '_oItem', 'result', 'x'].map(headWord), ['b', 'n', 'str', 'is', 'max', 'html', 'o', undefined, undefined]);
   });
 });

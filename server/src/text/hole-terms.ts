@@ -31,7 +31,13 @@ export function holeTerms(lineBefore: string): string[] {
   out.push(`lead:${last}`);
   if (last === '=' && s[s.length - 2] !== '=' && s[s.length - 2] !== '!') {
     const m = /([A-Za-z_$][\w$]*)\s*=$/.exec(s);
-    if (m) for (const t of tokenize(m[1])) out.push(`as:${t}`);
+    if (m) {
+      for (const t of tokenize(m[1])) out.push(`as:${t}`);
+      // The variable's leading word, kept even when it is one letter: a naming habit such as
+      // `bFound`, `nCount` or `strName` says what the call returns.
+      const head = headWord(m[1]);
+      if (head) out.push(`as-head:${head}`);
+    }
   }
   if (last === '(') {
     const m = /([A-Za-z_$][\w$]*)\s*\($/.exec(s);
@@ -39,6 +45,19 @@ export function holeTerms(lineBefore: string): string[] {
     else if (m) for (const t of tokenize(m[1])) out.push(`arg:${t}`);
   }
   return out;
+}
+
+/**
+ * The first word of an identifier of two words or more (camel case or underscores), lowercase:
+ * `bFound` -> b, `strName` -> str, `IsValidRecord` -> is, `MAX_ROWS` -> max; none for one word.
+ */
+export function headWord(identifier: string): string | undefined {
+  const m = /^[_$]*([A-Z]*[a-z]*)(?=[A-Z0-9_$])[A-Za-z0-9_$]/.exec(identifier);
+  if (!m || !m[1]) return undefined;
+  let head = m[1];
+  // `HTMLParser`: an upper-case run followed by a capitalised word ends one letter early.
+  if (/^[A-Z]{2,}$/.test(head) === false && /^[A-Z]{2,}[a-z]/.test(head)) head = head.slice(0, head.search(/[A-Z][a-z]/));
+  return head.toLowerCase();
 }
 
 /**
