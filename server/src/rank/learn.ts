@@ -24,7 +24,7 @@ import { exportMlpToOnnx, mlpFromJson, MlpModel, mlpToJson, RankList } from '../
 import { CompactReranker, Reranker } from '../rerank/reranker';
 
 /** The list weights the fit may change; the rest (priors, depth) stay as shipped. */
-export const LEARNED_WEIGHTS = ['lexical', 'usage', 'dense', 'lexicalScore', 'usageScore', 'denseScore', 'popularity', 'holeAffinity', 'holeWords', 'recordAffinity', 'coCall', 'sequence', 'k'] as const;
+export const LEARNED_WEIGHTS = ['lexical', 'usage', 'dense', 'lexicalScore', 'usageScore', 'denseScore', 'popularity', 'holeAffinity', 'holeWords', 'assignedName', 'recordAffinity', 'coCall', 'sequence', 'k'] as const;
 /** Multipliers of the shipped value tried for each learned weight. */
 const MULTIPLIERS = [0, 0.25, 0.5, 1, 2, 4, 8, 16];
 const RERANK_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];

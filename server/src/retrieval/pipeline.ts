@@ -14,6 +14,7 @@ import { KnowledgeGraph } from '../index/knowledge-graph';
 import { commonClassPrior } from '../platform/common-methods';
 import { buildQuery, Query, QUERY_WEIGHTS } from './query';
 import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
+import { tokenize } from '../text/tokens';
 import { CursorContext, RankedCandidate, RankResult, StageTiming, isSchemaPosition } from './types';
 
 export type { CancellationLike } from '../cancellation';
@@ -29,7 +30,7 @@ export interface RankRequest {
   /** Rank each candidate's methods (default true); learning, which scores only Script Includes, skips it. */
   methods?: boolean;
   token?: CancellationLike;
-  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`, `sequence`, `hole-words`, and the query's `record` and `hole` parts). */
+  /** Stages to skip, for ablations (`dense`, `usage`, `lexical`, `priors`, `sequence`, `hole-words`, `assigned-name`, and the query's `record` and `hole` parts). */
   disable?: ReadonlySet<string>;
   /**
    * The query's dense vector, computed beforehand by the retrieval's sentence-embedding model
@@ -57,6 +58,7 @@ export const FUSION = {
   collectionAffinity: 0.011,
   holeAffinity: 0.02,
   holeWords: 0.05,
+  assignedName: 0.05,
   coCall: 0.02,
   sequence: 0.05,
   sameScope: 0.055,
@@ -70,6 +72,27 @@ export const FUSION = {
 
 /** Weights of method ranking; tuned on synthetic instances and the demo for method top-1. */
 export const METHOD_WEIGHTS = { fit: 1.5, name: 2, usage: 1, privatePenalty: 3 };
+
+const nameWordSets = new Map<string, ReadonlySet<string>>();
+/**
+ * How much of the name of the variable the hole is assigned to a candidate's name holds: the
+ * share of the hole's `as:` terms (the variable's words, `holeTerms`) among the name's words.
+ * Code names what it keeps after what it got, so `var strAppName = ` points at `GetAppName`.
+ */
+function assignedNameScorer(hole: readonly string[]): (name: string) => number {
+  const words = hole.filter((t) => t.startsWith('as:')).map((t) => t.slice(3));
+  if (!words.length) return () => 0;
+  return (name) => {
+    let mine = nameWordSets.get(name);
+    if (!mine) {
+      if (nameWordSets.size > 50_000) nameWordSets.clear();
+      nameWordSets.set(name, (mine = new Set(tokenize(name))));
+    }
+    let shared = 0;
+    for (const w of words) if (mine.has(w)) shared++;
+    return shared / words.length;
+  };
+}
 
 const nameTermCache = new Map<string, string[]>();
 /** The words of a method name (cached: the same names recur on every keystroke). */
@@ -106,6 +129,8 @@ export interface FusionEvidence {
   holeAffinity: number;
   /** The same, pooled over the calls of every name sharing a word with its name (`holeWordScorer`). */
   holeWords: number;
+  /** Share of the words of the variable the hole is assigned to that its name holds (`var managerName = ` and `getManagerName`). */
+  assignedName: number;
   /** How often it is called in the files that call what this script already calls. */
   coCall: number;
   /** How often the workspace calls it between the script's previous and next calls (see `sequenceScorer`). */
@@ -126,7 +151,7 @@ export function fusedScore(e: FusionEvidence, w: FusionWeights, priors = true): 
     w.usageScore * e.usageRel +
     w.denseScore * Math.max(0, e.dense);
   if (!priors) return score;
-  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity + w.holeWords * e.holeWords + w.coCall * e.coCall + w.sequence * e.sequence;
+  score += w.popularity * e.popularity + w.recordAffinity * e.recordAffinity + w.tableAffinity * e.tableOverlap + w.collectionAffinity * e.collectionAffinity + w.holeAffinity * e.holeAffinity + w.holeWords * e.holeWords + w.assignedName * e.assignedName + w.coCall * e.coCall + w.sequence * e.sequence;
   if (e.sameScope) score += w.sameScope;
   if (e.typedExact) score += w.typedExact;
   // Shape is evidence, not a filter: platform code `new`s plain functions too.
@@ -281,6 +306,7 @@ export class RetrievalPipeline {
     const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
     const sequence = usePriors && !req.disable?.has('sequence') ? this.retrieval.sequenceScorer(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded) : () => 0;
     const holeWords = usePriors && !req.disable?.has('hole-words') ? this.retrieval.holeWordScorer(query.hole, excluded) : () => 0;
+    const assignedName = usePriors && !req.disable?.has('assigned-name') ? assignedNameScorer(query.hole) : () => 0;
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     const details: CandidateDetail[] = [];
@@ -309,6 +335,7 @@ export class RetrievalPipeline {
         tableOverlap,
         holeAffinity: total > 0 ? holeAffinity(counts!, query.hole) : 0,
         holeWords: ref.si ? holeWords(ref.si.name) : 0,
+        assignedName: assignedName(name),
         coCall: ref.si ? coCall(ref.si.name) : 0,
         sequence: ref.si ? sequence(ref.si.name) : 0,
         sameScope: ref.si?.scope === ctx.scope,
