@@ -61,6 +61,34 @@ describe('session: a workspace', function () {
     assert.deepEqual(warmed.answers, first.answers);
   });
 
+  it('warms again after a change: the pruned sets of the scopes ranked before are built before the next keystroke asks', async () => {
+    const lines: string[] = [];
+    const editor: Editor = { ...consoleEditor('error'), log: (_level, message) => lines.push(message) };
+    const session = new Session(editor);
+    session.settings = { ...session.settings, 'rank.learnWorkspace': false };
+    const ws = session.addWorkspace(root);
+    const rel = 'x_acme_hr/script_includes/WarmProbeUtils.js';
+    try {
+      await ws.startIndexing();
+      await ws.warming;
+      const before = await ws.rank({ context: contextAt(POSITIONS[0]) }, 10_000);
+      assert.equal(ws.pipeline.warm(0), true, 'nothing to do while nothing changed');
+      await fs.mkdir(path.join(root, path.dirname(rel)), { recursive: true });
+      await fs.writeFile(path.join(root, rel), 'var WarmProbeUtils = Class.create();\nWarmProbeUtils.prototype = {\n  probe: function () { return 1; },\n  type: "WarmProbeUtils"\n};\n');
+      await ws.indexer.applyChanges([{ kind: 'created', path: rel }]);
+      // The change dropped the pruned set of the scope ranked above; the warm-up builds it again.
+      await new Promise((resolve) => setImmediate(resolve));
+      await ws.warming;
+      assert.ok(lines.some((l) => /^warmed again after a change in \d+ slices/.test(l)), lines.join('\n'));
+      assert.equal(ws.pipeline.warm(0), true, 'the warm-up left nothing for the next keystroke');
+      assert.ok([...ws.index.scriptIncludes()].some((si) => si.name === 'WarmProbeUtils'));
+      assert.ok(before.candidates.length > 0);
+    } finally {
+      await session.dispose();
+      await fs.rm(path.join(root, rel), { force: true });
+    }
+  });
+
   it('removes vectors files no snapshot names, once they are old, and keeps the one in use', async () => {
     await start();
     const cache = path.join(root, '.deepcodeseek');

@@ -111,7 +111,12 @@ export class Workspace {
     // Learning starts once the workspace answers, and never holds up `ready`.
     done.then(() => this.scheduleLearning(), () => undefined);
     done.then(
-      () => (this.warming = this.warmInBackground().catch((err) => this.editor.log('warn', `warming the search lists failed: ${(err as Error).message}; they are built as keystrokes need them`))),
+      () => {
+        this.startWarming(true);
+        // A change drops what it touched (impact lists, counts, the graph and pruned sets when
+        // Script Includes change): the warm-up runs again, so the next keystroke does not pay for it.
+        this.unsubscribeWarming = this.index.onDidChange(() => this.startWarming(false));
+      },
       () => undefined,
     );
     return done;
@@ -119,21 +124,52 @@ export class Workspace {
 
   /** The warm-up under way (see `warmInBackground`), so tests and shutdown can wait for it. */
   warming?: Promise<void>;
+  private warmingActive = false;
+  private warmAgain = false;
+  private unsubscribeWarming?: () => void;
   private disposed = false;
 
+  /** Starts the warm-up, or has the one under way go round once more when it is done. */
+  private startWarming(prime: boolean): void {
+    if (this.disposed) return;
+    if (this.warmingActive) {
+      this.warmAgain = true;
+      return;
+    }
+    this.warmingActive = true;
+    this.warming = this.warmInBackground(prime)
+      .catch((err) => this.editor.log('warn', `warming the search lists failed: ${(err as Error).message}; they are built as keystrokes need them`))
+      .finally(() => {
+        this.warmingActive = false;
+        // A change that came while the start's ranking was being primed: one more round.
+        if (this.warmAgain) {
+          this.warmAgain = false;
+          this.startWarming(false);
+        }
+      });
+  }
+
   /**
-   * Computes, between requests, the lists the first searches after a start would otherwise each
-   * compute on a keystroke (retrieval-index.ts `warm`). Slices of a few milliseconds, each after
-   * the event loop has answered what was waiting, so a keystroke waits for one slice at most.
+   * Computes, between requests, the lists the first searches after a start (or after a change)
+   * would otherwise each compute on a keystroke (retrieval-index.ts and pipeline.ts `warm`).
+   * Slices of a few milliseconds, each after the event loop has answered what was waiting, so a
+   * keystroke waits for one slice at most.
    */
-  private async warmInBackground(): Promise<void> {
+  private async warmInBackground(prime: boolean): Promise<void> {
     const started = performance.now();
     let slices = 0;
-    while (!this.disposed) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (this.disposed || !this.retrieval.built) return;
-      slices++;
-      if (this.retrieval.warm(WARM_SLICE_MS)) break;
+    do {
+      this.warmAgain = false;
+      while (!this.disposed) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.disposed || !this.retrieval.built) return;
+        slices++;
+        if (this.retrieval.warm(WARM_SLICE_MS) && this.pipeline.warm(WARM_SLICE_MS)) break;
+      }
+    } while (this.warmAgain && !this.disposed);
+    if (!prime) {
+      this.editor.log('debug', `warmed again after a change in ${slices} slices, over ${Math.round(performance.now() - started)} ms`);
+      return;
     }
     // Then a ranking at each common kind of position, as a keystroke would make it: the code on
     // that path is compiled and the reranker's session has run once, so the developer's first
@@ -338,6 +374,7 @@ export class Workspace {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.unsubscribeWarming?.();
     await this.warming;
     this.learnToken.isCancellationRequested = true;
     this.unsubscribeLearning?.();

@@ -70,6 +70,9 @@ export const FUSION = {
   listDepth: 120,
 };
 
+/** Most pruned sets (scope and side) built again after a change of Script Includes (`warm`). */
+const PRUNE_REWARM_KEYS = 32;
+
 /** Weights of method ranking; tuned on synthetic instances and the demo for method top-1. */
 export const METHOD_WEIGHTS = { fit: 1.5, name: 2, usage: 1, privatePenalty: 3 };
 
@@ -403,11 +406,9 @@ export class RetrievalPipeline {
 
   /** Knowledge-graph pruning with document ids, cached per scope and side until a Script Include or a document changes. */
   private prunedFor(scope: string, side: Side) {
-    // The graph and the documents' ids change only when Script Includes do, not on every edit.
-    const generation = `${this.index.scriptIncludeGeneration}:${this.retrieval.docsVersion}`;
-    if (!this.pruneCache || this.pruneCache.generation !== generation) this.pruneCache = { generation, byKey: new Map() };
+    const cache = this.currentPruneCache();
     const key = `${scope}\u0000${side}`;
-    let hit = this.pruneCache.byKey.get(key);
+    let hit = cache.byKey.get(key);
     if (!hit) {
       const p = this.graph().prune(scope, side);
       const kept: PrunedEntry[] = [];
@@ -416,9 +417,42 @@ export class RetrievalPipeline {
         if (id !== undefined) kept.push({ si, id, lower: si.name.toLowerCase() });
       }
       hit = { kept, total: p.total, inactive: p.inactive, inaccessible: p.inaccessible };
-      this.pruneCache.byKey.set(key, hit);
+      cache.byKey.set(key, hit);
     }
     return hit;
+  }
+
+  /**
+   * The pruned sets of this generation. The graph and the documents' ids change only when Script
+   * Includes do, not on every edit; when they do, the scopes ranked before are remembered, so
+   * `warm` can prune them again before the next keystroke asks.
+   */
+  private currentPruneCache() {
+    const generation = `${this.index.scriptIncludeGeneration}:${this.retrieval.docsVersion}`;
+    if (!this.pruneCache || this.pruneCache.generation !== generation) {
+      if (this.pruneCache) this.prunedBefore = [...new Set([...this.pruneCache.byKey.keys(), ...this.prunedBefore])].slice(0, PRUNE_REWARM_KEYS);
+      this.pruneCache = { generation, byKey: new Map() };
+    }
+    return this.pruneCache;
+  }
+  private prunedBefore: string[] = [];
+
+  /**
+   * Computes again, within about `budgetMs`, what a change of Script Includes dropped and the next
+   * keystrokes would each pay for: the knowledge graph, and the pruned sets of the scopes ranked
+   * before the change. True when nothing is left.
+   */
+  warm(budgetMs: number): boolean {
+    if (!this.retrieval.built) return true;
+    const end = performance.now() + budgetMs;
+    const cache = this.currentPruneCache();
+    for (const key of this.prunedBefore) {
+      if (cache.byKey.has(key)) continue;
+      if (performance.now() >= end) return false;
+      const [scope, side] = key.split('\u0000') as [string, Side];
+      this.prunedFor(scope, side);
+    }
+    return true;
   }
 
   /** Orders the candidate's methods: how often each is called, and how well it fits the query. */

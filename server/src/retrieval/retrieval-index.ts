@@ -719,8 +719,9 @@ export class RetrievalIndex {
   /**
    * Computes, for at most about `budgetMs`, what ranking otherwise computes lazily the first
    * time it meets it: the hole-word table (every ranking with a hole asks for it whole), the
-   * BM25 impact lists of both indexes, then each Script Include's usage counts. True when
-   * nothing is left.
+   * BM25 impact lists of both indexes, each Script Include's usage counts, then what each usage
+   * example resolves to. True when nothing is left; after a change, it computes only what the
+   * change dropped.
    */
   warm(budgetMs: number): boolean {
     const end = performance.now() + budgetMs;
@@ -738,9 +739,19 @@ export class RetrievalIndex {
       this.countsOf(w.names[w.next++]);
       if ((w.next & 15) === 0 && performance.now() >= end) return false;
     }
+    // Then what each usage example's call resolves to, which a change of Script Includes drops.
+    if (!this.warmTargets || this.warmTargets.generation !== g) this.warmTargets = { generation: g, ids: [...this.usages.keys()], next: 0 };
+    const t = this.warmTargets;
+    while (t.next < t.ids.length) {
+      this.usageTarget(t.ids[t.next++]);
+      if ((t.next & 255) === 0 && performance.now() >= end) return false;
+    }
+    t.ids = [];
+    t.next = 0;
     return true;
   }
   private warmNames?: { generation: number; names: string[]; next: number };
+  private warmTargets?: { generation: number; ids: number[]; next: number };
 
   /** One past the largest document id: sizes a per-query bitmap of allowed ids. */
   get docIdLimit(): number {
