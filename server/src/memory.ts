@@ -13,6 +13,7 @@
  */
 import { constants, PerformanceObserver } from 'perf_hooks';
 import * as v8 from 'v8';
+import { RequestActivity } from './activity';
 import * as vm from 'vm';
 
 /** V8's `gc`: a full collection at once, or (`execution: 'async'`) one that marks in steps and resolves when done. */
@@ -81,6 +82,8 @@ export interface IdleCollectorOptions {
   paused?: () => boolean;
   /** Hears of each collection: the heap before and after (bytes) and its milliseconds. */
   onCollect?: (before: number, after: number, ms: number) => void;
+  /** When the editor last asked for something (the server's, which every message touches); by default its own. */
+  activity?: RequestActivity;
   // For tests: the clock, the heap in use, and the collection.
   now?: () => number;
   heapUsed?: () => number;
@@ -97,7 +100,7 @@ export interface IdleCollectorOptions {
  * at most.
  */
 export class IdleCollector {
-  private lastActivity: number;
+  private readonly activity: RequestActivity;
   private timer?: NodeJS.Timeout;
   private readonly now: () => number;
   private readonly heapUsed: () => number;
@@ -108,17 +111,19 @@ export class IdleCollector {
     this.now = opts.now ?? (() => performance.now());
     this.heapUsed = opts.heapUsed ?? usedHeap;
     this.collect = opts.collect ?? collectInBackground;
-    this.lastActivity = this.now();
+    this.activity = opts.activity ?? new RequestActivity(this.now);
+    // A server just started is not idle.
+    this.activity.touch();
   }
 
   /** A request or notification came: the quiet spell starts again. */
   touch(): void {
-    this.lastActivity = this.now();
+    this.activity.touch();
   }
 
   /** Whether a collection is due now (quiet long enough, and the heap grew past the threshold since `liveAfter`). */
   due(liveAfter: number): boolean {
-    if (this.now() - this.lastActivity < this.opts.idleMs || this.opts.paused?.()) return false;
+    if (this.activity.sinceLast() < this.opts.idleMs || this.opts.paused?.()) return false;
     return this.heapUsed() - liveAfter > Math.max(this.opts.minGrowth, this.opts.share * liveAfter);
   }
 

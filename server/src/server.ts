@@ -65,6 +65,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     share: 0.25,
     // A first index collects after its own bulk steps (session.ts); meanwhile nothing is idle.
     paused: () => firstIndexes > 0,
+    activity: session.activity,
     onCollect: (before, after, ms) => editor.log('debug', `collected the garbage of recent requests while idle: JavaScript heap ${mb(before)} -> ${mb(after)} MB in ${Math.round(ms)} ms`),
   });
   let stopWatchingCollections = () => {};
@@ -135,7 +136,6 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
 
   /** Runs a notification handler; a throw costs that notification, logged once, never the server. */
   function guard(method: string, handler: () => void): void {
-    idle.touch();
     session.activity.touch();
     try {
       handler();
@@ -280,7 +280,6 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
       const docUri = (params as { textDocument?: { uri?: string } })?.textDocument?.uri;
       if (docUri !== undefined && !session.documents.get(docUri)) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: ${docUri} is not open`);
       const started = performance.now();
-      idle.touch();
       session.activity.touch();
       try {
         return await handler(params, token);

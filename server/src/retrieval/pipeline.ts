@@ -14,7 +14,6 @@ import { KnowledgeGraph } from '../index/knowledge-graph';
 import { commonClassPrior } from '../platform/common-methods';
 import { buildQuery, Query, QUERY_WEIGHTS } from './query';
 import { ApiDocRef, RetrievalIndex, UsageCounts } from './retrieval-index';
-import { tokenize } from '../text/tokens';
 import { CursorContext, RankedCandidate, RankResult, StageTiming, isSchemaPosition } from './types';
 
 export type { CancellationLike } from '../cancellation';
@@ -75,27 +74,6 @@ const PRUNE_REWARM_KEYS = 32;
 
 /** Weights of method ranking; tuned on synthetic instances and the demo for method top-1. */
 export const METHOD_WEIGHTS = { fit: 1.5, name: 2, usage: 1, privatePenalty: 3 };
-
-const nameWordSets = new Map<string, ReadonlySet<string>>();
-/**
- * How much of the name of the variable the hole is assigned to a candidate's name holds: the
- * share of the hole's `as:` terms (the variable's words, `holeTerms`) among the name's words.
- * Code names what it keeps after what it got, so `var strAppName = ` points at `GetAppName`.
- */
-function assignedNameScorer(hole: readonly string[]): (name: string) => number {
-  const words = hole.filter((t) => t.startsWith('as:')).map((t) => t.slice(3));
-  if (!words.length) return () => 0;
-  return (name) => {
-    let mine = nameWordSets.get(name);
-    if (!mine) {
-      if (nameWordSets.size > 50_000) nameWordSets.clear();
-      nameWordSets.set(name, (mine = new Set(tokenize(name))));
-    }
-    let shared = 0;
-    for (const w of words) if (mine.has(w)) shared++;
-    return shared / words.length;
-  };
-}
 
 const nameTermCache = new Map<string, string[]>();
 /** The words of a method name (cached: the same names recur on every keystroke). */
@@ -309,7 +287,7 @@ export class RetrievalPipeline {
     const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
     const sequence = usePriors && !req.disable?.has('sequence') ? this.retrieval.sequenceScorer(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded) : () => 0;
     const holeWords = usePriors && !req.disable?.has('hole-words') ? this.retrieval.holeWordScorer(query.hole, excluded) : () => 0;
-    const assignedName = usePriors && !req.disable?.has('assigned-name') ? assignedNameScorer(query.hole) : () => 0;
+    const assignedName = usePriors && !req.disable?.has('assigned-name') ? this.retrieval.assignedNameScorer(query.hole) : () => 0;
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     const details: CandidateDetail[] = [];

@@ -586,6 +586,22 @@ export class RetrievalIndex {
     };
   }
 
+  /**
+   * How much of the name of the variable the hole is assigned to a candidate's name holds: the
+   * share of the hole's `as:` terms (the variable's words, `holeTerms`) among the name's words.
+   * Code names what it keeps after what it got, so `var strAppName = ` points at `GetAppName`.
+   */
+  assignedNameScorer(hole: readonly string[]): (name: string) => number {
+    const words = hole.filter((t) => t.startsWith('as:')).map((t) => t.slice(3));
+    if (!words.length) return () => 0;
+    return (name) => {
+      const mine = this.nameWords(name);
+      let shared = 0;
+      for (const w of words) if (mine.includes(w)) shared++;
+      return shared / words.length;
+    };
+  }
+
   private holeWordTable(): HoleWordTable {
     if (!this.holeWords) this.buildHoleWords(Number.POSITIVE_INFINITY);
     return this.holeWords!;

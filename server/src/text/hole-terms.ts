@@ -56,7 +56,7 @@ export function headWord(identifier: string): string | undefined {
   if (!m || !m[1]) return undefined;
   let head = m[1];
   // `HTMLParser`: an upper-case run followed by a capitalised word ends one letter early.
-  if (/^[A-Z]{2,}$/.test(head) === false && /^[A-Z]{2,}[a-z]/.test(head)) head = head.slice(0, head.search(/[A-Z][a-z]/));
+  if (/^[A-Z]{2,}[a-z]/.test(head)) head = head.slice(0, head.search(/[A-Z][a-z]/));
   return head.toLowerCase();
 }
 
@@ -77,7 +77,7 @@ export function snippetHoleTerms(snippet: string, target: string): string[] {
  * Script Includes). Never emptied: the shapes a server meets in its life are few.
  */
 const holeTermLists = new Map<string, readonly string[]>();
-export const NO_HOLE_TERMS: readonly string[] = Object.freeze([]);
+const NO_HOLE_TERMS: readonly string[] = Object.freeze([]);
 
 /** The shared frozen list equal to `terms`. */
 export function internHoleTerms(terms: readonly string[]): readonly string[] {
