@@ -28,6 +28,7 @@ import { loadCrossEncoder } from '../rerank/cross-encoder';
 import { generateInstance, SYNTH_GENERATION } from '../training/synth';
 import { indexWorkspace } from '../training/train-reranker';
 import { eventually, LspClient } from './lsp-client';
+import { measurePauseControl, PauseControl } from './machine-pause';
 import { LatencySummary, latencySummary as summarize, median, round } from '../stats';
 import { latencyChart } from './chart';
 
@@ -68,6 +69,11 @@ interface WorkspaceResult {
    */
   rssMb: { peakCold: number[]; peakWarm: number[]; steady: number; idle?: number };
   completion: Record<PipelineName, LatencySummary>;
+  /**
+   * The requests sent before the first latency run, which comes after the server has been left
+   * alone for `SETTLE_MS`: the first of them is the first keystroke after a pause of seconds.
+   */
+  firstAfterSettleMs?: number[];
   /**
    * Completion of the full pipeline on a server that learns the workspace: while learning runs
    * (right after indexing) and once it is done, beside the same server kind with learning off
@@ -117,11 +123,12 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     results.push(await benchWorkspace(t.name, t.root, opts, log));
   }
   const rerankMicro = await rerankMicroBench();
-  const report = { machine: machineInfo(), options: opts, results, rerank: rerankMicro, writtenAt: new Date().toISOString() };
+  const pauseControl = await measurePauseControl(SETTLE_MS);
+  const report = { machine: { ...machineInfo(), pauseControl }, options: opts, results, rerank: rerankMicro, writtenAt: new Date().toISOString() };
   await fs.mkdir(path.dirname(opts.out), { recursive: true });
   await fs.writeFile(opts.out, JSON.stringify(report, null, 2) + '\n');
   await fs.writeFile(path.join(path.dirname(opts.out), 'latency.svg'), latencyChart(results.filter((r) => r.name.startsWith('synth')).map((r) => ({ size: r.scriptIncludes, full: r.completion.full.p95, retrieval: r.completion.retrieval.p95, lexical: r.completion.lexical.p95, typescript: r.typescript?.p95 }))));
-  process.stdout.write(formatBench(results, rerankMicro));
+  process.stdout.write(formatBench(results, rerankMicro, pauseControl));
   return report;
 }
 
@@ -201,11 +208,13 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const completion = {} as Record<PipelineName, LatencySummary>;
   let resolve: LatencySummary = summarize([]);
+  let firstAfterSettleMs: number[] | undefined;
   for (const pipeline of PIPELINES) {
     (settings.completion as Record<string, unknown>).pipeline = pipeline;
     await client.changeSettings(settings);
     await new Promise((r) => setTimeout(r, 200));
     const timing = await measureCompletions(client, root, cases, pipeline === 'full');
+    firstAfterSettleMs ??= timing.leadIn;
     completion[pipeline] = summarize(timing.completion);
     if (pipeline === 'full') resolve = summarize(timing.resolve);
     log(`completion ${pipeline}: p50 ${completion[pipeline].p50.toFixed(2)} ms, p95 ${completion[pipeline].p95.toFixed(2)} ms`);
@@ -247,6 +256,7 @@ async function benchWorkspace(name: string, root: string, opts: BenchOptions, lo
     peakRssMb,
     rssMb: { peakCold, peakWarm, steady: steadyRssMb, idle: idleRssMb },
     completion,
+    firstAfterSettleMs,
     schema,
     learning,
     resolve,
@@ -396,11 +406,16 @@ function caseDocument(root: string, c: EvalCase, i: number): { uri: string; text
  * Completion latency at each case's hole (the case's code before and after it), or, with `probe`,
  * at the end of the case's code before the hole followed by the probe's text.
  */
-async function measureCompletions(client: LspClient, root: string, cases: readonly EvalCase[], withResolve: boolean, probe?: (i: number) => string): Promise<{ completion: number[]; resolve: number[] }> {
+async function measureCompletions(client: LspClient, root: string, cases: readonly EvalCase[], withResolve: boolean, probe?: (i: number) => string): Promise<{ completion: number[]; resolve: number[]; leadIn: number[] }> {
   const completion: number[] = [];
   const resolve: number[] = [];
+  const leadIn: number[] = [];
   let version = 1;
-  for (let i = 0; i < cases.length; i++) {
+  // The first requests after a quiet spell meet a machine that has cooled (see machine-pause.ts):
+  // they are sent first, timed apart, and the run times the typing that follows them.
+  const lead = Math.min(LEAD_IN, Math.max(0, cases.length - 1));
+  for (let j = -lead; j < cases.length; j++) {
+    const i = j < 0 ? cases.length + j : j;
     const doc = caseDocument(root, cases[i], i);
     if (probe) {
       doc.text = cases[i].prefix + probe(i);
@@ -410,16 +425,19 @@ async function measureCompletions(client: LspClient, root: string, cases: readon
     // Warm the document's tree the way typing does, then time the request itself.
     const t = performance.now();
     const list = await client.request<{ items: Array<Record<string, unknown>> } | null>('textDocument/completion', { textDocument: { uri: doc.uri }, position: doc.position });
-    completion.push(performance.now() - t);
-    if (withResolve && list?.items?.length) {
+    (j < 0 ? leadIn : completion).push(performance.now() - t);
+    if (withResolve && j >= 0 && list?.items?.length) {
       const t2 = performance.now();
       await client.request('completionItem/resolve', list.items[0]);
       resolve.push(performance.now() - t2);
     }
     await client.notify('textDocument/didClose', { textDocument: { uri: doc.uri } });
   }
-  return { completion, resolve };
+  return { completion, resolve, leadIn };
 }
+
+/** Requests sent before each timed latency run, timed apart (`firstAfterSettleMs`). */
+const LEAD_IN = 3;
 
 /** The strings and receivers that name tables and fields, each appended to a case's code (the workspace's own caller). */
 const SCHEMA_PROBES = ["\nvar gr = new GlideRecord('", "\nvar gr = new GlideRecord('incident');\ngr.addQuery('", "\ncurrent."];
@@ -537,7 +555,7 @@ function fmt(x: number | undefined, d = 1): string {
   return x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d);
 }
 
-export function formatBench(results: readonly WorkspaceResult[], rerank: Record<string, LatencySummary | string>): string {
+export function formatBench(results: readonly WorkspaceResult[], rerank: Record<string, LatencySummary | string>, pauseControl?: PauseControl): string {
   const lines: string[] = [];
   lines.push('');
   lines.push('workspace      SIs    files  cold idx s  warm s  1st useful cold/warm s  change ms  RSS MB peak cold/warm, steady, idle');
@@ -565,9 +583,19 @@ export function formatBench(results: readonly WorkspaceResult[], rerank: Record<
       lines.push(`${`${r.name} full, after a pause`.padEnd(30)} ${fmt(idle.p50, 2).padStart(7)} ${fmt(idle.p95, 2).padStart(7)} ${fmt(idle.p99, 2).padStart(7)}   ${fmt(idle.p95 / r.completion.full.p95, 2)}x full`);
       lines.push(`${`${r.name} full, after a save`.padEnd(30)} ${fmt(saved.p50, 2).padStart(7)} ${fmt(saved.p95, 2).padStart(7)} ${fmt(saved.p99, 2).padStart(7)}   ${fmt(saved.p95 / idle.p95, 2)}x pause`);
     }
+    if (r.firstAfterSettleMs?.length) {
+      const first = r.firstAfterSettleMs[0];
+      lines.push(`${`${r.name} 1st after ${SETTLE_MS / 1000} s idle`.padEnd(30)} ${fmt(first, 2).padStart(7)} ${'-'.padStart(7)} ${'-'.padStart(7)}   ${fmt(first / r.completion.full.p50, 2)}x full p50`);
+    }
     if (r.schema) lines.push(`${`${r.name} tables & fields`.padEnd(30)} ${fmt(r.schema.p50, 2).padStart(7)} ${fmt(r.schema.p95, 2).padStart(7)} ${fmt(r.schema.p99, 2).padStart(7)}   ${fmt(r.schema.p95 / r.completion.full.p95, 2)}x full`);
     lines.push(`${`${r.name} resolve`.padEnd(30)} ${fmt(r.resolve.p50, 2).padStart(7)} ${fmt(r.resolve.p95, 2).padStart(7)} ${fmt(r.resolve.p99, 2).padStart(7)}`);
     if (r.typescript) lines.push(`${`${r.name} typescript-ls`.padEnd(30)} ${fmt(r.typescript.p50, 2).padStart(7)} ${fmt(r.typescript.p95, 2).padStart(7)} ${fmt(r.typescript.p99, 2).padStart(7)}`);
+  }
+  if (pauseControl) {
+    lines.push(
+      `machine control: a plain JavaScript walk over a million objects takes ${fmt(pauseControl.steady.p50, 1)} ms back to back, ` +
+        `${pauseControl.afterPause.map((x) => fmt(x, 1)).join(' / ')} ms first after ${pauseControl.pauseMs / 1000} s idle (${fmt(pauseControl.factor, 2)}x)`,
+    );
   }
   lines.push('');
   lines.push('in-process stages (ms)            p50     p95');

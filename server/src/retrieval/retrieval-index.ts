@@ -569,17 +569,31 @@ export class RetrievalIndex {
       minus = { total: new Map(), terms: new Map() };
       for (const sites of excluded.values()) for (const site of sites) this.bumpHoleWords(minus, site, 1);
     }
+    // Candidates share their words (`get`, `utils`, a domain's nouns): each word's share is
+    // computed once per ranking; NaN marks a word called too rarely to count.
+    const shares = new Map<string, number>();
+    const shareOf = (w: string): number => {
+      let share = shares.get(w);
+      if (share !== undefined) return share;
+      const total = (table.total.get(w) ?? 0) - (minus?.total.get(w) ?? 0);
+      if (total < HOLE_WORD_MIN_CALLS) share = NaN;
+      else {
+        const row = table.terms.get(w);
+        const less = minus?.terms.get(w);
+        share = 0;
+        for (const h of hole) share += Math.max(0, (row?.get(h) ?? 0) - (less?.get(h) ?? 0)) / total;
+        share /= hole.length;
+      }
+      shares.set(w, share);
+      return share;
+    };
     return (candidate) => {
       let sum = 0;
       let words = 0;
       for (const w of this.nameWords(candidate)) {
-        const total = (table.total.get(w) ?? 0) - (minus?.total.get(w) ?? 0);
-        if (total < HOLE_WORD_MIN_CALLS) continue;
-        const row = table.terms.get(w);
-        const less = minus?.terms.get(w);
-        let share = 0;
-        for (const h of hole) share += Math.max(0, (row?.get(h) ?? 0) - (less?.get(h) ?? 0)) / total;
-        sum += share / hole.length;
+        const share = shareOf(w);
+        if (Number.isNaN(share)) continue;
+        sum += share;
         words++;
       }
       return words ? sum / words : 0;
