@@ -69,8 +69,11 @@ export const FUSION = {
   listDepth: 120,
 };
 
-/** Most pruned sets (scope and side) built again after a change of Script Includes (`warm`). */
-const PRUNE_REWARM_KEYS = 32;
+/**
+ * Most pruned sets (scope and side) `warm` builds ahead of the keystrokes: the ones ranked before a
+ * change of Script Includes, then the workspace's scopes, largest first.
+ */
+const PRUNE_WARM_KEYS = 32;
 
 /** Weights of method ranking; tuned on synthetic instances and the demo for method top-1. */
 export const METHOD_WEIGHTS = { fit: 1.5, name: 2, usage: 1, privatePenalty: 3 };
@@ -216,9 +219,13 @@ export class RetrievalPipeline {
     const scoped = ctx.kind === 'new-scoped' || (ctx.kind === 'glide-ajax' && !!ctx.qualifier);
     // A qualifier that names no scope of the workspace (a typo, a scope the workspace does not
     // hold) narrows nothing: better the whole accessible set than an empty list.
-    const knownQualifier = scoped && pruned.kept.some((e) => e.si.scope === ctx.qualifier);
+    const entries = pruned.entries;
+    let knownQualifier = false;
+    if (scoped) for (let i = 0; i < pruned.kept.length && !knownQualifier; i++) knownQualifier = entries[pruned.kept[i]]!.si.scope === ctx.qualifier;
     const exclude = req.excludePaths && req.excludePaths.size > 0 ? req.excludePaths : undefined;
-    for (const { si, id, lower } of pruned.kept) {
+    for (let i = 0; i < pruned.kept.length; i++) {
+      const id = pruned.kept[i];
+      const { si, lower } = entries[id]!;
       if (typed && !lower.startsWith(typed)) continue;
       if (scoped && knownQualifier && si.scope !== ctx.qualifier) continue;
       if (exclude?.has(si.path)) continue;
@@ -380,7 +387,11 @@ export class RetrievalPipeline {
     return [...agg].map(([id, a]) => ({ id, ...a })).sort((x, y) => y.score - x.score || x.id - y.id);
   }
 
-  private pruneCache?: { generation: string; byKey: Map<string, { kept: PrunedEntry[]; total: number; inactive: number; inaccessible: number }> };
+  /**
+   * Per generation: one entry per Script Include document, shared by every pruned set, and each
+   * set as the document ids it keeps (a set of 10,000 is 40 KB, so many scopes can be kept ready).
+   */
+  private pruneCache?: { generation: string; entries: Array<PrunedEntry | undefined>; byKey: Map<string, { kept: Int32Array; total: number; inactive: number; inaccessible: number }> };
 
   /** Knowledge-graph pruning with document ids, cached per scope and side until a Script Include or a document changes. */
   private prunedFor(scope: string, side: Side) {
@@ -389,15 +400,18 @@ export class RetrievalPipeline {
     let hit = cache.byKey.get(key);
     if (!hit) {
       const p = this.graph().prune(scope, side);
-      const kept: PrunedEntry[] = [];
+      const kept = new Int32Array(p.kept.length);
+      let n = 0;
       for (const si of p.kept) {
         const id = this.retrieval.docIdOf(si);
-        if (id !== undefined) kept.push({ si, id, lower: si.name.toLowerCase() });
+        if (id === undefined) continue;
+        cache.entries[id] ??= { si, id, lower: si.name.toLowerCase() };
+        kept[n++] = id;
       }
-      hit = { kept, total: p.total, inactive: p.inactive, inaccessible: p.inaccessible };
+      hit = { kept: n === kept.length ? kept : kept.slice(0, n), total: p.total, inactive: p.inactive, inaccessible: p.inaccessible };
       cache.byKey.set(key, hit);
     }
-    return hit;
+    return { ...hit, entries: cache.entries };
   }
 
   /**
@@ -408,29 +422,44 @@ export class RetrievalPipeline {
   private currentPruneCache() {
     const generation = `${this.index.scriptIncludeGeneration}:${this.retrieval.docsVersion}`;
     if (!this.pruneCache || this.pruneCache.generation !== generation) {
-      if (this.pruneCache) this.prunedBefore = [...new Set([...this.pruneCache.byKey.keys(), ...this.prunedBefore])].slice(0, PRUNE_REWARM_KEYS);
-      this.pruneCache = { generation, byKey: new Map() };
+      if (this.pruneCache) this.prunedBefore = [...new Set([...this.pruneCache.byKey.keys(), ...this.prunedBefore])].slice(0, PRUNE_WARM_KEYS);
+      this.pruneCache = { generation, entries: [], byKey: new Map() };
     }
     return this.pruneCache;
   }
   private prunedBefore: string[] = [];
 
   /**
-   * Computes again, within about `budgetMs`, what a change of Script Includes dropped and the next
-   * keystrokes would each pay for: the knowledge graph, and the pruned sets of the scopes ranked
-   * before the change. True when nothing is left.
+   * Computes, within about `budgetMs`, what the next keystrokes would each pay for: the knowledge
+   * graph, and the pruned sets of the scopes ranked before the last change of Script Includes,
+   * then of the workspace's scopes, largest first (server side, then client side for GlideAjax).
+   * True when nothing is left.
    */
   warm(budgetMs: number): boolean {
     if (!this.retrieval.built) return true;
     const end = performance.now() + budgetMs;
     const cache = this.currentPruneCache();
-    for (const key of this.prunedBefore) {
+    for (const key of this.warmKeys(cache.generation)) {
       if (cache.byKey.has(key)) continue;
       if (performance.now() >= end) return false;
       const [scope, side] = key.split('\u0000') as [string, Side];
       this.prunedFor(scope, side);
     }
     return true;
+  }
+
+  private warmKeysOf?: { generation: string; keys: string[] };
+
+  /** The pruned sets `warm` builds, at most `PRUNE_WARM_KEYS`. */
+  private warmKeys(generation: string): string[] {
+    if (this.warmKeysOf?.generation === generation) return this.warmKeysOf.keys;
+    const sizes = new Map<string, number>();
+    for (const si of this.index.scriptIncludes()) sizes.set(si.scope, (sizes.get(si.scope) ?? 0) + 1);
+    const scopes = [...sizes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([scope]) => scope);
+    const keys = new Set(this.prunedBefore);
+    for (const side of ['server', 'client'] as const) for (const scope of scopes) keys.add(`${scope}\u0000${side}`);
+    this.warmKeysOf = { generation, keys: [...keys].slice(0, PRUNE_WARM_KEYS) };
+    return this.warmKeysOf.keys;
   }
 
   /** Orders the candidate's methods: how often each is called, and how well it fits the query. */
