@@ -164,4 +164,35 @@ describe('retrieval/pipeline', () => {
     assert.ok(fromShifted.ok);
     assert.deepEqual(fromShifted.ok && [...fromShifted.snap.usage.arrays!.postings], [...original.usage.arrays!.postings]);
   });
+  it("builds the pruned sets of the workspace's scopes ahead of the first keystroke in each, and ranks the same with them", async () => {
+    const warmed = await indexFixture(FILES);
+    const cold = await indexFixture(FILES);
+    try {
+      const graph = warmed.pipeline.graph();
+      let prunes = 0;
+      const prune = graph.prune.bind(graph);
+      graph.prune = (scope, side) => {
+        prunes++;
+        return prune(scope, side);
+      };
+      for (let i = 0; !warmed.pipeline.warm(5); i++) assert.ok(i < 1000, 'the warm-up ends');
+      const built = prunes;
+      // global and x_acme_hr, each on the server and the client side.
+      assert.equal(built, 4);
+      const positions = [
+        contextAt('var helper = new |', { scope: 'x_acme_hr' }),
+        contextAt('// close the incident\nvar helper = new |'),
+        contextAt(`var ga = new GlideAjax('|`, { side: 'client', recordType: 'sys_script_client', scope: 'x_acme_hr' }),
+      ];
+      for (const context of positions) {
+        const names = (p: RetrievalPipeline) => p.rank({ context }).candidates.map((c) => `${c.name}:${c.score}`);
+        assert.deepEqual(names(warmed.pipeline), names(cold.pipeline));
+      }
+      assert.equal(prunes, built, 'no keystroke pruned again');
+      assert.equal(warmed.pipeline.warm(0), true);
+    } finally {
+      await warmed.dispose();
+      await cold.dispose();
+    }
+  });
 });
