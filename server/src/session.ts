@@ -141,7 +141,7 @@ export class Workspace {
       .catch((err) => this.editor.log('warn', `warming the search lists failed: ${(err as Error).message}; they are built as keystrokes need them`))
       .finally(() => {
         this.warmingActive = false;
-        // A change that came while the start's ranking was being primed: one more round.
+        // A change that came while this round ran: one more round.
         if (this.warmAgain) {
           this.warmAgain = false;
           this.startWarming(false);
@@ -158,15 +158,12 @@ export class Workspace {
   private async warmInBackground(prime: boolean): Promise<void> {
     const started = performance.now();
     let slices = 0;
-    do {
-      this.warmAgain = false;
-      while (!this.disposed) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (this.disposed || !this.retrieval.built) return;
-        slices++;
-        if (this.retrieval.warm(WARM_SLICE_MS) && this.pipeline.warm(WARM_SLICE_MS)) break;
-      }
-    } while (this.warmAgain && !this.disposed);
+    while (!this.disposed) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.disposed || !this.retrieval.built) return;
+      slices++;
+      if (this.retrieval.warm(WARM_SLICE_MS) && this.pipeline.warm(WARM_SLICE_MS)) break;
+    }
     if (!prime) {
       this.editor.log('debug', `warmed again after a change in ${slices} slices, over ${Math.round(performance.now() - started)} ms`);
       return;

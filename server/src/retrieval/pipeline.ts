@@ -180,6 +180,20 @@ interface PrunedEntry {
   lower: string;
 }
 
+/** What pruning keeps for one scope and side: document ids into `entries`, shared by every set of a generation. */
+interface PrunedSet {
+  kept: Int32Array;
+  entries: ReadonlyArray<PrunedEntry | undefined>;
+  total: number;
+  inactive: number;
+  inaccessible: number;
+}
+
+/** The key of a pruned set; `warm` splits it back at the NUL. */
+function pruneKey(scope: string, side: Side): string {
+  return `${scope}\u0000${side}`;
+}
+
 export class RetrievalPipeline {
   /** The fusion weights in use: the shipped ones, or ones learned on this workspace. */
   weights: FusionWeights = { ...FUSION };
@@ -391,12 +405,12 @@ export class RetrievalPipeline {
    * Per generation: one entry per Script Include document, shared by every pruned set, and each
    * set as the document ids it keeps (a set of 10,000 is 40 KB, so many scopes can be kept ready).
    */
-  private pruneCache?: { generation: string; entries: Array<PrunedEntry | undefined>; byKey: Map<string, { kept: Int32Array; total: number; inactive: number; inaccessible: number }> };
+  private pruneCache?: { generation: string; entries: Array<PrunedEntry | undefined>; byKey: Map<string, PrunedSet> };
 
   /** Knowledge-graph pruning with document ids, cached per scope and side until a Script Include or a document changes. */
   private prunedFor(scope: string, side: Side) {
     const cache = this.currentPruneCache();
-    const key = `${scope}\u0000${side}`;
+    const key = pruneKey(scope, side);
     let hit = cache.byKey.get(key);
     if (!hit) {
       const p = this.graph().prune(scope, side);
@@ -408,10 +422,10 @@ export class RetrievalPipeline {
         cache.entries[id] ??= { si, id, lower: si.name.toLowerCase() };
         kept[n++] = id;
       }
-      hit = { kept: n === kept.length ? kept : kept.slice(0, n), total: p.total, inactive: p.inactive, inaccessible: p.inaccessible };
+      hit = { kept: n === kept.length ? kept : kept.slice(0, n), entries: cache.entries, total: p.total, inactive: p.inactive, inaccessible: p.inaccessible };
       cache.byKey.set(key, hit);
     }
-    return { ...hit, entries: cache.entries };
+    return hit;
   }
 
   /**
@@ -457,7 +471,7 @@ export class RetrievalPipeline {
     for (const si of this.index.scriptIncludes()) sizes.set(si.scope, (sizes.get(si.scope) ?? 0) + 1);
     const scopes = [...sizes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([scope]) => scope);
     const keys = new Set(this.prunedBefore);
-    for (const side of ['server', 'client'] as const) for (const scope of scopes) keys.add(`${scope}\u0000${side}`);
+    for (const side of ['server', 'client'] as const) for (const scope of scopes) keys.add(pruneKey(scope, side));
     this.warmKeysOf = { generation, keys: [...keys].slice(0, PRUNE_WARM_KEYS) };
     return this.warmKeysOf.keys;
   }
