@@ -20,7 +20,6 @@ import { exportMlpToOnnx, mlpFromJson, MlpModel } from './rerank/mlp';
 import { PipelineMode, rank, SERVING_RANK_OPTIONS } from './rank/ranker';
 import { LEARN_MAX_CASES, learnRanking, LearnedRanking, loadLearnedRanking, saveLearnedRanking } from './rank/learn';
 import { buildCases } from './rank/cases';
-import { caseRequest } from './rank/case-request';
 import { createHash } from 'crypto';
 import { loadOnnxEmbedder, OnnxEmbedder } from './index/onnx-embedder';
 import { readWorkspaceModelReport, WORKSPACE_MODEL } from './rerank/workspace-model';
@@ -39,20 +38,7 @@ const RELEARN_SHARE = 0.1;
 const PRIMING_POSITIONS = ["var gr = new GlideRecord('incident');\ngr.query();\nvar helper = new ", "var gr = new GlideRecord('incident');\nif (gr.get(current.sys_id)) {\n    var result = "];
 /** Longest stretch of background warm-up between two turns of the event loop. */
 const WARM_SLICE_MS = 2;
-/**
- * Call sites of the workspace ranked after a start (`primeFromCallSites`). At 10,000 Script
- * Includes the first hundred keystrokes after a start took about 1.4 times as long as the ones
- * after them (code not yet optimised, candidates' method and field terms not yet computed): p95
- * 13-14 ms against 9-10. After 100-150 rankings at the workspace's own call sites the first
- * keystrokes took 10-12 ms; 48 left most of the difference.
- */
-const PRIME_CASES = 128;
-const PRIME_SEED = 5;
-/** Quiet time before each priming ranking: shorter than learning's, since each step is one ranking. */
-const PRIME_QUIET_MS = 100;
 
-/** Ends priming early: the workspace was closed, or its retrieval is being rebuilt. */
-class PrimingStopped extends Error {}
 
 export class Workspace {
   readonly index = new ApiIndex();
@@ -191,36 +177,7 @@ export class Workspace {
       const context = cursorContext(source, parseJavaScript(source), source.length, { recordType: 'sys_script', side: 'server', scope: 'global' });
       await this.rank({ context, includePlatform: true }).catch(() => undefined);
     }
-    const primed = await this.primeFromCallSites();
-    this.editor.log('debug', `warmed the search lists in ${slices} slices and primed ranking at ${PRIMING_POSITIONS.length + primed} positions, over ${Math.round(performance.now() - started)} ms`);
-  }
-
-  /**
-   * Ranks at a sample of the workspace's own call sites, as the developer's first keystrokes
-   * will: the compiled code, the candidates' method terms and field terms are then what the
-   * hundredth keystroke finds, not the first. Each ranking waits for a quiet spell, so a
-   * developer who types at once is not kept waiting by it (their own keystrokes warm the same).
-   * Returns how many positions were ranked.
-   */
-  private async primeFromCallSites(): Promise<number> {
-    const quiet = async () => {
-      await this.activity.quiet(PRIME_QUIET_MS);
-      if (this.disposed || !this.retrieval.built) throw new PrimingStopped();
-    };
-    let ranked = 0;
-    try {
-      const { cases } = await buildCases(this.root, this.index, { limit: PRIME_CASES, seed: PRIME_SEED, maxFileSize: this.settings['index.maxFileSize'], yieldTo: quiet });
-      for (const c of cases) {
-        await quiet();
-        // As the editor asks: the caller's own file stays in the index.
-        const { excludePaths: _, ...req } = caseRequest(c, '');
-        await this.rank(req).catch(() => undefined);
-        ranked++;
-      }
-    } catch (err) {
-      if (!(err instanceof PrimingStopped)) throw err;
-    }
-    return ranked;
+    this.editor.log('debug', `warmed the search lists in ${slices} slices and primed ranking, over ${Math.round(performance.now() - started)} ms`);
   }
 
   /** One full garbage collection (memory.ts), logged: a bulk step's garbage goes back at once. */
