@@ -1,6 +1,7 @@
 import * as assert from 'node:assert';
 import { Bm25Index, Bm25Query, FieldConfig } from '../../server/src/index/bm25';
 import { tokenize } from '../../server/src/text/tokens';
+import { mulberry32 } from '../../server/src/random';
 
 type Field = 'name' | 'description' | 'tables';
 
@@ -221,6 +222,52 @@ describe('index/bm25', () => {
     got.forEach((h, i) => assert.ok(Math.abs(h.score - want[i].score) < 1e-9 * want[i].score));
     // Explain agrees with search all along.
     for (const h of got) assert.ok(Math.abs((index.explain(h.id, q)?.score ?? 0) - h.score) < 1e-6 * h.score);
+  });
+
+  it('keeps every impact list exact while lists grow, move, go stale and the arena compacts', () => {
+    // Random adds, edits, removals and searches over a small vocabulary: appends move lists to the
+    // arena's end, removals leave stale ones, and the arena compacts. Every document has the same
+    // field lengths, so the averages never move and no list goes stale all at once.
+    const rand = mulberry32(11);
+    const pick = (n: number) => Math.floor(rand() * n);
+    const terms = (n: number) => Array.from({ length: n }, () => `t${pick(pick(60) + 1)}`);
+    const index = new Bm25Index<'name' | 'body'>({ fields: { name: { weight: 2, b: 0.3 }, body: { weight: 1, b: 0.75 } } });
+    const live = new Set<number>();
+    let nextId = 1;
+    let searches = 0;
+    for (; nextId <= 600; nextId++) {
+      index.add(nextId, { name: terms(2), body: terms(6) });
+      live.add(nextId);
+    }
+    for (let step = 0; step < 5000; step++) {
+      const r = rand();
+      if (r < 0.45 || live.size < 20) {
+        const id = live.size > 0 && rand() < 0.5 ? [...live][pick(live.size)] : nextId++;
+        index.add(id, { name: terms(2), body: terms(6) });
+        live.add(id);
+      } else if (r < 0.7) {
+        const id = [...live][pick(live.size)];
+        index.remove(id);
+        live.delete(id);
+      } else {
+        const q = terms(1 + pick(3)).map((term) => ({ term, weight: 0.5 + rand() }));
+        const k = 1 + pick(8);
+        const hits = index.search(q, k);
+        searches++;
+        const exact = [...live].map((id) => ({ id, score: index.explain(id, q)?.score ?? 0 })).filter((h) => h.score > 0);
+        for (const h of hits) {
+          assert.ok(live.has(h.id), `step ${step}: ${h.id} is not live`);
+          const want = exact.find((e) => e.id === h.id)?.score ?? 0;
+          assert.ok(Math.abs(h.score - want) <= 0.02 * want, `step ${step}: ${h.id} scored ${h.score}, exact ${want}`);
+        }
+        const floor = hits.length < k ? 0 : hits[hits.length - 1].score * 1.03;
+        for (const e of exact) if (e.score > floor) assert.ok(hits.some((h) => h.id === e.id), `step ${step}: ${e.id} (${e.score}) missing from ${JSON.stringify(hits)}`);
+      }
+    }
+    const stats = index.impactArenaStats();
+    assert.ok(searches > 1000, String(searches));
+    assert.ok(stats.compactions >= 1, JSON.stringify(stats));
+    assert.ok(stats.top <= stats.capacity && stats.garbage <= stats.top, JSON.stringify(stats));
   });
 
   it('round-trips through JSON with identical results', () => {
