@@ -142,6 +142,68 @@ const AVERAGE_DRIFT = 0.01;
 const NO_TERMS = new Int32Array(0);
 const FORMAT = 'deepcodeseek-bm25';
 
+/**
+ * Document id -> slot. Callers number documents from a counter, so ids are small non-negative
+ * integers: those live in a typed array indexed by id (4 bytes each), where a Map took about 48
+ * (1.8 MB for the 40,000 usage documents of 10,000 Script Includes). Any other id goes to a Map.
+ */
+export class SlotMap {
+  private slots = new Int32Array(0);
+  private readonly others = new Map<number, number>();
+  private count = 0;
+
+  get size(): number {
+    return this.count + this.others.size;
+  }
+
+  get(id: number): number | undefined {
+    if (id >= 0 && id < this.slots.length) {
+      const s = this.slots[id];
+      if (s >= 0) return s;
+    }
+    return this.others.size ? this.others.get(id) : undefined;
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  set(id: number, slot: number): void {
+    // An id goes where it first went, so a later lookup finds it whatever the map grew to since.
+    if (this.others.has(id) || !this.dense(id) || !(Number.isInteger(slot) && slot >= 0 && slot <= 0x7fffffff)) {
+      this.others.set(id, slot);
+      return;
+    }
+    if (id >= this.slots.length) {
+      const grown = new Int32Array(Math.max(id + 1, Math.ceil(this.slots.length * 1.5), 64)).fill(-1);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    if (this.slots[id] < 0) this.count++;
+    this.slots[id] = slot;
+  }
+
+  delete(id: number): boolean {
+    if (id >= 0 && id < this.slots.length && this.slots[id] >= 0) {
+      this.slots[id] = -1;
+      this.count--;
+      return true;
+    }
+    return this.others.delete(id);
+  }
+
+  clear(): void {
+    this.slots = new Int32Array(0);
+    this.others.clear();
+    this.count = 0;
+  }
+
+  /** An id the typed array may hold: a non-negative integer not far past the ids held (so one stray large id cannot size it). */
+  private dense(id: number): boolean {
+    return Number.isInteger(id) && id >= 0 && id < Math.max(1024, 4 * (this.size + 256), this.slots.length);
+  }
+}
+
 /** Entries the impact arena starts with and never compacts below. */
 const IMPACT_ARENA_MIN = 1024;
 
@@ -304,7 +366,7 @@ export class Bm25Index<F extends string> {
   private baseTermOffsets: Int32Array = new Int32Array(1);
   private baseSlots = 0;
   private addedTerms = new Map<number, Int32Array>();
-  private readonly idToSlot = new Map<number, number>();
+  private readonly idToSlot = new SlotMap();
   private readonly totalLength: number[];
 
   // Impact cache by term id, valid while its epoch equals `epoch` (0: its list moved).

@@ -25,7 +25,7 @@ import {
   UsageField,
   usageFields,
 } from '../index/api-documents';
-import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
+import { Bm25Arrays, Bm25Index, FieldConfig, SlotMap } from '../index/bm25';
 import { StringPool } from '../index/compact-entry';
 import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
@@ -251,7 +251,7 @@ export class RetrievalIndex {
   private readonly methodTermCache = new WeakMap<MethodInfo, string[]>();
   /** The one copy of each method term (the vocabulary of method names, parameters and summaries). */
   private readonly methodTermPool = new StringPool();
-  private usageTargetCache = new Map<number, number>();
+  private usageTargetCache = new SlotMap();
   private usageTargetGeneration = -1;
 
   constructor(
@@ -808,7 +808,7 @@ export class RetrievalIndex {
    */
   usageTarget(usageId: number): number {
     if (this.usageTargetGeneration !== this.index.generation) {
-      this.usageTargetCache = new Map();
+      this.usageTargetCache = new SlotMap();
       this.usageTargetGeneration = this.index.generation;
     }
     let id = this.usageTargetCache.get(usageId);
