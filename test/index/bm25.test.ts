@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { Bm25Index, Bm25Query, FieldConfig, SlotMap } from '../../server/src/index/bm25';
+import { Bm25Index, Bm25Query, FieldConfig } from '../../server/src/index/bm25';
 import { tokenize } from '../../server/src/text/tokens';
 import { mulberry32 } from '../../server/src/random';
 
@@ -268,38 +268,6 @@ describe('index/bm25', () => {
     assert.ok(searches > 1000, String(searches));
     assert.ok(stats.compactions >= 1, JSON.stringify(stats));
     assert.ok(stats.top <= stats.capacity && stats.garbage <= stats.top, JSON.stringify(stats));
-  });
-
-  it('maps document ids to slots as a Map would, for counter ids and for any other number', () => {
-    const rand = mulberry32(5);
-    const map = new SlotMap();
-    const want = new Map<number, number>();
-    const ids = () => {
-      const r = rand();
-      if (r < 0.7) return Math.floor(rand() * 3000);
-      if (r < 0.8) return Math.floor(rand() * 1e9);
-      if (r < 0.9) return -Math.floor(rand() * 50) - 1;
-      return Math.floor(rand() * 100) + 0.5;
-    };
-    for (let step = 0; step < 20_000; step++) {
-      const id = ids();
-      const r = rand();
-      if (r < 0.55) {
-        const slot = Math.floor(rand() * 100_000);
-        map.set(id, slot);
-        want.set(id, slot);
-      } else if (r < 0.8) {
-        assert.strictEqual(map.delete(id), want.delete(id), `delete ${id} at ${step}`);
-      } else {
-        assert.strictEqual(map.get(id), want.get(id), `get ${id} at ${step}`);
-        assert.strictEqual(map.has(id), want.has(id));
-      }
-      assert.strictEqual(map.size, want.size);
-    }
-    for (const [id, slot] of want) assert.strictEqual(map.get(id), slot);
-    map.clear();
-    assert.strictEqual(map.size, 0);
-    assert.strictEqual(map.get(7), undefined);
   });
 
   it('round-trips through JSON with identical results', () => {

@@ -22,6 +22,7 @@
  * are recomputed lazily the next time a query uses it. Impacts are float32: search scores match
  * the formula (and `explain`, which computes in float64) to about 1e-7 relative.
  */
+import { IdMap } from './id-map';
 
 export interface FieldParams {
   /** How much one occurrence in this field counts, relative to other fields. */
@@ -141,68 +142,6 @@ function fieldImpact(n: ImpactNorms, fi: number, tf: number, len: number): numbe
 const AVERAGE_DRIFT = 0.01;
 const NO_TERMS = new Int32Array(0);
 const FORMAT = 'deepcodeseek-bm25';
-
-/**
- * Document id -> slot. Callers number documents from a counter, so ids are small non-negative
- * integers: those live in a typed array indexed by id (4 bytes each), where a Map took about 48
- * (1.8 MB for the 40,000 usage documents of 10,000 Script Includes). Any other id goes to a Map.
- */
-export class SlotMap {
-  private slots = new Int32Array(0);
-  private readonly others = new Map<number, number>();
-  private count = 0;
-
-  get size(): number {
-    return this.count + this.others.size;
-  }
-
-  get(id: number): number | undefined {
-    if (id >= 0 && id < this.slots.length) {
-      const s = this.slots[id];
-      if (s >= 0) return s;
-    }
-    return this.others.size ? this.others.get(id) : undefined;
-  }
-
-  has(id: number): boolean {
-    return this.get(id) !== undefined;
-  }
-
-  set(id: number, slot: number): void {
-    // An id goes where it first went, so a later lookup finds it whatever the map grew to since.
-    if (this.others.has(id) || !this.dense(id) || !(Number.isInteger(slot) && slot >= 0 && slot <= 0x7fffffff)) {
-      this.others.set(id, slot);
-      return;
-    }
-    if (id >= this.slots.length) {
-      const grown = new Int32Array(Math.max(id + 1, Math.ceil(this.slots.length * 1.5), 64)).fill(-1);
-      grown.set(this.slots);
-      this.slots = grown;
-    }
-    if (this.slots[id] < 0) this.count++;
-    this.slots[id] = slot;
-  }
-
-  delete(id: number): boolean {
-    if (id >= 0 && id < this.slots.length && this.slots[id] >= 0) {
-      this.slots[id] = -1;
-      this.count--;
-      return true;
-    }
-    return this.others.delete(id);
-  }
-
-  clear(): void {
-    this.slots = new Int32Array(0);
-    this.others.clear();
-    this.count = 0;
-  }
-
-  /** An id the typed array may hold: a non-negative integer not far past the ids held (so one stray large id cannot size it). */
-  private dense(id: number): boolean {
-    return Number.isInteger(id) && id >= 0 && id < Math.max(1024, 4 * (this.size + 256), this.slots.length);
-  }
-}
 
 /** Entries the impact arena starts with and never compacts below. */
 const IMPACT_ARENA_MIN = 1024;
@@ -366,7 +305,7 @@ export class Bm25Index<F extends string> {
   private baseTermOffsets: Int32Array = new Int32Array(1);
   private baseSlots = 0;
   private addedTerms = new Map<number, Int32Array>();
-  private readonly idToSlot = new SlotMap();
+  private readonly idToSlot = new IdMap();
   private readonly totalLength: number[];
 
   // Impact cache by term id, valid while its epoch equals `epoch` (0: its list moved).
@@ -383,6 +322,7 @@ export class Bm25Index<F extends string> {
   private impactRoom: number[] = [];
   private impactEpoch: number[] = [];
   private impactLength: number[] = [];
+  private impactCompactions = 0;
   /** Entries of removed documents still in a term's impact list. */
   private impactDead: number[] = [];
 
@@ -595,6 +535,13 @@ export class Bm25Index<F extends string> {
     return at;
   }
 
+  /** Term `t`'s list goes stale and its place in the arena becomes garbage. */
+  private dropImpacts(t: number): void {
+    this.impacts.garbage += this.impactRoom[t] ?? 0;
+    this.impactRoom[t] = 0;
+    this.impactEpoch[t] = 0;
+  }
+
   private compactImpacts(extra: number): void {
     const old = this.impacts;
     let live = 0;
@@ -616,7 +563,6 @@ export class Bm25Index<F extends string> {
     this.impacts = next;
     this.impactCompactions++;
   }
-  private impactCompactions = 0;
 
   /** The impact arena's size in entries, those handed out, those of lists that moved or went stale, and its compactions so far (for tests). */
   impactArenaStats(): { capacity: number; top: number; garbage: number; compactions: number } {
@@ -643,11 +589,7 @@ export class Bm25Index<F extends string> {
       // recomputed; a list more than a quarter dead is recomputed at its next search.
       if (this.impactEpoch[t] !== this.epoch) continue;
       const dead = (this.impactDead[t] = (this.impactDead[t] ?? 0) + 1);
-      if (dead * 4 > this.impactLength[t]) {
-        this.impactEpoch[t] = 0;
-        this.impacts.garbage += this.impactRoom[t];
-        this.impactRoom[t] = 0;
-      }
+      if (dead * 4 > this.impactLength[t]) this.dropImpacts(t);
     }
     this.addedTerms.delete(slot);
     const dead = this.slotCount - this.liveCount;
@@ -1134,10 +1076,8 @@ export class Bm25Index<F extends string> {
     const norms = this.impactNorms();
     const list = this.postings[t];
     const len = this.postingLength[t];
-    // The list's old place becomes garbage; the new one has room for every live document.
-    if (this.impactRoom[t]) this.impacts.garbage += this.impactRoom[t];
-    this.impactRoom[t] = 0;
-    this.impactEpoch[t] = 0;
+    // The new place has room for every live document.
+    this.dropImpacts(t);
     const room = this.df[t];
     const start = this.reserveImpacts(room);
     const docs = this.impacts.docs;

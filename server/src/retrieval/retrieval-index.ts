@@ -25,7 +25,8 @@ import {
   UsageField,
   usageFields,
 } from '../index/api-documents';
-import { Bm25Arrays, Bm25Index, FieldConfig, SlotMap } from '../index/bm25';
+import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
+import { IdMap } from '../index/id-map';
 import { StringPool } from '../index/compact-entry';
 import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
@@ -251,7 +252,7 @@ export class RetrievalIndex {
   private readonly methodTermCache = new WeakMap<MethodInfo, string[]>();
   /** The one copy of each method term (the vocabulary of method names, parameters and summaries). */
   private readonly methodTermPool = new StringPool();
-  private usageTargetCache = new SlotMap();
+  private usageTargetCache = new IdMap();
   private usageTargetGeneration = -1;
 
   constructor(
@@ -808,7 +809,7 @@ export class RetrievalIndex {
    */
   usageTarget(usageId: number): number {
     if (this.usageTargetGeneration !== this.index.generation) {
-      this.usageTargetCache = new SlotMap();
+      this.usageTargetCache = new IdMap();
       this.usageTargetGeneration = this.index.generation;
     }
     let id = this.usageTargetCache.get(usageId);
