@@ -302,6 +302,10 @@ async function evalCommand(args: string[]): Promise<number> {
   if (!loaded.ok) process.stderr.write(`${loaded.error}; the full pipelines are left out\n`);
   const reranker = loaded.ok ? loaded.reranker : undefined;
   const progress = (line: string) => process.stderr.write(`${line}\n`);
+  // Workspace learning fine-tunes the model being measured, from the weights written beside it.
+  const besideModel = modelPath.replace(/\.onnx$/i, '.json');
+  const weightsPath = besideModel !== modelPath && existsSync(besideModel) ? besideModel : undefined;
+  if (reranker && !weightsPath) progress(`no weights beside ${modelPath}: full+learned fits the fusion weights and the blend only`);
   try {
     if (corpora.length) {
       // Real-code eval: each workspace's own call sites are its cases.
@@ -316,7 +320,7 @@ async function evalCommand(args: string[]): Promise<number> {
         const { cases, skipped } = await buildCases(root, index, { limit: limit ?? 2000 });
         const why = Object.entries(skipped).map(([k, v]) => `${v} ${k}`).join(', ');
         progress(`${path.basename(root)}: ${cases.length} cases${why ? ` (skipped: ${why})` : ''}`);
-        const report = await evalWorkspace(index, root, cases, reranker, !!values.ablations, typedChars, progress);
+        const report = await evalWorkspace(index, root, cases, reranker, weightsPath, !!values.ablations, typedChars, progress);
         reports.push({ name: path.basename(root), report });
         process.stdout.write(`## ${path.basename(root)} (${root})\n\n${formatReport(report)}\n`);
       }
@@ -334,7 +338,7 @@ async function evalCommand(args: string[]): Promise<number> {
     for (const p of problems.slice(0, 5)) process.stderr.write(`${p.path}: ${p.message}\n`);
     if (!cases.length) throw new UsageError(`--cases ${values.cases}: no readable case`);
     const index = await indexQuietly(root, true);
-    const report = await evalWorkspace(index, root, cases, reranker, !!values.ablations, typedChars, progress);
+    const report = await evalWorkspace(index, root, cases, reranker, weightsPath, !!values.ablations, typedChars, progress);
     const text = formatReport(report);
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     if (values.json) await writeReport(path.resolve(values.json), report);
@@ -350,6 +354,7 @@ async function evalWorkspace(
   root: string,
   cases: import('./rank/cases').EvalCase[],
   reranker: import('./rerank/reranker').Reranker | undefined,
+  weightsPath: string | undefined,
   ablations: boolean,
   typedChars: number[],
   progress: (line: string) => void,
@@ -364,10 +369,10 @@ async function evalWorkspace(
   const pipelines: import('./eval/types').EvalPipeline[] = [createBm25Baseline(index, root), retrievalPipeline(ws)];
   if (reranker) {
     const { mlpFromJson } = require('./rerank/mlp') as typeof import('./rerank/mlp');
-    const { SHIPPED_WEIGHTS } = require('./rerank/reranker') as typeof import('./rerank/reranker');
     const { readFileSync } = require('fs') as typeof import('fs');
-    const start = mlpFromJson(readFileSync(SHIPPED_WEIGHTS, 'utf8'));
-    pipelines.push(fullPipeline(ws, reranker), learnedPipeline(ws, reranker, cases, 'full+learned', SERVING_RANK_OPTIONS, start.ok ? start.model : undefined));
+    const start = weightsPath ? mlpFromJson(readFileSync(weightsPath, 'utf8')) : undefined;
+    if (start && !start.ok) progress(`${weightsPath}: ${start.error}; full+learned fits the fusion weights and the blend only`);
+    pipelines.push(fullPipeline(ws, reranker), learnedPipeline(ws, reranker, cases, 'full+learned', SERVING_RANK_OPTIONS, start?.ok ? start.model : undefined));
     if (ablations) pipelines.push(learnedPipeline(ws, reranker, cases, 'full+learned-weights-only'));
   }
   if (ablations) {

@@ -84,8 +84,11 @@ perceptron, ${FEATURE_COUNT} -> ${c.hidden1} -> ${c.hidden2} -> 1, ReLU) over pa
 ## Data
 
 Synthetic ServiceNow instances from \`deepcodeseek synth\` (${c.scriptIncludes} Script Includes each),
-training seeds ${c.trainSeeds.join(', ')}, validation seeds ${c.validationSeeds.join(', ')} (instances
-never seen in training)${c.workspaces.length ? `, plus the workspaces ${c.workspaces.join(', ')}` : ''}.
+scoped (\`--shape scoped\`) training seeds ${c.trainSeeds.join(', ')}, validation seeds ${c.validationSeeds.join(', ')}${
+  c.platformTrainSeeds?.length || c.platformValidationSeeds?.length
+    ? `; platform-shaped (\`--shape platform\`, one wide global scope) training seeds ${(c.platformTrainSeeds ?? []).join(', ') || 'none'}, validation seeds ${(c.platformValidationSeeds ?? []).join(', ') || 'none'}`
+    : ''
+} (validation instances are never seen in training)${c.workspaces.length ? `, plus the workspaces ${c.workspaces.join(', ')}` : ''}.
 Each leak-free case (the answer's name removed from the code) is run through the retrieval
 pipeline with 0, 1 and 2 characters of the answer typed (${c.typedChars.join(', ')}); its top-40
 with the true answer's position is one list. ${report.trainLists} training lists,

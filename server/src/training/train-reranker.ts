@@ -22,6 +22,7 @@ import { caseRequest } from '../rank/case-request';
 import { EvalCase } from '../eval/types';
 import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../rerank/features';
 import { generateInstance } from './synth';
+import { InstanceShape } from './synth-plan';
 import {
   createMlp,
   evaluateMlp,
@@ -82,12 +83,12 @@ export async function indexWorkspace(root: string): Promise<ApiIndex> {
 }
 
 /** Writes a synthetic instance to a temporary folder, indexes it, collects its lists, removes it. */
-export async function syntheticLists(seed: number, scriptIncludes: number, opts: CollectOptions): Promise<ListSource> {
+export async function syntheticLists(seed: number, scriptIncludes: number, opts: CollectOptions, shape: InstanceShape = 'scoped'): Promise<ListSource> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `dcs-synth-${seed}-`));
   try {
-    await generateInstance({ outDir: dir, scriptIncludes, seed });
+    await generateInstance({ outDir: dir, scriptIncludes, seed, shape });
     const index = await indexWorkspace(dir);
-    const { evalCases: _unused, ...source } = await collectLists(dir, index, `synth:${seed}`, opts);
+    const { evalCases: _unused, ...source } = await collectLists(dir, index, shape === 'scoped' ? `synth:${seed}` : `synth:${shape}:${seed}`, opts);
     void _unused;
     return source;
   } finally {
@@ -96,8 +97,12 @@ export async function syntheticLists(seed: number, scriptIncludes: number, opts:
 }
 
 export interface TrainConfig {
+  /** Seeds of the scoped synthetic instances trained on (`synth --shape scoped`). */
   trainSeeds: number[];
   validationSeeds: number[];
+  /** Seeds of platform-shaped instances (one wide global scope, `synth --shape platform`) trained on, beside the scoped ones. */
+  platformTrainSeeds: number[];
+  platformValidationSeeds: number[];
   scriptIncludes: number;
   casesPerSource: number;
   typedChars: number[];
@@ -113,6 +118,8 @@ export interface TrainConfig {
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   trainSeeds: [101, 102, 103, 104],
   validationSeeds: [201],
+  platformTrainSeeds: [],
+  platformValidationSeeds: [],
   scriptIncludes: 1500,
   casesPerSource: 1200,
   typedChars: [0, 1, 2],
@@ -154,16 +161,17 @@ export async function trainReranker(
   const collect: CollectOptions = { casesPerSource: config.casesPerSource, typedChars: config.typedChars, seed: config.seed };
   const train: ListSource[] = [...(extra.trainLists ?? [])];
   const validation: ListSource[] = [...(extra.validationLists ?? [])];
-  for (const seed of config.trainSeeds) {
+  const instances = (seeds: number[], shape: InstanceShape) => seeds.map((seed) => ({ seed, shape }));
+  for (const { seed, shape } of [...instances(config.trainSeeds, 'scoped'), ...instances(config.platformTrainSeeds ?? [], 'platform')]) {
     const t = performance.now();
-    const src = await syntheticLists(seed, config.scriptIncludes, collect);
+    const src = await syntheticLists(seed, config.scriptIncludes, collect, shape);
     train.push(src);
-    log(`collected ${src.lists.length} lists from synthetic seed ${seed} (${src.cases} cases) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    log(`collected ${src.lists.length} lists from synthetic ${shape} seed ${seed} (${src.cases} cases) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
-  for (const seed of config.validationSeeds) {
-    const src = await syntheticLists(seed, config.scriptIncludes, collect);
+  for (const { seed, shape } of [...instances(config.validationSeeds, 'scoped'), ...instances(config.platformValidationSeeds ?? [], 'platform')]) {
+    const src = await syntheticLists(seed, config.scriptIncludes, collect, shape);
     validation.push(src);
-    log(`collected ${src.lists.length} validation lists from synthetic seed ${seed}`);
+    log(`collected ${src.lists.length} validation lists from synthetic ${shape} seed ${seed}`);
   }
   for (const ws of config.workspaces) {
     const index = await indexWorkspace(ws);
