@@ -26,12 +26,13 @@ describe('training/train-reranker: what the shipped model learns from', function
   });
 
   it('says in the model card which shapes and seeds it was trained and validated on', () => {
-    const config = { ...DEFAULT_TRAIN_CONFIG, trainSeeds: [101, 102], validationSeeds: [201], platformTrainSeeds: [105], platformValidationSeeds: [202] };
+    const config = { ...DEFAULT_TRAIN_CONFIG, trainSeeds: [101, 102], validationSeeds: [201], platformTrainSeeds: [105], platformValidationSeeds: [202], sizedTrainInstances: [{ seed: 111, shape: 'scoped' as const, scriptIncludes: 300 }] };
     const report = { config, featureNames: [], trainLists: 0, validationLists: 0, sources: [], stages: [], ms: 0 } as unknown as TrainReport;
     const card = modelCard(report, 100, 'abc', { p50: 0.1, p95: 0.2 });
     assert.match(card, /scoped \(`--shape scoped`\) training seeds 101, 102, validation seeds 201/);
     assert.match(card, /platform-shaped \(`--shape platform`, one wide global scope\) training seeds 105, validation seeds 202/);
-    const scopedOnly = modelCard({ ...report, config: { ...config, platformTrainSeeds: [], platformValidationSeeds: [] } }, 100, 'abc', { p50: 0.1, p95: 0.2 });
-    assert.doesNotMatch(scopedOnly, /platform-shaped/);
+    assert.match(card, /smaller training instances scoped seed 111 \(300\)/);
+    const scopedOnly = modelCard({ ...report, config: { ...config, platformTrainSeeds: [], platformValidationSeeds: [], sizedTrainInstances: [] } }, 100, 'abc', { p50: 0.1, p95: 0.2 });
+    assert.doesNotMatch(scopedOnly, /platform-shaped|smaller training instances/);
   });
 });

@@ -88,6 +88,10 @@ scoped (\`--shape scoped\`) training seeds ${c.trainSeeds.join(', ')}, validatio
   c.platformTrainSeeds?.length || c.platformValidationSeeds?.length
     ? `; platform-shaped (\`--shape platform\`, one wide global scope) training seeds ${(c.platformTrainSeeds ?? []).join(', ') || 'none'}, validation seeds ${(c.platformValidationSeeds ?? []).join(', ') || 'none'}`
     : ''
+}${
+  c.sizedTrainInstances?.length
+    ? `; smaller training instances ${c.sizedTrainInstances.map((x) => `${x.shape} seed ${x.seed} (${x.scriptIncludes})`).join(', ')}`
+    : ''
 } (validation instances are never seen in training)${c.workspaces.length ? `, plus the workspaces ${c.workspaces.join(', ')}` : ''}.
 Each leak-free case (the answer's name removed from the code) is run through the retrieval
 pipeline with 0, 1 and 2 characters of the answer typed (${c.typedChars.join(', ')}); its top-40

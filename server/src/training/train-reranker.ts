@@ -103,6 +103,8 @@ export interface TrainConfig {
   /** Seeds of platform-shaped instances (one wide global scope, `synth --shape platform`) trained on, beside the scoped ones. */
   platformTrainSeeds: number[];
   platformValidationSeeds: number[];
+  /** Further training instances, each of its own shape and size (real workspaces are often a few hundred Script Includes). */
+  sizedTrainInstances: Array<{ seed: number; shape: InstanceShape; scriptIncludes: number }>;
   scriptIncludes: number;
   casesPerSource: number;
   typedChars: number[];
@@ -120,6 +122,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   validationSeeds: [201],
   platformTrainSeeds: [],
   platformValidationSeeds: [],
+  sizedTrainInstances: [],
   scriptIncludes: 1500,
   casesPerSource: 1200,
   typedChars: [0, 1, 2],
@@ -161,12 +164,13 @@ export async function trainReranker(
   const collect: CollectOptions = { casesPerSource: config.casesPerSource, typedChars: config.typedChars, seed: config.seed };
   const train: ListSource[] = [...(extra.trainLists ?? [])];
   const validation: ListSource[] = [...(extra.validationLists ?? [])];
-  const instances = (seeds: number[], shape: InstanceShape) => seeds.map((seed) => ({ seed, shape }));
-  for (const { seed, shape } of [...instances(config.trainSeeds, 'scoped'), ...instances(config.platformTrainSeeds ?? [], 'platform')]) {
+  const instances = (seeds: number[], shape: InstanceShape) => seeds.map((seed) => ({ seed, shape, scriptIncludes: config.scriptIncludes }));
+  const trainInstances = [...instances(config.trainSeeds, 'scoped'), ...instances(config.platformTrainSeeds ?? [], 'platform'), ...(config.sizedTrainInstances ?? [])];
+  for (const { seed, shape, scriptIncludes } of trainInstances) {
     const t = performance.now();
-    const src = await syntheticLists(seed, config.scriptIncludes, collect, shape);
+    const src = await syntheticLists(seed, scriptIncludes, collect, shape);
     train.push(src);
-    log(`collected ${src.lists.length} lists from synthetic ${shape} seed ${seed} (${src.cases} cases) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    log(`collected ${src.lists.length} lists from synthetic ${shape} seed ${seed}, ${scriptIncludes} Script Includes (${src.cases} cases) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   for (const { seed, shape } of [...instances(config.validationSeeds, 'scoped'), ...instances(config.platformValidationSeeds ?? [], 'platform')]) {
     const src = await syntheticLists(seed, config.scriptIncludes, collect, shape);
