@@ -71,6 +71,29 @@ describe('cli', function () {
     }
   });
 
+  it('measures another model with eval --model, learning from the weights beside it or saying there are none', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-cli-model-'));
+    try {
+      const ws = path.join(tmp, 'ws');
+      fs.cpSync(DEMO, ws, { recursive: true, filter: (src) => !src.includes(`${path.sep}.deepcodeseek`) });
+      const models = path.join(tmp, 'm');
+      fs.mkdirSync(models);
+      const onnx = path.join(models, 'candidate.onnx');
+      fs.copyFileSync(path.join(REPO, 'models', 'compact-reranker.onnx'), onnx);
+      const alone = run('eval', '--corpus', ws, '--limit', '30', '--typed', '0', '--model', onnx);
+      assert.equal(alone.status, 0, alone.stderr);
+      assert.match(alone.stderr, /no weights beside .*candidate\.onnx: full\+learned fits the fusion weights and the blend only/);
+      assert.match(alone.stdout, /^full\+learned +0 +30 /m);
+      fs.copyFileSync(path.join(REPO, 'models', 'compact-reranker.json'), path.join(models, 'candidate.json'));
+      const paired = run('eval', '--corpus', ws, '--limit', '30', '--typed', '0', '--model', onnx);
+      assert.equal(paired.status, 0, paired.stderr);
+      assert.doesNotMatch(paired.stderr, /no weights beside/);
+      assert.match(paired.stdout, /^full\+learned +0 +30 /m);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('writes a synthetic instance into an empty folder and says what it wrote', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-cli-'));
     try {

@@ -25,11 +25,13 @@ usage:
                                                      the ranked APIs at a position, with each stage's scores
   deepcodeseek cases --workspace DIR --out FILE [--limit N] [--seed S]
                                                      leak-free eval cases from the workspace's call sites
-  deepcodeseek eval --workspace DIR --cases FILE [--json OUT] [--typed 0,2] [--ablations]
+  deepcodeseek eval --workspace DIR --cases FILE [--json OUT] [--typed 0,2] [--ablations] [--model M.onnx]
                                                      bm25, retrieval and full pipelines in one run
-  deepcodeseek eval --corpus DIR [DIR...] [--limit N] [--typed 0,2] [--ablations] [--json OUT]
+  deepcodeseek eval --corpus DIR [DIR...] [--limit N] [--typed 0,2] [--ablations] [--json OUT] [--model M.onnx]
                                                      real-code eval: each workspace's own call sites as cases,
-                                                     one table per workspace and the macro average
+                                                     one table per workspace and the macro average; --model
+                                                     measures another compact reranker, learning fine-tunes it
+                                                     from M.json beside it
   deepcodeseek train [--out models/compact-reranker.onnx] [--quick]
                                                      train the compact reranker on synthetic instances
   deepcodeseek train --workspace DIR                 fine-tune it on a workspace's own call sites
