@@ -252,7 +252,7 @@ export class RetrievalIndex {
   private readonly methodTermCache = new WeakMap<MethodInfo, string[]>();
   /** The one copy of each method term (the vocabulary of method names, parameters and summaries). */
   private readonly methodTermPool = new StringPool();
-  private usageTargetCache = new IdMap();
+  private readonly usageTargetCache = new IdMap();
   private usageTargetGeneration = -1;
 
   constructor(
@@ -809,7 +809,7 @@ export class RetrievalIndex {
    */
   usageTarget(usageId: number): number {
     if (this.usageTargetGeneration !== this.index.generation) {
-      this.usageTargetCache = new IdMap();
+      this.usageTargetCache.clear();
       this.usageTargetGeneration = this.index.generation;
     }
     let id = this.usageTargetCache.get(usageId);

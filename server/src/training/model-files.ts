@@ -65,6 +65,17 @@ function metricsRow(name: string, m: RankingMetrics): string {
   return `| ${name} | ${m.lists} | ${pct(m.withTrue / Math.max(1, m.lists))} | ${pct(m.top1)} | ${pct(m.top5)} | ${m.mrr.toFixed(3)} |`;
 }
 
+/** The synthetic instances a training configuration reads, by shape and size, as one clause. */
+function instanceSources(c: TrainReport['config']): string {
+  const seeds = (xs: readonly number[]) => xs.join(', ') || 'none';
+  const parts = [`scoped (\`--shape scoped\`) training seeds ${seeds(c.trainSeeds)}, validation seeds ${seeds(c.validationSeeds)}`];
+  if (c.platformTrainSeeds.length || c.platformValidationSeeds.length) {
+    parts.push(`platform-shaped (\`--shape platform\`, one wide global scope) training seeds ${seeds(c.platformTrainSeeds)}, validation seeds ${seeds(c.platformValidationSeeds)}`);
+  }
+  if (c.sizedTrainInstances.length) parts.push(`smaller training instances ${c.sizedTrainInstances.map((x) => `${x.shape} seed ${x.seed} (${x.scriptIncludes})`).join(', ')}`);
+  return parts.join('; ');
+}
+
 export function modelCard(report: TrainReport, bytes: number, hash: string, latency: { p50: number; p95: number }): string {
   const c = report.config;
   const rows = report.stages.flatMap((s) => [metricsRow(`${s.stage} (train)`, s.train), metricsRow(`${s.stage} (validation)`, s.validation)]);
@@ -84,15 +95,7 @@ perceptron, ${FEATURE_COUNT} -> ${c.hidden1} -> ${c.hidden2} -> 1, ReLU) over pa
 ## Data
 
 Synthetic ServiceNow instances from \`deepcodeseek synth\` (${c.scriptIncludes} Script Includes each),
-scoped (\`--shape scoped\`) training seeds ${c.trainSeeds.join(', ')}, validation seeds ${c.validationSeeds.join(', ')}${
-  c.platformTrainSeeds?.length || c.platformValidationSeeds?.length
-    ? `; platform-shaped (\`--shape platform\`, one wide global scope) training seeds ${(c.platformTrainSeeds ?? []).join(', ') || 'none'}, validation seeds ${(c.platformValidationSeeds ?? []).join(', ') || 'none'}`
-    : ''
-}${
-  c.sizedTrainInstances?.length
-    ? `; smaller training instances ${c.sizedTrainInstances.map((x) => `${x.shape} seed ${x.seed} (${x.scriptIncludes})`).join(', ')}`
-    : ''
-} (validation instances are never seen in training)${c.workspaces.length ? `, plus the workspaces ${c.workspaces.join(', ')}` : ''}.
+${instanceSources(c)} (validation instances are never seen in training)${c.workspaces.length ? `, plus the workspaces ${c.workspaces.join(', ')}` : ''}.
 Each leak-free case (the answer's name removed from the code) is run through the retrieval
 pipeline with 0, 1 and 2 characters of the answer typed (${c.typedChars.join(', ')}); its top-40
 with the true answer's position is one list. ${report.trainLists} training lists,

@@ -165,14 +165,14 @@ export async function trainReranker(
   const train: ListSource[] = [...(extra.trainLists ?? [])];
   const validation: ListSource[] = [...(extra.validationLists ?? [])];
   const instances = (seeds: number[], shape: InstanceShape) => seeds.map((seed) => ({ seed, shape, scriptIncludes: config.scriptIncludes }));
-  const trainInstances = [...instances(config.trainSeeds, 'scoped'), ...instances(config.platformTrainSeeds ?? [], 'platform'), ...(config.sizedTrainInstances ?? [])];
+  const trainInstances = [...instances(config.trainSeeds, 'scoped'), ...instances(config.platformTrainSeeds, 'platform'), ...config.sizedTrainInstances];
   for (const { seed, shape, scriptIncludes } of trainInstances) {
     const t = performance.now();
     const src = await syntheticLists(seed, scriptIncludes, collect, shape);
     train.push(src);
     log(`collected ${src.lists.length} lists from synthetic ${shape} seed ${seed}, ${scriptIncludes} Script Includes (${src.cases} cases) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
-  for (const { seed, shape } of [...instances(config.validationSeeds, 'scoped'), ...instances(config.platformValidationSeeds ?? [], 'platform')]) {
+  for (const { seed, shape } of [...instances(config.validationSeeds, 'scoped'), ...instances(config.platformValidationSeeds, 'platform')]) {
     const src = await syntheticLists(seed, config.scriptIncludes, collect, shape);
     validation.push(src);
     log(`collected ${src.lists.length} validation lists from synthetic ${shape} seed ${seed}`);
