@@ -47,6 +47,14 @@ function syntheticLists(count: number, seed: number): RankList[] {
   return lists;
 }
 
+/** The candidate a model ranks last. */
+function worstOf(model: ReturnType<typeof createMlp>, list: RankList): number {
+  const scores = scoreMlp(model, list.features, list.n);
+  let worst = 0;
+  for (let i = 1; i < list.n; i++) if (scores[i] < scores[worst]) worst = i;
+  return worst;
+}
+
 describe('rerank/mlp', function () {
   this.timeout(60_000);
   const train = syntheticLists(400, 1);
@@ -78,6 +86,23 @@ describe('rerank/mlp', function () {
     assert.ok(onTest >= evaluateMlp(supervised.model, test).mrr - 0.02, `test MRR ${onTest}`);
     assert.strictEqual(rl.history.length, 6);
     assert.ok(rl.history.every((h) => h.value > 0 && h.value <= 1 && h.validationMrr !== undefined));
+  });
+
+  it('with validation lists, supervised training returns the epoch that ranked them best', () => {
+    const run = trainSupervised(start, train.slice(0, 150), { epochs: 6, validation, seed: 3 });
+    const mrrs = run.history.map((h) => h.validationMrr!);
+    assert.strictEqual(mrrs.length, 6);
+    const best = Math.max(evaluateMlp(start, validation).mrr, ...mrrs);
+    assert.strictEqual(evaluateMlp(run.model, validation).mrr, best);
+  });
+
+  it('with validation lists that training only makes worse, supervised training hands back the start', () => {
+    // The same candidates, with the least useful one marked true: what the training lists teach
+    // ranks it last.
+    const contrary = validation.map((l) => ({ ...l, trueIndex: worstOf(supervised.model, l) }));
+    const run = trainSupervised(start, train, { epochs: 4, validation: contrary, seed: 3 });
+    assert.ok(run.history.every((h) => h.validationMrr! <= evaluateMlp(start, contrary).mrr), JSON.stringify(run.history));
+    assert.strictEqual(run.model, start);
   });
 
   it('the reinforcement stage alone raises the expected reward of an untrained model', () => {

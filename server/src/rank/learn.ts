@@ -49,7 +49,11 @@ export interface LearnedRanking {
   heldBack: { defaults: RankingQuality; learned: RankingQuality };
   /** True when the learned ranking beat the defaults on the held-back cases. */
   kept: boolean;
-  /** The compact reranker fine-tuned on the workspace (its weights as `mlpToJson` writes them), when it did better than the shipped one. */
+  /**
+   * The compact reranker fine-tuned on the workspace (its weights as `mlpToJson` writes them),
+   * when it did better than the shipped one on the held-back cases; once kept, trained again on
+   * every case.
+   */
   model?: string;
 }
 
@@ -218,6 +222,19 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
     ),
   };
   if (model) result.model = model;
+  // The held-back cases chose the fine-tuned reranker; kept, it is trained again by the same
+  // recipe on every case, theirs included: half as many cases again to learn from.
+  if (model && result.kept && opts.fineTuneFrom) {
+    const lists: RankList[] = [];
+    for (let i = 0; i < prepared.length; i++) {
+      if (i % 8 === 0) await steps.yield();
+      if (cancelled()) return undefined;
+      lists.push(listOf(prepared[i], weights));
+    }
+    const tuned = await fineTuneInWorker(opts.fineTuneFrom, lists);
+    if (cancelled()) return undefined;
+    if (tuned.ok) result.model = mlpToJson(tuned.model);
+  }
   return result;
 }
 

@@ -62,6 +62,12 @@ export interface SupervisedOptions {
   learningRate?: number;
   l2?: number;
   seed?: number;
+  /**
+   * Held-out lists: when given, MRR is measured before training and after every epoch and the
+   * best weights are returned (early stopping), so training can never hand back a worse model
+   * than it got, on these lists.
+   */
+  validation?: RankList[];
 }
 
 export interface ReinforceOptions extends SupervisedOptions {
@@ -71,11 +77,6 @@ export interface ReinforceOptions extends SupervisedOptions {
   reward?: 'reciprocal-rank' | 'ndcg@5';
   /** Weight of the old value in the moving-average baseline. */
   baselineMomentum?: number;
-  /**
-   * Held-out lists: when given, MRR is measured before training and after every epoch and the
-   * best weights are returned, so the RL stage can never hand back a worse model than it got.
-   */
-  validation?: RankList[];
 }
 
 export interface EpochRecord {
@@ -392,6 +393,8 @@ export function trainSupervised(start: MlpModel, lists: readonly RankList[], opt
   const data = trainable(lists);
   const grad = new Float64Array(L.size);
   const history: EpochRecord[] = [];
+  let best = start;
+  let bestMrr = opts.validation ? evaluateMlp(start, opts.validation).mrr : -Infinity;
   for (let epoch = 0; epoch < epochs && data.length > 0; epoch++) {
     const order = shuffled(data.length, rng);
     let lossSum = 0;
@@ -410,9 +413,18 @@ export function trainSupervised(start: MlpModel, lists: readonly RankList[], opt
       }
       adam.step(params, grad, 1 / batch.length);
     }
-    history.push({ epoch, value: lossSum / data.length });
+    const record: EpochRecord = { epoch, value: lossSum / data.length };
+    if (opts.validation) {
+      const current = unflatten(start, L, params);
+      record.validationMrr = evaluateMlp(current, opts.validation).mrr;
+      if (record.validationMrr > bestMrr) {
+        bestMrr = record.validationMrr;
+        best = current;
+      }
+    }
+    history.push(record);
   }
-  return { model: unflatten(start, L, params), history };
+  return { model: opts.validation ? best : unflatten(start, L, params), history };
 }
 
 // ---------------------------------------------------------------------------------------------

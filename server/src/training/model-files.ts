@@ -14,7 +14,8 @@ import { EvalWorkspace } from '../eval/pipelines';
 import { CacheFolder } from '../index/cache-folder';
 import { CompactReranker, MODELS_DIR, SHIPPED_COMPACT } from '../rerank/reranker';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../rerank/features';
-import { evaluateMlp, exportMlpToOnnx, MlpModel, mlpFromJson, mlpToJson, RankingMetrics, rankingMetrics, trainSupervised } from '../rerank/mlp';
+import { evaluateMlp, exportMlpToOnnx, MlpModel, mlpFromJson, mlpToJson, RankingMetrics, rankingMetrics } from '../rerank/mlp';
+import { fineTuneLists } from '../rank/fine-tune';
 import { indexWorkspace, listsForCases, TrainReport } from './train-reranker';
 import { readWorkspaceModelReport as readReport, WORKSPACE_MODEL, WORKSPACE_REPORT, WorkspaceModelReport } from '../rerank/workspace-model';
 
@@ -199,7 +200,7 @@ export async function fineTuneOnWorkspace(root: string, log: (line: string) => v
   ws.dispose();
   log(`workspace ${root}: ${train.length} training cases, ${test.length} held back`);
   const learnable = trainLists.filter((l) => l.trueIndex >= 0 && l.n > 1);
-  const tuned = trainSupervised(weights.model, learnable, { epochs: 15, batchSize: 16, learningRate: 1e-3, l2: 1e-4, seed: 5 }).model;
+  const tuned = fineTuneLists(weights.model, learnable);
   const shippedM = evaluateMlp(weights.model, testLists);
   const tunedM = evaluateMlp(tuned, testLists);
   const order = (l: { n: number }) => Float32Array.from({ length: l.n }, (_, i) => l.n - i);
