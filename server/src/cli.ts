@@ -385,6 +385,7 @@ async function evalWorkspace(
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-sequence', new Set(['sequence'])));
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-hole-words', new Set(['hole-words'])));
     pipelines.push(retrievalPipeline(ws, 'retrieval-no-assigned-name', new Set(['assigned-name'])));
+    pipelines.push(retrievalPipeline(ws, 'retrieval-no-habit-candidates', new Set(['habits'])));
     const noDocs = new EvalWorkspace(index, { ...DEFAULT_RETRIEVAL_OPTIONS, docs: { jsdoc: false } });
     const noBody = new EvalWorkspace(index, { ...DEFAULT_RETRIEVAL_OPTIONS, docs: { jsdoc: true, body: false } });
     extra.push(noDocs, noBody);

@@ -28,6 +28,12 @@ describe('retrieval: the name of the variable a call is assigned to', () => {
     assert.ok(ranked.indexOf('GetManagerName') < ranked.indexOf('GetGroupRecord'), ranked.join(', '));
   });
 
+  it("brings in the Script Includes named like the variable when no list found them", () => {
+    const source = 'function onBefore(current) {\n    var managerName = |\n}';
+    const names = (disable: Set<string>) => fx.pipeline.rank({ context: contextAt(source), disable }).details.filter((d) => d.ref.si).map((d) => d.ref.si!.name);
+    assert.deepEqual(names(new Set(['lexical', 'usage', 'dense'])), ['GetManagerName']);
+  });
+
   it('says nothing where the hole is not assigned, and the eval ablation turns it off', () => {
     assert.equal(evidence('function onBefore(current) {\n    if (|\n}', 'GetManagerName')?.assignedName, 0);
     assert.equal(evidence('function onBefore(current) {\n    var managerName = |\n}', 'GetManagerName', new Set(['assigned-name']))?.assignedName, 0);

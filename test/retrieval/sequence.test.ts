@@ -65,6 +65,27 @@ describe('retrieval: the call sequence', () => {
     assert.equal(off?.evidence.sequence, 0);
   });
 
+  it('names what the workspace calls next and what it calls beside, most often first', () => {
+    assert.deepEqual(fx.retrieval.sequenceNames('checkRecord', undefined, undefined, 5), ['saveRecord', 'notifyOwner']);
+    assert.deepEqual(fx.retrieval.sequenceNames('checkRecord', undefined, undefined, 1), ['saveRecord']);
+    assert.deepEqual(fx.retrieval.sequenceNames('fetchRecord', 'saveRecord', undefined, 5), ['checkRecord']);
+    const withoutOne = fx.retrieval.excludedSites(new Set(['global/business_rules/one.js']));
+    assert.deepEqual(fx.retrieval.sequenceNames('checkRecord', undefined, withoutOne, 5), ['notifyOwner', 'saveRecord']);
+    // Files calling fetchRecord: one.js (check, save) and two.js (check, notify).
+    assert.deepEqual(fx.retrieval.coCalledNames(['fetchRecord'], undefined, 5), ['checkRecord', 'notifyOwner', 'saveRecord']);
+    assert.deepEqual(fx.retrieval.coCalledNames(['fetchRecord'], new Set(['global/business_rules/one.js']), 5), ['checkRecord', 'notifyOwner']);
+    assert.deepEqual(fx.retrieval.coCalledNames([], undefined, 5), []);
+  });
+
+  it('brings those names in as candidates when no list found them', () => {
+    const ctx = contextAt('function onBefore(current) {\n    var gr = fetchRecord(current);\n    |\n}');
+    const lists = new Set(['lexical', 'usage', 'dense']);
+    const names = (disable: Set<string>) => fx.pipeline.rank({ context: ctx, disable }).details.filter((d) => d.ref.si).map((d) => d.ref.si!.name).sort();
+    assert.deepEqual(names(lists), ['checkRecord', 'notifyOwner', 'saveRecord']);
+    // Without them (the eval's ablation), nothing was found, and popularity orders everything.
+    assert.ok(names(new Set([...lists, 'habits'])).includes('stepOne'));
+  });
+
   it('follows a changed file', async () => {
     assert.equal(fx.retrieval.sequenceScorer('fetchRecord', undefined)('notifyOwner'), 0);
     const rel = 'global/business_rules/four.js';

@@ -483,6 +483,41 @@ export class RetrievalIndex {
     };
   }
 
+  /**
+   * The names `sequenceScorer` would score above zero, most often seen first, at most `limit`:
+   * what the workspace calls right after `before` and right before `after`.
+   */
+  sequenceNames(before: string | undefined, after: string | undefined, excluded: Map<string, CallSite[]> | undefined, limit: number): string[] {
+    const score = new Map<string, number>();
+    for (const [name, dir] of [[before, 'next'], [after, 'prev']] as const) {
+      if (name === undefined) continue;
+      const n = this.sequenceSide(name, dir, excluded);
+      if (n.total <= 0) continue;
+      for (const [target, count] of n.counts) if (count > 0) score.set(target, (score.get(target) ?? 0) + count / n.total);
+    }
+    return topNames(score, limit);
+  }
+
+  /**
+   * The names `coCallScorer` would score above zero, most co-called first, at most `limit`: what
+   * the files calling `calledHere` call too, the files in `exclude` not counted.
+   */
+  coCalledNames(calledHere: readonly string[], exclude: ReadonlySet<string> | undefined, limit: number): string[] {
+    if (!calledHere.length) return [];
+    const scorer = this.coCallScorer(calledHere, exclude);
+    const seen = new Set<string>(calledHere);
+    const score = new Map<string, number>();
+    for (const s of calledHere) {
+      for (const name of this.coPairs.get(s)?.keys() ?? []) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const v = scorer(name);
+        if (v > 0) score.set(name, v);
+      }
+    }
+    return topNames(score, limit);
+  }
+
   private sequenceSide(name: string, dir: 'next' | 'prev', excluded: Map<string, CallSite[]> | undefined): Neighbours {
     const all = this.neighboursOf(name, dir);
     const minus = excluded?.get(name);
@@ -1152,6 +1187,14 @@ class NameCache<V> {
 }
 
 /** Counts of the names called next to one name, and their sum. */
+/** The `limit` names of highest score, ties by name. */
+function topNames(score: Map<string, number>, limit: number): string[] {
+  return [...score]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([name]) => name);
+}
+
 interface Neighbours {
   counts: Map<string, number>;
   total: number;
