@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { consoleEditor, Editor } from '../server/src/editor';
-import { primingSites, Session } from '../server/src/session';
+import { Session } from '../server/src/session';
 import { contextAt } from './retrieval/helpers';
 import { copyDemoWorkspace } from './helpers/demo';
 
@@ -57,29 +57,8 @@ describe('session: a workspace', function () {
   it('warms its search lists in the background after the start, and answers the same warmed or not', async () => {
     const first = await start();
     const warmed = await start({}, true);
-    // Two fixed positions and, after them, call sites of the demo workspace itself.
-    const primed = warmed.lines.map((l) => /^warmed the search lists in \d+ slices and primed ranking at (\d+) positions/.exec(l)).find(Boolean);
-    assert.ok(primed && Number(primed[1]) > 2, warmed.lines.join('\n'));
+    assert.ok(warmed.lines.some((l) => /^warmed the search lists in \d+ slices and primed ranking/.test(l)), warmed.lines.join('\n'));
     assert.deepEqual(warmed.answers, first.answers);
-  });
-
-  it('primes at call sites spread over the whole index, each with code before the name', async () => {
-    const session = new Session(consoleEditor('error'));
-    session.settings = { ...session.settings, 'rank.learnWorkspace': false };
-    const ws = session.addWorkspace(root);
-    try {
-      await ws.startIndexing();
-      const all = [...ws.index.callSites()];
-      const usable = all.filter((s) => s.snippet.indexOf(s.target) > 0);
-      assert.ok(usable.length > 8, `${usable.length} of ${all.length} call sites`);
-      const few = primingSites(ws.index, 4);
-      assert.equal(few.length, 4);
-      assert.deepEqual(few, [0, 1, 2, 3].map((i) => usable[Math.floor((i * usable.length) / 4)]));
-      assert.equal(new Set(few.map((s) => s.path)).size > 1, true, 'from more than one file');
-      assert.deepEqual(primingSites(ws.index, 100_000), usable);
-    } finally {
-      await session.dispose();
-    }
   });
 
   it('warms again after a change: the pruned sets of the scopes ranked before are built before the next keystroke asks', async () => {

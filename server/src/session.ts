@@ -10,7 +10,6 @@ import { LEARN_QUIET_MS, RequestActivity } from './activity';
 import { defaultSettings, Settings } from './config';
 import { DocumentStore } from './documents';
 import { Editor } from './editor';
-import { CallSite } from './model';
 import { ApiIndex } from './index/api-index';
 import { Indexer, IndexStats } from './index/indexer';
 import { KnowledgeGraphCache } from './index/knowledge-graph';
@@ -37,13 +36,6 @@ import { parseJavaScript } from './syntax/parser';
 const RELEARN_SHARE = 0.1;
 /** Positions ranked once after a start (`warmInBackground`): after `new`, and at a bare call. */
 const PRIMING_POSITIONS = ["var gr = new GlideRecord('incident');\ngr.query();\nvar helper = new ", "var gr = new GlideRecord('incident');\nif (gr.get(current.sys_id)) {\n    var result = "];
-/**
- * Call sites of the workspace itself ranked at after a start, beside `PRIMING_POSITIONS`: the
- * first hundred keystrokes after a warm start at 10,000 Script Includes were a third slower than
- * the next hundred (code not yet optimised by the engine, per-name statistics not yet computed),
- * and positions like the developer's own warm what those keystrokes need.
- */
-const PRIMING_SITES = 96;
 /** Longest stretch of background warm-up between two turns of the event loop. */
 const WARM_SLICE_MS = 2;
 
@@ -185,18 +177,7 @@ export class Workspace {
       const context = cursorContext(source, parseJavaScript(source), source.length, { recordType: 'sys_script', side: 'server', scope: 'global' });
       await this.rank({ context, includePlatform: true }).catch(() => undefined);
     }
-    // Then the workspace's own call sites, each in a quiet spell (a ranking at 10,000 takes about
-    // as long as a keystroke's): while the developer types, the typing itself warms the same code.
-    let sites = 0;
-    for (const site of primingSites(this.index, PRIMING_SITES)) {
-      await this.activity.quiet(LEARN_QUIET_MS);
-      if (this.disposed || !this.retrieval.built) return;
-      const source = site.snippet.slice(0, site.snippet.indexOf(site.target));
-      const facts = { recordType: site.callerTable, side: site.side, scope: site.scope, collection: site.collection, recordName: site.callerName };
-      await this.rank({ context: cursorContext(source, parseJavaScript(source), source.length, facts), includePlatform: true }).catch(() => undefined);
-      sites++;
-    }
-    this.editor.log('debug', `warmed the search lists in ${slices} slices and primed ranking at ${PRIMING_POSITIONS.length + sites} positions, over ${Math.round(performance.now() - started)} ms`);
+    this.editor.log('debug', `warmed the search lists in ${slices} slices and primed ranking, over ${Math.round(performance.now() - started)} ms`);
   }
 
   /** One full garbage collection (memory.ts), logged: a bulk step's garbage goes back at once. */
@@ -481,14 +462,4 @@ export function uriToPath(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Up to `count` of the index's call sites whose snippet shows the call's name after some code,
- * evenly spaced over all of them (so over files, scopes and record types alike).
- */
-export function primingSites(index: ApiIndex, count: number): CallSite[] {
-  const usable = [...index.callSites()].filter((site) => site.snippet.indexOf(site.target) > 0);
-  if (usable.length <= count) return usable;
-  return Array.from({ length: count }, (_, i) => usable[Math.floor((i * usable.length) / count)]);
 }
