@@ -504,15 +504,21 @@ export class RetrievalIndex {
    */
   coCalledNames(calledHere: readonly string[], exclude: ReadonlySet<string> | undefined, limit: number): string[] {
     if (!calledHere.length) return [];
-    const scorer = this.coCallScorer(calledHere, exclude);
-    const seen = new Set<string>(calledHere);
+    // One pass over each called name's pairs: a name called from everywhere is paired with most
+    // of the workspace, too many to ask `coCallScorer` about one by one on a keystroke.
+    const excluded = exclude?.size ? [...exclude].map((p) => this.coTargetsByPath.get(p)).filter((t): t is string[] => !!t) : [];
+    const here = new Set(calledHere);
     const score = new Map<string, number>();
     for (const s of calledHere) {
-      for (const name of this.coPairs.get(s)?.keys() ?? []) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const v = scorer(name);
-        if (v > 0) score.set(name, v);
+      let files = this.coFiles.get(s) ?? 0;
+      const mine = excluded.filter((t) => t.includes(s));
+      files -= mine.length;
+      if (files <= 0) continue;
+      for (const [name, count] of this.coPairs.get(s) ?? []) {
+        if (here.has(name)) continue;
+        let both = count;
+        for (const t of mine) if (t.includes(name)) both--;
+        if (both > 0) score.set(name, (score.get(name) ?? 0) + both / files);
       }
     }
     return topNames(score, limit);
@@ -1187,12 +1193,19 @@ class NameCache<V> {
 }
 
 /** Counts of the names called next to one name, and their sum. */
-/** The `limit` names of highest score, ties by name. */
+/** The `limit` names of highest score, ties by name (kept in order as they come: no sort of them all). */
 function topNames(score: Map<string, number>, limit: number): string[] {
-  return [...score]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, limit)
-    .map(([name]) => name);
+  if (limit <= 0) return [];
+  const top: Array<[string, number]> = [];
+  const before = (a: [string, number], b: [string, number]) => a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+  for (const entry of score) {
+    if (top.length === limit && !before(entry, top[top.length - 1])) continue;
+    let at = top.length;
+    while (at > 0 && before(entry, top[at - 1])) at--;
+    top.splice(at, 0, entry);
+    if (top.length > limit) top.pop();
+  }
+  return top.map(([name]) => name);
 }
 
 interface Neighbours {
