@@ -180,13 +180,8 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
     // The model has a couple of thousand weights: from a few dozen cases it learns noise that a
     // held-back set of the same size cannot tell apart from skill, so small workspaces keep it as shipped.
     if (opts.fineTuneFrom && fit.length >= MIN_FINE_TUNE_CASES) {
-      const lists: RankList[] = [];
-      for (let i = 0; i < fit.length; i++) {
-        // Features of a case cost a sort of its candidates and 40 rows: a few cases a step.
-        if (i % 8 === 0) await steps.yield();
-        if (cancelled()) return undefined;
-        lists.push(listOf(fit[i], weights));
-      }
+      const lists = await listsOf(fit, weights, steps);
+      if (!lists) return undefined;
       const tuned = await fineTuneInWorker(opts.fineTuneFrom, lists);
       if (cancelled()) return undefined;
       if (tuned.ok) {
@@ -225,12 +220,8 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   // The held-back cases chose the fine-tuned reranker; kept, it is trained again by the same
   // recipe on every case, theirs included: half as many cases again to learn from.
   if (model && result.kept && opts.fineTuneFrom) {
-    const lists: RankList[] = [];
-    for (let i = 0; i < prepared.length; i++) {
-      if (i % 8 === 0) await steps.yield();
-      if (cancelled()) return undefined;
-      lists.push(listOf(prepared[i], weights));
-    }
+    const lists = await listsOf(prepared, weights, steps);
+    if (!lists) return undefined;
     const tuned = await fineTuneInWorker(opts.fineTuneFrom, lists);
     if (cancelled()) return undefined;
     if (tuned.ok) result.model = mlpToJson(tuned.model);
@@ -275,6 +266,18 @@ async function bestBlend(list: readonly Prepared[], weights: FusionWeights, pass
 function listOf(p: Prepared, weights: FusionWeights): RankList {
   const output = topOutput(p, weights);
   return { features: extractFeatures(p.context, output), n: output.details.length, trueIndex: output.details.findIndex((d) => d.candidate.apiName === p.expected) };
+}
+
+/** The cases as training lists under `weights`, a few per step; undefined when cancelled. */
+async function listsOf(list: readonly Prepared[], weights: FusionWeights, steps: Steps): Promise<RankList[] | undefined> {
+  const lists: RankList[] = [];
+  for (let i = 0; i < list.length; i++) {
+    // Features of a case cost a sort of its candidates and 40 rows: a few cases a step.
+    if (i % 8 === 0) await steps.yield();
+    if (steps.cancelled()) return undefined;
+    lists.push(listOf(list[i], weights));
+  }
+  return lists;
 }
 
 /** Reranks each case's top 40 under `weights`, keeping the scores under `pass`. */

@@ -380,6 +380,42 @@ function trainable(lists: readonly RankList[]): RankList[] {
   return lists.filter((l) => l.trueIndex >= 0 && l.trueIndex < l.n && l.n >= 2);
 }
 
+/**
+ * Both training stages' epoch records, and with validation lists, the weights of the epoch that
+ * ranked them best (the start's, if none beat it); without, the last epoch's.
+ */
+class EarlyStopping {
+  private best: MlpModel;
+  private bestMrr: number;
+
+  constructor(
+    private readonly start: MlpModel,
+    private readonly L: Layout,
+    private readonly validation?: RankList[],
+  ) {
+    this.best = start;
+    this.bestMrr = validation ? evaluateMlp(start, validation).mrr : -Infinity;
+  }
+
+  /** The record of an epoch that ended with `params`. */
+  epoch(epoch: number, value: number, params: Float64Array): EpochRecord {
+    const record: EpochRecord = { epoch, value };
+    if (this.validation) {
+      const current = unflatten(this.start, this.L, params);
+      record.validationMrr = evaluateMlp(current, this.validation).mrr;
+      if (record.validationMrr > this.bestMrr) {
+        this.bestMrr = record.validationMrr;
+        this.best = current;
+      }
+    }
+    return record;
+  }
+
+  result(params: Float64Array): MlpModel {
+    return this.validation ? this.best : unflatten(this.start, this.L, params);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Stage 1: supervised listwise cross-entropy
 
@@ -393,8 +429,7 @@ export function trainSupervised(start: MlpModel, lists: readonly RankList[], opt
   const data = trainable(lists);
   const grad = new Float64Array(L.size);
   const history: EpochRecord[] = [];
-  let best = start;
-  let bestMrr = opts.validation ? evaluateMlp(start, opts.validation).mrr : -Infinity;
+  const stopping = new EarlyStopping(start, L, opts.validation);
   for (let epoch = 0; epoch < epochs && data.length > 0; epoch++) {
     const order = shuffled(data.length, rng);
     let lossSum = 0;
@@ -413,18 +448,9 @@ export function trainSupervised(start: MlpModel, lists: readonly RankList[], opt
       }
       adam.step(params, grad, 1 / batch.length);
     }
-    const record: EpochRecord = { epoch, value: lossSum / data.length };
-    if (opts.validation) {
-      const current = unflatten(start, L, params);
-      record.validationMrr = evaluateMlp(current, opts.validation).mrr;
-      if (record.validationMrr > bestMrr) {
-        bestMrr = record.validationMrr;
-        best = current;
-      }
-    }
-    history.push(record);
+    history.push(stopping.epoch(epoch, lossSum / data.length, params));
   }
-  return { model: opts.validation ? best : unflatten(start, L, params), history };
+  return { model: stopping.result(params), history };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -489,9 +515,7 @@ export function trainReinforce(start: MlpModel, lists: readonly RankList[], opts
   const data = trainable(lists);
   const grad = new Float64Array(L.size);
   const history: EpochRecord[] = [];
-
-  let best = start;
-  let bestMrr = opts.validation ? evaluateMlp(start, opts.validation).mrr : -Infinity;
+  const stopping = new EarlyStopping(start, L, opts.validation);
   let baseline: number | undefined;
 
   for (let epoch = 0; epoch < epochs && data.length > 0; epoch++) {
@@ -524,18 +548,9 @@ export function trainReinforce(start: MlpModel, lists: readonly RankList[], opts
       }
       adam.step(params, grad, 1 / batch.length);
     }
-    const record: EpochRecord = { epoch, value: rewardSum / data.length };
-    if (opts.validation) {
-      const current = unflatten(start, L, params);
-      record.validationMrr = evaluateMlp(current, opts.validation).mrr;
-      if (record.validationMrr > bestMrr) {
-        bestMrr = record.validationMrr;
-        best = current;
-      }
-    }
-    history.push(record);
+    history.push(stopping.epoch(epoch, rewardSum / data.length, params));
   }
-  return { model: opts.validation ? best : unflatten(start, L, params), history };
+  return { model: stopping.result(params), history };
 }
 
 // ---------------------------------------------------------------------------------------------

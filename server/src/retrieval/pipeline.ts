@@ -311,12 +311,14 @@ export class RetrievalPipeline {
     // What this script already calls, nearest first: what is called beside those elsewhere is likely here too.
     const isCalled = (name: string) => this.retrieval.isCalled(name);
     const calledHere = usePriors ? ctx.identifiers.filter(isCalled).slice(0, 20) : [];
+    const callBefore = ctx.callsBefore.find(isCalled);
+    const callAfter = ctx.callsAfter.find(isCalled);
     // The workspace's habits as candidates of their own: what it calls right after this script's
     // previous call, and beside the names this script calls. Their evidence weighs in fusion
     // either way; without this, only for candidates a list happened to find.
     if (usePriors && !req.disable?.has('habits')) {
       const names = [
-        ...(req.disable?.has('sequence') ? [] : this.retrieval.sequenceNames(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded, HABIT_CANDIDATES)),
+        ...(req.disable?.has('sequence') ? [] : this.retrieval.sequenceNames(callBefore, callAfter, excluded, HABIT_CANDIDATES)),
         ...this.retrieval.coCalledNames(calledHere, req.excludePaths, HABIT_CANDIDATES),
       ];
       for (const name of names) {
@@ -333,7 +335,7 @@ export class RetrievalPipeline {
     // With nothing to go on (an empty context), popularity alone orders the accessible set.
     if (byId.size === 0) allowed.forEach((on, id) => on && slot(id));
     const coCall = this.retrieval.coCallScorer(calledHere, req.excludePaths);
-    const sequence = usePriors && !req.disable?.has('sequence') ? this.retrieval.sequenceScorer(ctx.callsBefore.find(isCalled), ctx.callsAfter.find(isCalled), excluded) : () => 0;
+    const sequence = usePriors && !req.disable?.has('sequence') ? this.retrieval.sequenceScorer(callBefore, callAfter, excluded) : () => 0;
     const holeWords = usePriors && !req.disable?.has('hole-words') ? this.retrieval.holeWordScorer(query.hole, excluded) : () => 0;
     const assignedName = usePriors && !req.disable?.has('assigned-name') ? this.retrieval.assignedNameScorer(query.hole) : () => 0;
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);

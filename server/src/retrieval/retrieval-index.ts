@@ -506,7 +506,7 @@ export class RetrievalIndex {
     if (!calledHere.length) return [];
     // One pass over each called name's pairs: a name called from everywhere is paired with most
     // of the workspace, too many to ask `coCallScorer` about one by one on a keystroke.
-    const excluded = exclude?.size ? [...exclude].map((p) => this.coTargetsByPath.get(p)).filter((t): t is string[] => !!t) : [];
+    const excluded = this.coTargetsOf(exclude);
     const here = new Set(calledHere);
     const score = new Map<string, number>();
     for (const s of calledHere) {
@@ -575,8 +575,13 @@ export class RetrievalIndex {
    */
   coCallScorer(calledHere: readonly string[], exclude?: ReadonlySet<string>): (candidate: string) => number {
     if (!calledHere.length) return () => 0;
-    const excluded = exclude?.size ? [...exclude].map((p) => this.coTargetsByPath.get(p)).filter((t): t is string[] => !!t) : [];
+    const excluded = this.coTargetsOf(exclude);
     return (candidate) => this.coCallAffinity(candidate, calledHere, excluded);
+  }
+
+  /** The distinct targets each of the `exclude` files calls (the co-call counts to take out). */
+  private coTargetsOf(exclude: ReadonlySet<string> | undefined): string[][] {
+    return exclude?.size ? [...exclude].map((p) => this.coTargetsByPath.get(p)).filter((t): t is string[] => !!t) : [];
   }
 
   private coCallAffinity(candidate: string, calledHere: readonly string[], excluded: readonly string[][]): number {

@@ -199,8 +199,7 @@ export async function fineTuneOnWorkspace(root: string, log: (line: string) => v
   const testLists = listsForCases(ws, test, [0]);
   ws.dispose();
   log(`workspace ${root}: ${train.length} training cases, ${test.length} held back`);
-  const learnable = trainLists.filter((l) => l.trueIndex >= 0 && l.n > 1);
-  const tuned = fineTuneLists(weights.model, learnable);
+  const tuned = fineTuneLists(weights.model, trainLists);
   const shippedM = evaluateMlp(weights.model, testLists);
   const tunedM = evaluateMlp(tuned, testLists);
   const order = (l: { n: number }) => Float32Array.from({ length: l.n }, (_, i) => l.n - i);
