@@ -314,6 +314,35 @@ describe('index/bm25', () => {
     for (const q of queries) assert.deepStrictEqual(warm.search(q, 25), cold.search(q, 25));
   });
 
+  it('sizes the impact arena of a loaded index once, for every list, when warming it', () => {
+    const rand = mulberry32(4);
+    const index = new Bm25Index<'name' | 'body'>({ fields: { name: { weight: 3, b: 0.5 }, body: { weight: 1, b: 0.75 } } });
+    for (let i = 0; i < 2000; i++) index.add(i, { name: [`n${Math.floor(rand() * 300)}`], body: Array.from({ length: 10 }, () => `b${Math.floor(rand() * rand() * 2000)}`) });
+    const { header, arrays } = index.toParts();
+    const loaded = Bm25Index.fromParts<'name' | 'body'>(header, arrays);
+    assert.ok(loaded.ok);
+    assert.strictEqual(loaded.index.warmImpacts(Infinity), true);
+    const entries = arrays.df!.reduce((a, b) => a + b, 0);
+    assert.deepStrictEqual(loaded.index.impactArenaStats(), { capacity: entries, top: entries, garbage: 0, compactions: 0 });
+    // A document added afterwards grows the arena by an eighth, not by half.
+    loaded.index.add(5000, { name: ['n1'], body: ['b1', 'b2'] });
+    const after = loaded.index.impactArenaStats();
+    assert.ok(after.capacity > entries && after.capacity <= Math.ceil(entries * 1.125) + 3, JSON.stringify(after));
+  });
+
+  it('saves a loaded index that nothing changed without copying its postings', () => {
+    const { header, arrays } = sampleIndex().toParts();
+    const loaded = Bm25Index.fromParts<Field>(header, arrays);
+    assert.ok(loaded.ok);
+    const again = loaded.index.toParts();
+    assert.strictEqual(again.arrays.postings.buffer, arrays.postings.buffer);
+    assert.strictEqual(again.arrays.docTerms, arrays.docTerms);
+    loaded.index.remove(2);
+    const compacted = loaded.index.toParts();
+    assert.notStrictEqual(compacted.arrays.postings.buffer, arrays.postings.buffer);
+    assert.strictEqual(compacted.header.ids.length, 4);
+  });
+
   it('refuses saved parts whose derived arrays do not match the index', () => {
     const { header, arrays } = sampleIndex().toParts();
     const broken = [

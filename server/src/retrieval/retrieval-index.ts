@@ -26,6 +26,7 @@ import {
   usageFields,
 } from '../index/api-documents';
 import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
+import { Bm25Builder } from '../index/bm25-build';
 import { IdMap } from '../index/id-map';
 import { StringPool } from '../index/compact-entry';
 import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
@@ -210,6 +211,8 @@ export class RetrievalIndex {
   readonly usages = new Map<number, UsageRef>();
   private readonly docsByPath = new Map<string, number[]>();
   private readonly usagesByPath = new Map<string, number[]>();
+  /** While a build adds its documents: the BM25 indexes being built, which replace the empty ones when it has added them all. */
+  private building?: { api: Bm25Builder<ApiField>; usage: Bm25Builder<UsageField> };
   /**
    * Usage statistics by target name, computed when a ranking first asks for a name and kept until
    * a change touches that name. Built for every called name up front, they were four maps per
@@ -351,6 +354,11 @@ export class RetrievalIndex {
     const usageSample = new StrideSample<readonly string[]>(this.options.embedderUsageDocs ? usageCount : 0, Math.max(0, this.options.embedderMaxDocs - apiCount));
     const corpus = new CorpusEncoder();
     const pending: ApiDocRef[] = [];
+    // A first build (the indexes are empty) lays the BM25 indexes out once, after the last
+    // document, in arrays of their exact sizes (`Bm25Builder`); documents added to a non-empty
+    // index go in one by one.
+    this.building = undefined;
+    if (this.apiBm25.size === 0 && this.usageBm25.size === 0) this.building = { api: new Bm25Builder({ fields: API_FIELD_WEIGHTS }), usage: new Bm25Builder({ fields: USAGE_FIELD_WEIGHTS }) };
     for (const api of platformApis()) pending.push(this.addDoc('platform', () => platformFields(api), undefined, api));
     let n = 0;
     for (const entry of this.index.visibleFiles()) {
@@ -360,6 +368,13 @@ export class RetrievalIndex {
       }
       this.addEntryUsages(entry, this.options.embedderUsageDocs ? usageSample : undefined);
       if (++n % BUILD_SLICE === 0) yield 'pause';
+    }
+    if (this.building) {
+      // Before the embedder's fit, the peak of a first index: the build's scratch is garbage by then.
+      this.apiBm25 = this.building.api.finish();
+      this.usageBm25 = this.building.usage.finish();
+      this.building = undefined;
+      yield 'pause';
     }
     const apiDocs = corpus.documents;
     for (const doc of usageSample.kept) corpus.add(doc);
@@ -1035,7 +1050,7 @@ export class RetrievalIndex {
     const ref = new ApiDocRef(id, kind, compute, this.fieldsCache, si, platform, path);
     this.docsMoved++;
     this.docs.set(ref.id, ref);
-    if (!indexed) this.apiBm25.add(ref.id, ref.fields);
+    if (!indexed) (this.building?.api ?? this.apiBm25).add(ref.id, ref.fields);
     if (ref.si) this.docIdBySi.set(ref.si, ref.id);
     return ref;
   }
@@ -1057,7 +1072,7 @@ export class RetrievalIndex {
       const id = this.nextUsageId++;
       const fields = usageFields(site);
       this.usages.set(id, { id, site, path: entry.path });
-      this.usageBm25.add(id, fields);
+      (this.building?.usage ?? this.usageBm25).add(id, fields);
       ids.push(id);
       corpus?.offer(fields.context);
     }
