@@ -112,7 +112,8 @@ export class ApiDocRef {
   constructor(
     readonly id: number,
     readonly kind: 'script-include' | 'platform',
-    private readonly compute: () => ApiFields,
+    /** What a Script Include's document holds (the index's options, one object for every document). */
+    private readonly docOptions: DocOptions,
     private readonly cache: FieldsCache,
     readonly si?: ScriptIncludeInfo,
     readonly platform?: PlatformApi,
@@ -122,7 +123,7 @@ export class ApiDocRef {
 
   /** The field terms as indexed (feature extraction reads them). */
   get fields(): ApiFields {
-    return this.cache.get(this, this.compute);
+    return this.cache.get(this, () => (this.si ? scriptIncludeFields(this.si, this.docOptions) : platformFields(this.platform!)));
   }
 }
 
@@ -359,7 +360,7 @@ export class RetrievalIndex {
     // index go in one by one.
     this.building = undefined;
     if (this.apiBm25.size === 0 && this.usageBm25.size === 0) this.building = { api: new Bm25Builder({ fields: API_FIELD_WEIGHTS }), usage: new Bm25Builder({ fields: USAGE_FIELD_WEIGHTS }) };
-    for (const api of platformApis()) pending.push(this.addDoc('platform', () => platformFields(api), undefined, api));
+    for (const api of platformApis()) pending.push(this.addDoc('platform', undefined, api));
     let n = 0;
     for (const entry of this.index.visibleFiles()) {
       for (const ref of this.addEntryDocs(entry)) {
@@ -957,16 +958,20 @@ export class RetrievalIndex {
     }
     for (const [id, name] of snap.platform) {
       const p = apis.get(name)!;
-      this.addDoc('platform', () => platformFields(p), undefined, p, undefined, id, true);
+      this.addDoc('platform', undefined, p, undefined, id, true);
     }
     const stale = new Set<string>();
     const seen = new Set<string>();
+    // No closure in this loop may name `f`, `entry` or `keys`: a document's fields are computed
+    // later by its ApiDocRef, and a closure made here would keep the snapshot's record of every
+    // file alive with it (V8 keeps a closure's whole scope).
     for (const f of snap.files) {
       seen.add(f.path);
       const entry = this.index.file(f.path);
       const keys = entry ? new Map(entry.scriptIncludes.map((si) => [siKey(si), si])) : undefined;
-      const fits = entry && !this.index.isClaimed(f.path) && entry.hash === f.hash && f.docs.every(([, key]) => keys!.has(key)) && f.usages.length === (this.options.usage ? entry.callSites.length : 0);
-      if (!fits) {
+      let fits = !!entry && !this.index.isClaimed(f.path) && entry.hash === f.hash && f.usages.length === (this.options.usage ? entry.callSites.length : 0);
+      for (const doc of f.docs) fits &&= keys!.has(doc[1]);
+      if (!fits || !entry) {
         // Take its old documents out; the file is indexed afresh below if it still counts.
         for (const [id] of f.docs) {
           this.apiBm25.remove(id);
@@ -976,13 +981,16 @@ export class RetrievalIndex {
         stale.add(f.path);
         continue;
       }
+      // The entry's path, not the snapshot's copy of it: one string per file.
+      const path = entry.path;
+      const ids: number[] = [];
       for (const [id, key] of f.docs) {
-        const si = keys!.get(key)!;
-        this.addDoc('script-include', () => scriptIncludeFields(si, this.options.docs), si, undefined, f.path, id, true);
+        this.addDoc('script-include', keys!.get(key)!, undefined, path, id, true);
+        ids.push(id);
       }
-      if (f.docs.length) this.docsByPath.set(f.path, f.docs.map(([id]) => id));
-      f.usages.forEach((id, i) => this.usages.set(id, { id, site: entry!.callSites[i], path: f.path }));
-      if (f.usages.length) this.usagesByPath.set(f.path, f.usages);
+      if (ids.length) this.docsByPath.set(path, ids);
+      for (let i = 0; i < f.usages.length; i++) this.usages.set(f.usages[i], { id: f.usages[i], site: entry.callSites[i], path });
+      if (f.usages.length) this.usagesByPath.set(path, f.usages);
     }
     for (const entry of this.index.visibleFiles()) {
       if (!seen.has(entry.path) && (entry.scriptIncludes.length || entry.callSites.length)) stale.add(entry.path);
@@ -1046,8 +1054,8 @@ export class RetrievalIndex {
     this.removeCoCalls(path);
   }
 
-  private addDoc(kind: ApiDocRef['kind'], compute: () => ApiFields, si?: ScriptIncludeInfo, platform?: PlatformApi, path?: string, id = this.nextDocId++, indexed = false): ApiDocRef {
-    const ref = new ApiDocRef(id, kind, compute, this.fieldsCache, si, platform, path);
+  private addDoc(kind: ApiDocRef['kind'], si?: ScriptIncludeInfo, platform?: PlatformApi, path?: string, id = this.nextDocId++, indexed = false): ApiDocRef {
+    const ref = new ApiDocRef(id, kind, this.options.docs, this.fieldsCache, si, platform, path);
     this.docsMoved++;
     this.docs.set(ref.id, ref);
     if (!indexed) (this.building?.api ?? this.apiBm25).add(ref.id, ref.fields);
@@ -1058,7 +1066,7 @@ export class RetrievalIndex {
   private addEntryDocs(entry: FileEntry): ApiDocRef[] {
     const refs: ApiDocRef[] = [];
     for (const si of entry.scriptIncludes) {
-      refs.push(this.addDoc('script-include', () => scriptIncludeFields(si, this.options.docs), si, undefined, entry.path));
+      refs.push(this.addDoc('script-include', si, undefined, entry.path));
     }
     if (refs.length) this.docsByPath.set(entry.path, refs.map((r) => r.id));
     return refs;
