@@ -12,7 +12,9 @@ import { clearlyBetter, isHeldBack, learnRanking, LearnedRanking, rankingFromJso
 import { caseRequest } from '../../server/src/rank/case-request';
 import { CompactReranker, SHIPPED_COMPACT, SHIPPED_WEIGHTS } from '../../server/src/rerank/reranker';
 import { exportMlpToOnnx, mlpFromJson } from '../../server/src/rerank/mlp';
-import { FUSION } from '../../server/src/retrieval/pipeline';
+import { FUSION, fusedScore } from '../../server/src/retrieval/pipeline';
+import { CandidateTable, RowSlabs } from '../../server/src/rank/candidate-table';
+import { SERVING_RANK_OPTIONS } from '../../server/src/rank/ranker';
 import { mulberry32 } from '../../server/src/random';
 import { Session } from '../../server/src/session';
 
@@ -41,6 +43,30 @@ describe('rank/learn: learning the workspace', function () {
     ws.dispose();
     await reranker.release();
     await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('keeps each case\'s candidates as rows that score and read back exactly as the pipeline made them', () => {
+    // Slabs of 1,050 values: a few cases' tables each, so tables start in fresh slabs as learning's do.
+    const slabs = new RowSlabs(1050);
+    const tables: Array<{ table: CandidateTable; scores: number[] }> = [];
+    const other = { ...FUSION, usage: FUSION.usage * 4, holeAffinity: 0, k: 20 };
+    for (const c of cases.slice(0, 40)) {
+      const out = ws.pipeline.rank({ ...caseRequest(c, '', SERVING_RANK_OPTIONS), maxResults: 100_000, methods: false });
+      const sis = out.details.filter((d) => d.ref.si);
+      const table = CandidateTable.of(sis, slabs);
+      tables.push({ table, scores: sis.map((d) => fusedScore(d.evidence, FUSION, true)) });
+      assert.equal(table.size, sis.length);
+      sis.forEach((d, i) => {
+        for (const w of [FUSION, other]) for (const priors of [true, false]) assert.equal(table.score(i, w, priors), fusedScore(d.evidence, w, priors));
+        const s = table.score(i, other, true);
+        d.candidate.score = s;
+        d.candidate.stages.fused = { score: s, rank: i + 1 };
+        assert.deepEqual(table.detail(i, s, i + 1), d);
+      });
+    }
+    // Tables written later never overwrote earlier ones in the shared slabs.
+    for (const { table, scores } of tables) assert.deepEqual(scores.map((_, i) => table.score(i, FUSION, true)), scores);
+    assert.ok(tables.length > 6);
   });
 
   it('fits on some of the cases and judges on the others', () => {

@@ -13,7 +13,8 @@ import { CacheFolder } from '../index/cache-folder';
 import { RANK_DEPTH, RankShares, rankShares } from '../stats';
 import { createHash } from 'crypto';
 import { CancellationLike } from '../rerank/types';
-import { FusionEvidence, fusedScore, FUSION, FusionWeights, PipelineOutput } from '../retrieval/pipeline';
+import { FUSION, FusionWeights, PipelineOutput } from '../retrieval/pipeline';
+import { CandidateTable, RowSlabs } from './candidate-table';
 import { CursorContext } from '../retrieval/types';
 import { EvalCase } from './cases';
 import { caseRequest } from './case-request';
@@ -80,14 +81,15 @@ interface Steps {
   cancelled(): boolean;
 }
 
-/** One case searched once: each Script Include candidate's evidence, and which one is right. */
+/** One case searched once: each Script Include candidate's evidence and details, and which one is right. */
 interface Prepared {
-  evidence: FusionEvidence[];
-  keys: string[];
+  table: CandidateTable;
   priors: boolean;
   expected: string;
-  output: PipelineOutput;
   context: CursorContext;
+  /** What the reranker's features read beside the candidates. */
+  query: PipelineOutput['query'];
+  documents: PipelineOutput['documents'];
   /** Reranker scores of the top 40, by which pass produced them (`shipped`, `defaults`, `tuned`). */
   reranked: Map<string, RerankedTop>;
 }
@@ -115,6 +117,7 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
   const shipped = { ...FUSION };
   const saved = parts.pipeline.weights;
   const prepared: Prepared[] = [];
+  const slabs = new RowSlabs();
   // Searched with the shipped weights and a deep list, so every candidate any weighting could
   // bring into the top 40 is there (the lists themselves do not depend on the weights).
   parts.pipeline.weights = shipped;
@@ -127,8 +130,8 @@ export async function learnRanking(parts: RankerParts, cases: readonly EvalCase[
       const c = cases[i];
       const req = caseRequest(c, '', serving);
       const out = parts.pipeline.rank({ ...req, maxResults: 100_000, methods: false });
-      const sis = out.details.filter((d) => d.ref.si);
-      prepared.push({ evidence: sis.map((d) => d.evidence), keys: sis.map((d) => d.candidate.apiName), priors: true, expected: c.expected.apiName ?? c.expected.scriptInclude, output: out, context: req.context, reranked: new Map() });
+      const table = CandidateTable.of(out.details.filter((d) => d.ref.si), slabs);
+      prepared.push({ table, priors: true, expected: c.expected.apiName ?? c.expected.scriptInclude, context: req.context, query: out.query, documents: out.documents, reranked: new Map() });
     }
   } finally {
     parts.pipeline.weights = saved;
@@ -300,19 +303,15 @@ async function rerankAll(reranker: Reranker, list: Prepared[], weights: FusionWe
 /** A case's ranking as the reranker would see it under `weights`: its top 40 in fused order. */
 function topOutput(p: Prepared, weights: FusionWeights): PipelineOutput {
   const top = topDetails(p, weights);
-  return { ...p.output, details: top, candidates: top.map((d) => d.candidate) };
+  return { candidates: top.map((d) => d.candidate), details: top, timings: [], trace: [], query: p.query, documents: p.documents };
 }
 
 /** The Script Include details of a case in fused order under `weights`, cut to the top 40, with fused stages set. */
 function topDetails(p: Prepared, weights: FusionWeights) {
-  const sis = p.output.details.filter((d) => d.ref.si);
-  const scored = sis.map((d) => ({ d, s: fusedScore(d.evidence, weights, p.priors) }));
-  scored.sort((a, b) => b.s - a.s || a.d.candidate.key.localeCompare(b.d.candidate.key));
-  return scored.slice(0, CUTOFF).map(({ d, s }, i) => {
-    d.candidate.score = s;
-    d.candidate.stages.fused = { score: s, rank: i + 1 };
-    return d;
-  });
+  const { table } = p;
+  const scored = table.keys.map((key, i) => ({ i, key, s: table.score(i, weights, p.priors) }));
+  scored.sort((a, b) => b.s - a.s || a.key.localeCompare(b.key));
+  return scored.slice(0, CUTOFF).map(({ i, s }, r) => table.detail(i, s, r + 1));
 }
 
 /** Cases rescored between yields while searching weights (each costs a few hundred candidates). */
@@ -339,12 +338,15 @@ function objective(q: RankingQuality): number {
 
 /** 1-based rank of the expected answer (Infinity when outside the cut). */
 function rankOf(p: Prepared, weights: FusionWeights, rerank: { pass: string; weight: number } | undefined): number {
-  const at = p.keys.indexOf(p.expected);
+  const { table } = p;
+  const at = table.keys.indexOf(p.expected);
   if (at < 0) return Infinity;
-  const scores = p.evidence.map((e) => fusedScore(e, weights, p.priors));
-  const mine = scores[at];
+  const mine = table.score(at, weights, p.priors);
   let rank = 1;
-  for (let i = 0; i < scores.length; i++) if (scores[i] > mine || (scores[i] === mine && p.keys[i] < p.expected)) rank++;
+  for (let i = 0; i < table.size; i++) {
+    const s = i === at ? mine : table.score(i, weights, p.priors);
+    if (s > mine || (s === mine && table.keys[i] < p.expected)) rank++;
+  }
   if (rank > CUTOFF || !rerank) return rank;
   const rr = p.reranked.get(rerank.pass);
   if (!rr) return rank;
