@@ -79,7 +79,15 @@ interface WorkspaceResult {
    * (right after indexing) and once it is done, beside the same server kind with learning off
    * (`completion.full`, measured with `rank.learnWorkspace: false`).
    */
-  learning?: { during: LatencySummary; after: LatencySummary; learnMs: number; stillLearningAfterDuring: boolean; line: string };
+  learning?: {
+    during: LatencySummary;
+    after: LatencySummary;
+    learnMs: number;
+    stillLearningAfterDuring: boolean;
+    line: string;
+    /** Resident set (MB): the server's peak up to the end of learning, and once it has been quiet a while after. */
+    rssMb?: { peak: number; after: number };
+  };
   resolve: LatencySummary;
   typescript?: LatencySummary;
   inProcess: {
@@ -294,9 +302,13 @@ async function measureLearning(root: string, cases: readonly EvalCase[], log: (l
     const stillLearningAfterDuring = !learned();
     await eventually(async () => !!learned(), 600_000, 50);
     const learnMs = performance.now() - started;
+    const peak = peakRss(client.proc);
     const after = summarize((await measureCompletions(client, root, cases, false)).completion);
-    log(`learning: ${learned()}; completion while learning p95 ${during.p95.toFixed(2)} ms${stillLearningAfterDuring ? '' : ' (learning ended before the measurement did)'}, after p95 ${after.p95.toFixed(2)} ms`);
-    return { during, after, learnMs, stillLearningAfterDuring, line: learned() ?? '' };
+    // Learning's garbage goes back in the first quiet spell after it (session.ts).
+    await new Promise((r) => setTimeout(r, QUIET_MS));
+    const rssMb = { peak, after: currentRss(client.proc) };
+    log(`learning: ${learned()}; completion while learning p95 ${during.p95.toFixed(2)} ms${stillLearningAfterDuring ? '' : ' (learning ended before the measurement did)'}, after p95 ${after.p95.toFixed(2)} ms; resident set peak ${rssMb.peak} MB, ${rssMb.after} MB once quiet after`);
+    return { during, after, learnMs, stillLearningAfterDuring, line: learned() ?? '', rssMb };
   } finally {
     await client.stop();
   }
@@ -571,6 +583,14 @@ export function formatBench(results: readonly WorkspaceResult[], rerank: Record<
     lines.push(
       `${r.name.padEnd(13)} ${String(r.scriptIncludes).padStart(5)} ${String(r.files).padStart(7)}  ${fmt(median(r.coldIndexMs) / 1000, 2).padStart(10)}  ${fmt(median(r.warmStartMs) / 1000, 2).padStart(6)}  ${useful.padStart(22)}  ${fmt(median(r.changeVisibleMs)).padStart(9)}  ${`${fmt(median(r.rssMb.peakCold), 0)} / ${fmt(median(r.rssMb.peakWarm), 0)}, ${fmt(r.rssMb.steady, 0)}, ${r.rssMb.idle === undefined ? '-' : fmt(r.rssMb.idle, 0)}`.padStart(23)}`,
     );
+  }
+  if (results.some((r) => r.learning?.rssMb)) {
+    lines.push('');
+    lines.push('learning the workspace          s   RSS MB peak / after');
+    for (const r of results) {
+      if (!r.learning?.rssMb) continue;
+      lines.push(`${r.name.padEnd(26)} ${fmt(r.learning.learnMs / 1000, 1).padStart(6)}   ${`${fmt(r.learning.rssMb.peak, 0)} / ${fmt(r.learning.rssMb.after, 0)}`.padStart(19)}`);
+    }
   }
   lines.push('');
   lines.push('completion over stdio (ms)        p50     p95     p99   vs tsserver p95');
