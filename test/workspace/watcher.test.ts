@@ -71,6 +71,71 @@ describe('workspace/watcher', () => {
     }
   });
 
+  it('follows folders that appear, go and are renamed, with the files in them', async () => {
+    const root = await makeWorkspace({ 'old/inner/A.js': 'var A;', 'old/B.js': 'var B;', 'keep/C.js': 'var C;' });
+    const c = collector();
+    const watcher = watchWorkspace(root, { exclude: [] }, (ch) => c.onChanges(ch));
+    const has = (kind: FileChange['kind'], p: string) => (all: FileChange[]) => all.some((e) => e.kind === kind && e.path === p);
+    try {
+      await watcher.ready;
+      // A folder made with a file in it at once: the file is there before the folder is watched.
+      await fs.mkdir(path.join(root, 'fresh/deep'), { recursive: true });
+      await fs.writeFile(path.join(root, 'fresh/deep/D.js'), 'var D;');
+      await c.until(has('created', 'fresh/deep/D.js'));
+      // Renamed: its files go under the old name and come under the new one, and later edits
+      // are reported under the new name.
+      await fs.rename(path.join(root, 'old'), path.join(root, 'renamed'));
+      await c.until((all) => ['old/inner/A.js', 'old/B.js'].every((p) => has('deleted', p)(all)) && ['renamed/inner/A.js', 'renamed/B.js'].every((p) => has('created', p)(all)));
+      await fs.writeFile(path.join(root, 'renamed/inner/A.js'), 'var A = 2;');
+      await c.until(has('changed', 'renamed/inner/A.js'));
+      // Removed with everything in it.
+      await fs.rm(path.join(root, 'fresh'), { recursive: true });
+      await c.until(has('deleted', 'fresh/deep/D.js'));
+      await sleep(150);
+      assert.ok(!c.all().some((e) => e.path.startsWith('keep/')), JSON.stringify(c.all()));
+      assert.ok(!c.all().some((e) => e.path.startsWith('old/') && e.kind !== 'deleted'), JSON.stringify(c.all()));
+    } finally {
+      await watcher.close();
+      await removeWorkspace(root);
+    }
+  });
+
+  it('watches folders, not files, and never through a link', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) files[`a/b/F${i}.js`] = `var F${i};`;
+    const root = await makeWorkspace(files);
+    const outside = await makeWorkspace({ 'Outside.js': 'var Outside;' });
+    await fs.symlink(outside, path.join(root, 'link'));
+    const inotifyWatches = async () => {
+      let watches = 0;
+      for (const fd of await fs.readdir('/proc/self/fdinfo')) {
+        const info = await fs.readFile(`/proc/self/fdinfo/${fd}`, 'utf8').catch(() => '');
+        watches += (info.match(/^inotify wd:/gm) ?? []).length;
+      }
+      return watches;
+    };
+    const before = process.platform === 'linux' ? await inotifyWatches() : 0;
+    const c = collector();
+    const watcher = watchWorkspace(root, { exclude: [] }, (ch) => c.onChanges(ch));
+    try {
+      await watcher.ready;
+      // One watch per folder (the root, a, a/b): 3 more inotify watches, not 200.
+      if (process.platform === 'linux') {
+        const added = (await inotifyWatches()) - before;
+        assert.ok(added >= 3 && added < 10, `${added} inotify watches`);
+      }
+      await fs.writeFile(path.join(outside, 'Outside.js'), 'var Outside = 2;');
+      await fs.writeFile(path.join(root, 'a/b/F7.js'), 'var F7 = 2;');
+      await c.until((all) => all.some((e) => e.path === 'a/b/F7.js'));
+      await sleep(150);
+      assert.deepStrictEqual(c.all(), [{ kind: 'changed', path: 'a/b/F7.js' }]);
+    } finally {
+      await watcher.close();
+      await removeWorkspace(root);
+      await removeWorkspace(outside);
+    }
+  });
+
   it('turns a burst of writes to one file into one change', async () => {
     const root = await makeWorkspace({ 'a/B.js': 'var B;' });
     const c = collector();
