@@ -174,4 +174,17 @@ describe('StrideSample', () => {
     const gaps = big.kept.slice(1).map((v, i) => v - big.kept[i]);
     assert.ok(Math.max(...gaps) - Math.min(...gaps) <= 1);
   });
+
+  it('says which items it keeps before they are made, keeping the same ones as offering them', () => {
+    for (const [total, max] of [[39_728, 5_000], [10, 4], [5, 10], [7, 0]]) {
+      const asked = new StrideSample<number>(total, max);
+      let made = 0;
+      for (let i = 0; i < total; i++) if (asked.takes()) (made++, asked.kept.push(i));
+      const offered = new StrideSample<number>(total, max);
+      for (let i = 0; i < total; i++) offered.offer(i);
+      assert.deepStrictEqual(asked.kept, offered.kept);
+      assert.strictEqual(made, offered.kept.length);
+      assert.strictEqual(asked.offered, total);
+    }
+  });
 });

@@ -342,18 +342,40 @@ export class RetrievalIndex {
   private *buildSteps(learned?: LearnedEmbedder): Generator<'pause' | { corpus: EncodedCorpus; options: CooccurrenceFitOptions }, { fitted?: LearnedEmbedder }, CooccurrenceEmbedder | undefined> {
     this.unsubscribe?.();
     this.generation = -1;
-    // The embedder's corpus is encoded as it is gathered (token ids, not token lists): it is
-    // held for the whole fit and copied to the worker. Script Include documents first, then a
-    // sample of the usage snippets (which the usage documents hold anyway), drawn as they come:
-    // keeping every snippet's tokens until the end cost about 70 MB at 10,000 Script Includes.
     let apiCount = 0;
     let usageCount = 0;
     for (const entry of this.index.visibleFiles()) {
       apiCount += entry.scriptIncludes.length;
       if (this.options.usage) usageCount += entry.callSites.length;
     }
-    const usageSample = new StrideSample<readonly string[]>(this.options.embedderUsageDocs ? usageCount : 0, Math.max(0, this.options.embedderMaxDocs - apiCount));
-    const corpus = new CorpusEncoder();
+    const documents = apiCount + (this.options.embedderUsageDocs ? usageCount : 0);
+    let fitted: LearnedEmbedder | undefined;
+    if (this.options.dense && !this.model) {
+      const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - documents) <= 0.25 * Math.max(documents, 1);
+      if (reusable) this.embedder = learned.embedder;
+      else {
+        // The embedder is learned first, before any search structure is built: its worker's
+        // memory then adds to the index alone, not to the index and everything built from it
+        // (at 10,000 Script Includes the fit was the peak of a first index). Its corpus is
+        // encoded as it is gathered (token ids, not token lists): the Script Includes'
+        // documents, then an even sample of the usage snippets, whose fields are computed only
+        // for the sites drawn (every snippet's tokens kept to the end cost about 70 MB).
+        const corpus = new CorpusEncoder();
+        const usageSample = new StrideSample<readonly string[]>(this.options.embedderUsageDocs ? usageCount : 0, Math.max(0, this.options.embedderMaxDocs - apiCount));
+        let n = 0;
+        for (const entry of this.index.visibleFiles()) {
+          for (const si of entry.scriptIncludes) corpus.add(allTerms(scriptIncludeFields(si, this.options.docs)));
+          if (this.options.usage) for (const site of entry.callSites) if (usageSample.takes()) usageSample.kept.push(usageFields(site).context);
+          if (++n % BUILD_SLICE === 0) yield 'pause';
+        }
+        for (const doc of usageSample.kept) corpus.add(doc);
+        if (corpus.documents >= 20) {
+          const embedder = yield { corpus: corpus.finish(), options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
+          this.embedder = embedder ?? new HashingEmbedder({ dim: this.options.embedderDim });
+          if (embedder) fitted = { embedder, documents, dim: this.options.embedderDim };
+        } else this.embedder = new HashingEmbedder({ dim: this.options.embedderDim });
+      }
+    }
     const pending: ApiDocRef[] = [];
     // A first build (the indexes are empty) lays the BM25 indexes out once, after the last
     // document, in arrays of their exact sizes (`Bm25Builder`); documents added to a non-empty
@@ -363,37 +385,21 @@ export class RetrievalIndex {
     for (const api of platformApis()) pending.push(this.addDoc('platform', undefined, api));
     let n = 0;
     for (const entry of this.index.visibleFiles()) {
-      for (const ref of this.addEntryDocs(entry)) {
-        pending.push(ref);
-        if (ref.kind === 'script-include') corpus.add(allTerms(ref.fields));
-      }
-      this.addEntryUsages(entry, this.options.embedderUsageDocs ? usageSample : undefined);
+      for (const ref of this.addEntryDocs(entry)) pending.push(ref);
+      this.addEntryUsages(entry);
       if (++n % BUILD_SLICE === 0) yield 'pause';
     }
     if (this.building) {
-      // Before the embedder's fit, the peak of a first index: the build's scratch is garbage by then.
       this.apiBm25 = this.building.api.finish();
       this.usageBm25 = this.building.usage.finish();
       this.building = undefined;
       yield 'pause';
     }
-    const apiDocs = corpus.documents;
-    for (const doc of usageSample.kept) corpus.add(doc);
-    const documents = apiDocs + usageSample.offered;
-    let fitted: LearnedEmbedder | undefined;
     if (this.options.dense && this.model) {
       // The model embeds text; nothing is learned from the workspace.
       this.vectors = new VectorIndex(this.model.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
       this.embedRefs(pending);
     } else if (this.options.dense) {
-      const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - documents) <= 0.25 * Math.max(documents, 1);
-      if (reusable) this.embedder = learned.embedder;
-      else if (corpus.documents >= 20) {
-        // The embedder is learned from the workspace's own documents and usage snippets.
-        const embedder = yield { corpus: corpus.finish(), options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
-        this.embedder = embedder ?? new HashingEmbedder({ dim: this.options.embedderDim });
-        if (embedder) fitted = { embedder, documents, dim: this.options.embedderDim };
-      } else this.embedder = new HashingEmbedder({ dim: this.options.embedderDim });
       this.vectors = new VectorIndex(this.embedder.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
       for (let i = 0; i < pending.length; i++) {
         this.vectors.add(pending[i].id, this.embedDoc(pending[i].fields));
@@ -1072,7 +1078,7 @@ export class RetrievalIndex {
     return refs;
   }
 
-  private addEntryUsages(entry: FileEntry, corpus?: StrideSample<readonly string[]>): void {
+  private addEntryUsages(entry: FileEntry): void {
     const ids: number[] = [];
     this.addCoCalls(entry.path, entry.callSites);
     for (const site of entry.callSites) {
@@ -1082,7 +1088,6 @@ export class RetrievalIndex {
       this.usages.set(id, { id, site, path: entry.path });
       (this.building?.usage ?? this.usageBm25).add(id, fields);
       ids.push(id);
-      corpus?.offer(fields.context);
     }
     if (ids.length) this.usagesByPath.set(entry.path, ids);
   }
@@ -1112,9 +1117,17 @@ export class StrideSample<T> {
   }
 
   offer(doc: T): void {
+    if (this.takes()) this.kept.push(doc);
+  }
+
+  /**
+   * Counts one more item offered and says whether the sample keeps it (the caller then pushes it
+   * to `kept`): an item whose making costs something is made only when kept.
+   */
+  takes(): boolean {
     const i = this.offered++;
-    if (i >= this.total || this.kept.length >= this.max) return;
-    if (i === Math.floor(this.kept.length * this.step)) this.kept.push(doc);
+    if (i >= this.total || this.kept.length >= this.max) return false;
+    return i === Math.floor(this.kept.length * this.step);
   }
 }
 

@@ -127,7 +127,7 @@ export class RetrievalStore {
     }
     // Built in slices, the embedder learned on a worker: the server answers (by name) meanwhile.
     const { fitted } = await this.retrieval.buildInSlices(learned, async (corpus, options) => {
-      release?.('adding the retrieval documents');
+      release?.("gathering the embedder's corpus");
       const got = await fitEmbedderInWorker(corpus, options);
       if (got.ok) return got.embedder;
       this.warn(`${got.error}; learning the embedder on the main thread`);
