@@ -212,8 +212,9 @@ export class RetrievalIndex {
   readonly usages = new Map<number, UsageRef>();
   private readonly docsByPath = new Map<string, number[]>();
   private readonly usagesByPath = new Map<string, number[]>();
-  /** While a build adds its documents: the BM25 indexes being built, which replace the empty ones when it has added them all. */
-  private building?: { api: Bm25Builder<ApiField>; usage: Bm25Builder<UsageField> };
+  /** While a first build adds its documents: the BM25 indexes being built, each replacing its empty index once it has them all. */
+  private buildingApi?: Bm25Builder<ApiField>;
+  private buildingUsage?: Bm25Builder<UsageField>;
   /**
    * Usage statistics by target name, computed when a ranking first asks for a name and kept until
    * a change touches that name. Built for every called name up front, they were four maps per
@@ -349,50 +350,58 @@ export class RetrievalIndex {
       if (this.options.usage) usageCount += entry.callSites.length;
     }
     const documents = apiCount + (this.options.embedderUsageDocs ? usageCount : 0);
+    // A first build (the indexes are empty) lays the BM25 indexes out once, after their last
+    // document, in arrays of their exact sizes (`Bm25Builder`); documents added to a non-empty
+    // index go in one by one.
+    const first = this.apiBm25.size === 0 && this.usageBm25.size === 0;
+    this.buildingApi = first ? new Bm25Builder({ fields: API_FIELD_WEIGHTS }) : undefined;
+    this.buildingUsage = first ? new Bm25Builder({ fields: USAGE_FIELD_WEIGHTS }) : undefined;
+    const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - documents) <= 0.25 * Math.max(documents, 1);
+    const fitting = this.options.dense && !this.model && !reusable;
+    // The Script Include documents first, with the embedder's corpus, and the embedder learned
+    // before the call sites' documents are made: the fit's worker then adds its memory to the
+    // index and the API documents alone (at 10,000 Script Includes the fit, run after every
+    // search structure was built, was the peak of a first index). The corpus is encoded as it is
+    // gathered (token ids, not token lists): the Script Includes' documents, then an even sample
+    // of the usage snippets, whose fields are made only for the sites drawn (keeping every
+    // snippet's tokens to the end cost about 70 MB).
+    const corpus = fitting ? new CorpusEncoder() : undefined;
+    const usageSample = new StrideSample<readonly string[]>(fitting && this.options.embedderUsageDocs ? usageCount : 0, Math.max(0, this.options.embedderMaxDocs - apiCount));
+    const pending: ApiDocRef[] = [];
+    for (const api of platformApis()) pending.push(this.addDoc('platform', undefined, api));
+    let n = 0;
+    for (const entry of this.index.visibleFiles()) {
+      for (const ref of this.addEntryDocs(entry)) {
+        pending.push(ref);
+        corpus?.add(allTerms(ref.fields));
+      }
+      if (corpus && this.options.usage) for (const site of entry.callSites) if (usageSample.takes()) usageSample.kept.push(usageFields(site).context);
+      if (++n % BUILD_SLICE === 0) yield 'pause';
+    }
+    if (this.buildingApi) this.apiBm25 = this.buildingApi.finish();
+    // Its scratch is garbage before the fit, which the store collects first.
+    this.buildingApi = undefined;
     let fitted: LearnedEmbedder | undefined;
     if (this.options.dense && !this.model) {
-      const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - documents) <= 0.25 * Math.max(documents, 1);
       if (reusable) this.embedder = learned.embedder;
       else {
-        // The embedder is learned first, before any search structure is built: its worker's
-        // memory then adds to the index alone, not to the index and everything built from it
-        // (at 10,000 Script Includes the fit was the peak of a first index). Its corpus is
-        // encoded as it is gathered (token ids, not token lists): the Script Includes'
-        // documents, then an even sample of the usage snippets, whose fields are computed only
-        // for the sites drawn (every snippet's tokens kept to the end cost about 70 MB).
-        const corpus = new CorpusEncoder();
-        const usageSample = new StrideSample<readonly string[]>(this.options.embedderUsageDocs ? usageCount : 0, Math.max(0, this.options.embedderMaxDocs - apiCount));
-        let n = 0;
-        for (const entry of this.index.visibleFiles()) {
-          for (const si of entry.scriptIncludes) corpus.add(allTerms(scriptIncludeFields(si, this.options.docs)));
-          if (this.options.usage) for (const site of entry.callSites) if (usageSample.takes()) usageSample.kept.push(usageFields(site).context);
-          if (++n % BUILD_SLICE === 0) yield 'pause';
-        }
-        for (const doc of usageSample.kept) corpus.add(doc);
-        if (corpus.documents >= 20) {
-          const embedder = yield { corpus: corpus.finish(), options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
+        for (const doc of usageSample.kept) corpus!.add(doc);
+        usageSample.kept.length = 0;
+        if (corpus!.documents >= 20) {
+          const embedder = yield { corpus: corpus!.finish(), options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
           this.embedder = embedder ?? new HashingEmbedder({ dim: this.options.embedderDim });
           if (embedder) fitted = { embedder, documents, dim: this.options.embedderDim };
         } else this.embedder = new HashingEmbedder({ dim: this.options.embedderDim });
       }
     }
-    const pending: ApiDocRef[] = [];
-    // A first build (the indexes are empty) lays the BM25 indexes out once, after the last
-    // document, in arrays of their exact sizes (`Bm25Builder`); documents added to a non-empty
-    // index go in one by one.
-    this.building = undefined;
-    if (this.apiBm25.size === 0 && this.usageBm25.size === 0) this.building = { api: new Bm25Builder({ fields: API_FIELD_WEIGHTS }), usage: new Bm25Builder({ fields: USAGE_FIELD_WEIGHTS }) };
-    for (const api of platformApis()) pending.push(this.addDoc('platform', undefined, api));
-    let n = 0;
+    n = 0;
     for (const entry of this.index.visibleFiles()) {
-      for (const ref of this.addEntryDocs(entry)) pending.push(ref);
       this.addEntryUsages(entry);
       if (++n % BUILD_SLICE === 0) yield 'pause';
     }
-    if (this.building) {
-      this.apiBm25 = this.building.api.finish();
-      this.usageBm25 = this.building.usage.finish();
-      this.building = undefined;
+    if (this.buildingUsage) {
+      this.usageBm25 = this.buildingUsage.finish();
+      this.buildingUsage = undefined;
       yield 'pause';
     }
     if (this.options.dense && this.model) {
@@ -1064,7 +1073,7 @@ export class RetrievalIndex {
     const ref = new ApiDocRef(id, kind, this.options.docs, this.fieldsCache, si, platform, path);
     this.docsMoved++;
     this.docs.set(ref.id, ref);
-    if (!indexed) (this.building?.api ?? this.apiBm25).add(ref.id, ref.fields);
+    if (!indexed) (this.buildingApi ?? this.apiBm25).add(ref.id, ref.fields);
     if (ref.si) this.docIdBySi.set(ref.si, ref.id);
     return ref;
   }
@@ -1086,7 +1095,7 @@ export class RetrievalIndex {
       const id = this.nextUsageId++;
       const fields = usageFields(site);
       this.usages.set(id, { id, site, path: entry.path });
-      (this.building?.usage ?? this.usageBm25).add(id, fields);
+      (this.buildingUsage ?? this.usageBm25).add(id, fields);
       ids.push(id);
     }
     if (ids.length) this.usagesByPath.set(entry.path, ids);
