@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { coalesceChanges, FileChange, watchWorkspace } from '../../server/src/workspace/watcher';
-import { makeWorkspace, removeWorkspace } from './helpers';
+import { ignoresPermissions, makeWorkspace, removeWorkspace } from './helpers';
 
 /** Collects batches; `next` resolves with the first batch that satisfies `done`. */
 function collector() {
@@ -133,6 +133,25 @@ describe('workspace/watcher', () => {
       await watcher.close();
       await removeWorkspace(root);
       await removeWorkspace(outside);
+    }
+  });
+
+  it('skips a folder it may not read without a word, and watches the rest', async function () {
+    if (ignoresPermissions()) this.skip(); // root reads through chmod 000
+    const root = await makeWorkspace({ 'locked/A.js': 'var A;', 'open/B.js': 'var B;' });
+    await fs.chmod(path.join(root, 'locked'), 0o000);
+    const errors: string[] = [];
+    const c = collector();
+    const watcher = watchWorkspace(root, { exclude: [], onError: (m) => errors.push(m) }, (ch) => c.onChanges(ch));
+    try {
+      await watcher.ready;
+      await fs.writeFile(path.join(root, 'open/B.js'), 'var B = 2;');
+      await c.until((all) => all.some((e) => e.path === 'open/B.js'));
+      assert.deepStrictEqual(errors, []);
+    } finally {
+      await watcher.close();
+      await fs.chmod(path.join(root, 'locked'), 0o755);
+      await removeWorkspace(root);
     }
   });
 

@@ -88,6 +88,8 @@ export function watchWorkspace(
   const batchMs = opts.batchMs ?? 30;
   /** By workspace-relative path ('' for the root). */
   const folders = new Map<string, Folder>();
+  /** Error codes already reported. */
+  const warned = new Set<string>();
   const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
   let pending: FileChange[] = [];
@@ -141,7 +143,13 @@ export function watchWorkspace(
       folder.watcher = fsWatch(abs, { persistent: false }, (_type, name) => void onEvent(rel, name === null ? null : String(name)));
       folder.watcher.on('error', () => forget(rel, false));
     } catch (err) {
-      opts.onError?.(`file watcher: cannot watch ${rel || '.'}: ${(err as Error).message}`);
+      // A folder the user may not read is skipped quietly, as the scan skips it; any other
+      // failure (the system's limit of watches reached) is said once, not once per folder.
+      const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+      if (code !== 'EACCES' && code !== 'EPERM' && !warned.has(code)) {
+        warned.add(code);
+        opts.onError?.(`file watcher: cannot watch ${rel || '.'}: ${(err as Error).message}; changes in such folders are seen at the next start`);
+      }
     }
     let entries: import('node:fs').Dirent[] = [];
     try {
