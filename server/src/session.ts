@@ -182,18 +182,18 @@ export class Workspace {
 
   /** One full garbage collection (memory.ts), logged: a bulk step's garbage goes back at once. */
   private releaseMemory(after: string): void {
-    const ms = collectBuildGarbage();
-    if (ms === undefined) return;
-    const m = process.memoryUsage();
-    const mb = (n: number) => Math.round(n / 2 ** 20);
-    this.editor.log('debug', `released the memory of ${after} in ${Math.round(ms)} ms (resident ${mb(m.rss)} MB; JavaScript heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB; outside it ${mb(m.external)} MB, ${mb(m.arrayBuffers)} MB of it array buffers)`);
+    this.logReleased(after, collectBuildGarbage());
   }
 
   /** One incremental full collection once the editor is quiet, logged: the garbage of a long job after it ends. */
   private async releaseInQuiet(after: string): Promise<void> {
     await this.activity.quiet(LEARN_QUIET_MS);
     if (this.disposed) return;
-    const ms = await collectInBackground();
+    this.logReleased(after, await collectInBackground());
+  }
+
+  /** The debug line of a collection that gave a job's garbage back (none when no collection ran). */
+  private logReleased(after: string, ms: number | undefined): void {
     if (ms === undefined) return;
     const m = process.memoryUsage();
     const mb = (n: number) => Math.round(n / 2 ** 20);

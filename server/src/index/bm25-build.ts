@@ -37,10 +37,10 @@ class Int32Chunks {
     for (let c = 0; c < this.chunks.length; c++) visit(c === this.chunks.length - 1 ? this.chunks[c].subarray(0, this.fill) : this.chunks[c]);
   }
 
-  /** The values in one array of their exact length. */
-  toArray(): Int32Array {
-    const out = new Int32Array(this.length);
-    let at = 0;
+  /** The values in one array of their exact length, after `lead` zeros. */
+  toArray(lead = 0): Int32Array {
+    const out = new Int32Array(lead + this.length);
+    let at = lead;
     this.forEachRun((run) => {
       out.set(run, at);
       at += run.length;
@@ -145,18 +145,14 @@ export class Bm25Builder<F extends string> {
     const cursor = postingOffsets.slice(0, nt);
     let slot = 0;
     let pairsLeft = 0;
-    const ends = this.docEnds.toArray();
-    const docTermOffsets = new Int32Array(ends.length + 1);
-    docTermOffsets.set(ends, 1);
+    const docTermOffsets = this.docEnds.toArray(1);
     // Walk the entries document by document: a document's entry count is twice its (term, field) pairs.
     const pairsOf = this.pairsPerDocument();
     let term = -1;
     let odd = false;
     this.entries.forEachRun((run) => {
       for (let k = 0; k < run.length; k++) {
-        while (pairsLeft === 0) {
-          pairsLeft = pairsOf[slot++] * 2;
-        }
+        while (pairsLeft === 0) pairsLeft = pairsOf[slot++] * 2;
         if (!odd) term = run[k];
         else {
           const at = cursor[term];

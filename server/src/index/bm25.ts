@@ -162,7 +162,7 @@ class ImpactArena {
   }
 
   /**
-   * Room for at least `min` entries. It grows by an eighth (and at least 64K entries), not by
+   * Room for at least `min` entries. It grows by an eighth (and at least its smallest size), not by
    * half: a warmed arena is sized to its lists (`Bm25Index.warmImpacts`), and the first document
    * added after that made a 10,000 Script Include workspace's arenas half as large again.
    */
@@ -681,6 +681,7 @@ export class Bm25Index<F extends string> {
     }
     return this.warmNext >= n;
   }
+
   /**
    * Before a warming pass: room in the arena for every stale list at once, so the arena is
    * allocated once at its size instead of grown step by step to it (each step a copy, and the

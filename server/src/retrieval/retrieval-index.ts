@@ -501,10 +501,7 @@ export class RetrievalIndex {
    * case's own file). Built once per request, asked per candidate.
    */
   sequenceScorer(before: string | undefined, after: string | undefined, excluded?: Map<string, CallSite[]>): (candidate: string) => number {
-    const sides: Neighbours[] = [];
-    if (before !== undefined) sides.push(this.sequenceSide(before, 'next', excluded));
-    if (after !== undefined) sides.push(this.sequenceSide(after, 'prev', excluded));
-    const known = sides.filter((n) => n.total > 0);
+    const known = this.sequenceSides(before, after, excluded);
     if (!known.length) return () => 0;
     return (candidate) => {
       let score = 0;
@@ -520,13 +517,18 @@ export class RetrievalIndex {
    */
   sequenceNames(before: string | undefined, after: string | undefined, excluded: Map<string, CallSite[]> | undefined, limit: number): string[] {
     const score = new Map<string, number>();
-    for (const [name, dir] of [[before, 'next'], [after, 'prev']] as const) {
-      if (name === undefined) continue;
-      const n = this.sequenceSide(name, dir, excluded);
-      if (n.total <= 0) continue;
+    for (const n of this.sequenceSides(before, after, excluded)) {
       for (const [target, count] of n.counts) if (count > 0) score.set(target, (score.get(target) ?? 0) + count / n.total);
     }
     return topNames(score, limit);
+  }
+
+  /** What follows `before` and what precedes `after` in the workspace's scripts, the sides that saw any call. */
+  private sequenceSides(before: string | undefined, after: string | undefined, excluded: Map<string, CallSite[]> | undefined): Neighbours[] {
+    const sides: Neighbours[] = [];
+    if (before !== undefined) sides.push(this.sequenceSide(before, 'next', excluded));
+    if (after !== undefined) sides.push(this.sequenceSide(after, 'prev', excluded));
+    return sides.filter((n) => n.total > 0);
   }
 
   /**
@@ -1242,7 +1244,6 @@ class NameCache<V> {
   }
 }
 
-/** Counts of the names called next to one name, and their sum. */
 /** The `limit` names of highest score, ties by name (kept in order as they come: no sort of them all). */
 function topNames(score: Map<string, number>, limit: number): string[] {
   if (limit <= 0) return [];
@@ -1258,6 +1259,7 @@ function topNames(score: Map<string, number>, limit: number): string[] {
   return top.map(([name]) => name);
 }
 
+/** Counts of the names called next to one name, and their sum. */
 interface Neighbours {
   counts: Map<string, number>;
   total: number;

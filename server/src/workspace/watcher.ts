@@ -13,7 +13,7 @@
  * followed. Bursts of events (an editor's atomic save is delete + create, or several changes)
  * become one change per path per batch.
  */
-import { promises as fsp, watch as fsWatch, FSWatcher } from 'node:fs';
+import { Dirent, promises as fsp, Stats, watch as fsWatch, FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { excludedNames, isCandidateFile } from './scan';
 
@@ -63,11 +63,6 @@ export function coalesceChanges(events: readonly FileChange[]): FileChange[] {
     out.push({ kind, path: p });
   }
   return out;
-}
-
-/** Whether a workspace-relative path lies in an excluded folder. */
-export function isExcludedPath(relPath: string, excluded: ReadonlySet<string>): boolean {
-  return relPath.split('/').some((segment) => excluded.has(segment));
 }
 
 /** What the watcher knows of one directory: its watch, and the candidate files and directories in it. */
@@ -151,7 +146,7 @@ export function watchWorkspace(
         opts.onError?.(`file watcher: cannot watch ${rel || '.'}: ${(err as Error).message}; changes in such folders are seen at the next start`);
       }
     }
-    let entries: import('node:fs').Dirent[] = [];
+    let entries: Dirent[] = [];
     try {
       entries = await fsp.readdir(abs, { withFileTypes: true });
     } catch {
@@ -188,7 +183,7 @@ export function watchWorkspace(
     }
     if (name.includes('/') || name.includes(path.sep) || excluded.has(name)) return;
     const rel = join(dir, name);
-    let stat: import('node:fs').Stats | undefined;
+    let stat: Stats | undefined;
     try {
       stat = await fsp.lstat(path.join(absRoot, rel));
     } catch {
