@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { compactEntry, StringPool } from '../../server/src/index/compact-entry';
+import { compactEntry, RangePool, SharedStringsPool, StringPool } from '../../server/src/index/compact-entry';
 import { siteHoleTerms } from '../../server/src/index/api-documents';
 import { FileEntry } from '../../server/src/model';
 
@@ -71,5 +71,43 @@ describe('index/compact-entry', () => {
     compactEntry(damaged, pool);
     assert.strictEqual(damaged.callSites[0].hole, undefined);
     assert.deepStrictEqual(siteHoleTerms(damaged.callSites[0]), ['lead:start']);
+  });
+
+  it('shares equal ranges and positions as frozen objects, in the pool that leaves strings alone too', () => {
+    const ranges = new RangePool();
+    const [si, caller] = entries();
+    const [si2] = entries();
+    const other = { start: { line: 1, character: 0 }, end: { line: 2, character: 5 } };
+    si2.scriptIncludes[0].nameRange = other;
+    compactEntry(si, new StringPool(ranges));
+    compactEntry(caller, new StringPool(ranges));
+    compactEntry(si2, new SharedStringsPool(ranges));
+    const a = si.scriptIncludes[0];
+    const b = si2.scriptIncludes[0];
+    // Every range of the three entries is the one `range` or the one `other`: two objects, equal values kept.
+    assert.strictEqual(ranges.size, 2);
+    assert.strictEqual(a.range, a.nameRange);
+    assert.strictEqual(a.range, a.methods[0].range);
+    assert.strictEqual(a.range, caller.callSites[0].range);
+    assert.strictEqual(a.range, b.range);
+    assert.deepStrictEqual(b.nameRange, other);
+    assert.strictEqual(b.nameRange.start, a.range.start, 'the same position in two ranges is one object');
+    assert.ok(Object.isFrozen(a.range) && Object.isFrozen(a.range.start));
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(si)), entries()[0]);
+    // The strings of the entry read through the pool that leaves them alone are still its own.
+    assert.strictEqual(b.path, si2.path);
+  });
+
+  it('leaves a range it cannot key as it is', () => {
+    const ranges = new RangePool();
+    const wide = { start: { line: 0, character: 70_000 }, end: { line: 0, character: 70_010 } };
+    assert.strictEqual(ranges.range(wide), wide);
+    const odd = { start: { line: 0.5, character: 1 }, end: { line: 1, character: 1 } };
+    assert.strictEqual(ranges.range(odd), odd);
+    const fine = { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } };
+    const shared = ranges.range(fine);
+    assert.notStrictEqual(shared, fine);
+    assert.strictEqual(ranges.range({ start: { line: 3, character: 4 }, end: { line: 3, character: 9 } }), shared);
+    assert.strictEqual(ranges.size, 1);
   });
 });

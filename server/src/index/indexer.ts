@@ -17,7 +17,7 @@ import { FileChange } from '../workspace/watcher';
 import { ApiIndex } from './api-index';
 import { defaultWorkerCount, extractAll, ExtractJob, extractFile, ExtractResult } from './extract-pool';
 import { CacheChange, CachedFile } from './persistence';
-import { compactEntry, SHARED_STRINGS, StringPool } from './compact-entry';
+import { compactEntry, SharedStringsPool, StringPool } from './compact-entry';
 import { CacheFolder } from './cache-folder';
 
 export { SERVER_VERSION } from '../version';
@@ -122,7 +122,8 @@ export class Indexer {
       // The cache's strings arrive once each, so its entries need only their empty lists shared.
       // They are not added to the pool: interning 200,000 strings cost a tenth of a warm start at
       // 10,000 Script Includes, to share them with the few files read again.
-      const load = await cache.loadIndex({ each: (entry, fromBase) => compactEntry(entry, fromBase ? SHARED_STRINGS : pool) });
+      const shared = new SharedStringsPool(pool.ranges);
+      const load = await cache.loadIndex({ each: (entry, fromBase) => compactEntry(entry, fromBase ? shared : pool) });
       if (load.status === 'loaded') {
         this.cached = load.files;
         cacheState = 'loaded';
