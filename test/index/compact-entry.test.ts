@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { compactEntry, RangePool, SharedStringsPool, StringPool } from '../../server/src/index/compact-entry';
+import { compactEntry, ValuePool, SharedStringsPool, StringPool } from '../../server/src/index/compact-entry';
 import { siteHoleTerms } from '../../server/src/index/api-documents';
 import { FileEntry } from '../../server/src/model';
 
@@ -52,7 +52,13 @@ describe('index/compact-entry', () => {
     assert.strictEqual(si.callSites, caller.scriptIncludes, 'both empty lists are the same list');
     assert.ok(Object.isFrozen(si.callSites));
     assert.throws(() => (si.callSites as unknown[]).push(1), TypeError);
-    assert.notStrictEqual(si.scriptIncludes[0].tables, si.scriptIncludes[0].methods[0].tables, 'non-empty lists stay their own');
+    const [leave] = si.scriptIncludes;
+    assert.strictEqual(leave.tables, leave.methods[0].tables, 'equal short lists are one list');
+    assert.ok(Object.isFrozen(leave.tables));
+    assert.notStrictEqual(leave.glideApis, leave.methods[0].glideApis, 'different lists stay apart');
+    assert.deepStrictEqual(leave.methods[0].glideApis, ['GlideRecord']);
+    assert.strictEqual(leave.body, compacted[0].scriptIncludes[0].body);
+    assert.ok(!Object.isFrozen(leave.body), 'a body (long, never repeated) is not shared');
   });
 
   it("shares each site's hole terms with every site of the same shape, and drops a damaged list so it is computed again", () => {
@@ -74,7 +80,7 @@ describe('index/compact-entry', () => {
   });
 
   it('shares equal ranges and positions as frozen objects, in the pool that leaves strings alone too', () => {
-    const ranges = new RangePool();
+    const ranges = new ValuePool();
     const [si, caller] = entries();
     const [si2] = entries();
     const other = { start: { line: 1, character: 0 }, end: { line: 2, character: 5 } };
@@ -99,7 +105,7 @@ describe('index/compact-entry', () => {
   });
 
   it('leaves a range it cannot key as it is', () => {
-    const ranges = new RangePool();
+    const ranges = new ValuePool();
     const wide = { start: { line: 0, character: 70_000 }, end: { line: 0, character: 70_010 } };
     assert.strictEqual(ranges.range(wide), wide);
     const odd = { start: { line: 0.5, character: 1 }, end: { line: 1, character: 1 } };
@@ -109,5 +115,28 @@ describe('index/compact-entry', () => {
     assert.notStrictEqual(shared, fine);
     assert.strictEqual(ranges.range({ start: { line: 3, character: 4 }, end: { line: 3, character: 9 } }), shared);
     assert.strictEqual(ranges.size, 1);
+  });
+
+  it('shares lists of parameters by name and type, numbers by value, and keeps lists that differ or carry more apart', () => {
+    const values = new ValuePool();
+    const pool = new StringPool(values);
+    const [a, callerA] = entries();
+    const [b, callerB] = entries();
+    b.scriptIncludes[0].methods[0].params = [{ name: 'leave' }];
+    const [c] = entries();
+    c.scriptIncludes[0].methods[0].params = [{ name: 'leave', type: 'GlideRecord', description: 'the leave request' }];
+    for (const e of [a, callerA, b, callerB, c]) compactEntry(e, pool);
+    const pa = a.scriptIncludes[0].methods[0].params;
+    assert.strictEqual(pa, entries().map((e) => compactEntry(e, pool))[0].scriptIncludes[0].methods[0].params);
+    assert.ok(Object.isFrozen(pa) && Object.isFrozen(pa[0]));
+    assert.notStrictEqual(b.scriptIncludes[0].methods[0].params, pa, 'a parameter without its type is another list');
+    assert.deepStrictEqual(b.scriptIncludes[0].methods[0].params, [{ name: 'leave' }]);
+    const pc = c.scriptIncludes[0].methods[0].params;
+    assert.ok(!Object.isFrozen(pc), 'a parameter with a description stays its own');
+    assert.deepStrictEqual(pc, [{ name: 'leave', type: 'GlideRecord', description: 'the leave request' }]);
+    assert.strictEqual(callerA.schema!.useCounts, callerB.schema!.useCounts);
+    assert.deepStrictEqual(callerA.schema!.useCounts, [2, 1]);
+    // A list of numbers is never the list of strings with the same text.
+    assert.notStrictEqual(values.list(['2', '1']), values.list([2, 1]));
   });
 });

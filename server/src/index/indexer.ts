@@ -122,7 +122,7 @@ export class Indexer {
       // The cache's strings arrive once each, so its entries need only their empty lists shared.
       // They are not added to the pool: interning 200,000 strings cost a tenth of a warm start at
       // 10,000 Script Includes, to share them with the few files read again.
-      const shared = new SharedStringsPool(pool.ranges);
+      const shared = new SharedStringsPool(pool.values);
       const load = await cache.loadIndex({ each: (entry, fromBase) => compactEntry(entry, fromBase ? shared : pool) });
       if (load.status === 'loaded') {
         this.cached = load.files;
