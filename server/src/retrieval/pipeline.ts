@@ -361,8 +361,8 @@ export class RetrievalPipeline {
         usageRel: s.usage[0] / maxUsage,
         dense: s.dense[0],
         popularity,
-        recordAffinity: total > 0 ? (counts!.byRecord.get(ctx.recordType) ?? 0) / total : 0,
-        collectionAffinity: total > 0 && ctx.collection ? (counts!.byCollection.get(ctx.collection.toLowerCase()) ?? 0) / total : 0,
+        recordAffinity: total > 0 ? counts!.record(ctx.recordType) / total : 0,
+        collectionAffinity: total > 0 && ctx.collection ? counts!.collection(ctx.collection.toLowerCase()) / total : 0,
         tableOverlap,
         holeAffinity: total > 0 ? holeAffinity(counts!, query.hole) : 0,
         holeWords: ref.si ? holeWords(ref.si.name) : 0,
@@ -574,7 +574,7 @@ export class RetrievalPipeline {
     return (
       METHOD_WEIGHTS.fit * Math.log1p(fit / Math.sqrt(Math.max(1, terms.length))) +
       METHOD_WEIGHTS.name * Math.log1p(nameFit) +
-      METHOD_WEIGHTS.usage * Math.log1p(counts?.byMethod.get(m.name) ?? 0) -
+      METHOD_WEIGHTS.usage * Math.log1p(counts?.method(m.name) ?? 0) -
       (m.isPrivate ? METHOD_WEIGHTS.privatePenalty : 0)
     );
   }
@@ -608,7 +608,7 @@ export class RetrievalPipeline {
     const candidates: RankedCandidate[] = methods
       .filter((m) => !typed || m.name.toLowerCase().startsWith(typed))
       .map((m) => {
-        const used = counts?.byMethod.get(m.name) ?? 0;
+        const used = counts?.method(m.name) ?? 0;
         const score = this.methodScore(m, query, counts);
         return { key: `${si.apiName}#${m.name}`, kind: 'script-include' as const, name: si.name, apiName: si.apiName, method: m.name, score, stages: { usage: { score: used, rank: 0 } } };
       })
@@ -630,7 +630,7 @@ function queryWeights(disable: ReadonlySet<string> | undefined): typeof QUERY_WE
 function holeAffinity(counts: UsageCounts, hole: readonly string[]): number {
   if (!hole.length || counts.total <= 0) return 0;
   let sum = 0;
-  for (const t of hole) sum += (counts.byHole.get(t) ?? 0) / counts.total;
+  for (const t of hole) sum += counts.hole(t) / counts.total;
   return sum / hole.length;
 }
 

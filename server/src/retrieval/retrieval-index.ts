@@ -33,6 +33,9 @@ import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEnco
 import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier, tokenize } from '../text/tokens';
 import { VectorIndex } from '../index/vectors';
+import { UsageCounts } from './usage-counts';
+
+export { UsageCounts };
 
 /** BM25F field weights of the API documents; tuned on synthetic instances. */
 export const API_FIELD_WEIGHTS: FieldConfig<ApiField> = {
@@ -154,15 +157,6 @@ export interface UsageRef {
   site: CallSite;
   /** The file entry the site came from. */
   path: string;
-}
-
-export interface UsageCounts {
-  total: number;
-  byRecord: Map<string, number>;
-  byMethod: Map<string, number>;
-  byCollection: Map<string, number>;
-  /** Calls by the shape of the code before them (`holeTerms`: `as:gr`, `lead:if(`, ...). */
-  byHole: Map<string, number>;
 }
 
 export interface RetrievalOptions {
@@ -480,15 +474,15 @@ export class RetrievalIndex {
     const c = this.countsOf(name);
     const minus = excluded?.get(name);
     if (!c || !minus) return c;
-    const copy = cloneCounts(c);
-    for (const site of minus) bump(copy, site, -1);
+    const copy = c.clone();
+    for (const site of minus) copy.add(site, -1);
     return copy;
   }
 
   private countsOf(name: string): UsageCounts | undefined {
     return this.countsCache.get(this.index.generation, name, () => {
       let c: UsageCounts | undefined;
-      for (const site of this.index.countedSitesNaming(name)) bump((c ??= emptyCounts()), site, 1);
+      for (const site of this.index.countedSitesNaming(name)) (c ??= new UsageCounts()).add(site, 1);
       return c;
     });
   }
@@ -1187,27 +1181,11 @@ function allTerms(fields: ApiFields): string[] {
 /** Body words per document the embedder learns from. */
 const EMBEDDER_BODY_TERMS = 40;
 
-function emptyCounts(): UsageCounts {
-  return { total: 0, byRecord: new Map(), byMethod: new Map(), byCollection: new Map(), byHole: new Map() };
-}
-
-function cloneCounts(c: UsageCounts): UsageCounts {
-  return { total: c.total, byRecord: new Map(c.byRecord), byMethod: new Map(c.byMethod), byCollection: new Map(c.byCollection), byHole: new Map(c.byHole) };
-}
-
 function inc(map: Map<string, number>, key: string | undefined, by: number): void {
   if (!key) return;
   const v = (map.get(key) ?? 0) + by;
   if (v <= 0) map.delete(key);
   else map.set(key, v);
-}
-
-function bump(c: UsageCounts, site: CallSite, by: number): void {
-  c.total = Math.max(0, c.total + by);
-  inc(c.byRecord, site.callerTable, by);
-  inc(c.byMethod, site.method, by);
-  inc(c.byCollection, site.collection?.toLowerCase(), by);
-  for (const t of siteHoleTerms(site)) inc(c.byHole, t, by);
 }
 
 /**
