@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { collectBuildGarbage, collectInBackground, IdleCollector, watchLongCollections } from '../server/src/memory';
 
 const MB = 2 ** 20;
@@ -96,5 +98,30 @@ describe('memory', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     stopLong();
     assert.deepEqual(none, []);
+  });
+
+  it('keeps the young generation at its cap once grown that far, and lets it grow again when stopped (in a Node of its own)', () => {
+    // The flag is the process's: a child process, so the test runner's own heap is left alone.
+    const memory = path.join(__dirname, '../server/src/memory.js');
+    const script = `
+      const v8 = require('v8');
+      const { capYoungGeneration } = require(${JSON.stringify(memory)});
+      const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
+      // Objects that survive a scavenge or two, as a bulk build's do: V8 grows the young generation
+      // for them. In steps, as the server's work comes, so the collections' reports arrive between them.
+      const churn = async () => { let keep = []; for (let r = 0; r < 300; r++) { const a = []; for (let i = 0; i < 10000; i++) a.push({ i, s: 'x' + i }); keep.push(a); if (keep.length > 15) keep.shift(); await new Promise((r) => setImmediate(r)); } };
+      (async () => {
+        const stop = capYoungGeneration(Number(process.argv[1]));
+        await churn();
+        const capped = young();
+        stop();
+        await churn();
+        console.log(JSON.stringify({ capped, after: young() }));
+      })();`;
+    const run = (mb: number) => JSON.parse(execFileSync(process.execPath, ['-e', script, String(mb)], { encoding: 'utf8' })) as { capped: number; after: number };
+    const capped = run(2);
+    // Two semi-spaces of 2 MB each.
+    assert.ok(capped.capped <= 4, JSON.stringify(capped));
+    assert.ok(capped.after > capped.capped, `no growth once stopped: ${JSON.stringify(capped)}`);
   });
 });

@@ -29,7 +29,7 @@ import { explain, EXPLAIN_COMMAND } from './features/explain';
 import { hover, hoverFormatOf, HoverFormat } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
-import { IdleCollector, watchLongCollections } from './memory';
+import { capYoungGeneration, IdleCollector, watchLongCollections } from './memory';
 import { SERVER_VERSION } from './version';
 import { Session, uriToPath, Workspace } from './session';
 import { FileChange } from './workspace/watcher';
@@ -41,6 +41,8 @@ const WATCHER_READY_MS = 10_000;
 const IDLE_COLLECT_MS = 3_000;
 /** Collections at least this long are logged (debug). */
 const LONG_COLLECTION_MS = 10;
+/** The young generation's semi-space, at most, once grown (memory.ts `capYoungGeneration`). */
+const YOUNG_SEMI_SPACE_MB = 4;
 
 /** The file patterns the client is asked to watch for us. */
 export const WATCHED_GLOBS = ['**/*.js', '**/*.xml', '**/*.now.ts', '**/*.json'];
@@ -117,7 +119,12 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     initialized = true;
     idle.start();
     // A collection long enough to be felt on a keystroke, in the debug log beside the requests' times.
-    stopWatchingCollections = watchLongCollections(LONG_COLLECTION_MS, (ms, kind) => editor.log('debug', `garbage collection (${kind}) paused the server ${ms.toFixed(1)} ms`));
+    const stopWatchingLong = watchLongCollections(LONG_COLLECTION_MS, (ms, kind) => editor.log('debug', `garbage collection (${kind}) paused the server ${ms.toFixed(1)} ms`));
+    const stopCapping = capYoungGeneration(YOUNG_SEMI_SPACE_MB);
+    stopWatchingCollections = () => {
+      stopWatchingLong();
+      stopCapping();
+    };
     await loadSettings();
     if (clientConfiguration && configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'deepcodeseek' });
     const watchMode = session.settings['index.watch'];
