@@ -49,6 +49,44 @@ describe('index/cache-codec', () => {
     assert.deepEqual(second.decoded, { entry: other, size: 3, mtimeMs: 4 });
   });
 
+  it('writes a repeated range or short list once, and reads each back as one frozen object', () => {
+    const encoder = new CacheEncoder();
+    const decoder = new CacheDecoder();
+    const r = () => ({ start: { line: 3, character: 4 }, end: { line: 3, character: 9 } });
+    const other = { start: { line: 3, character: 4 }, end: { line: 5, character: 0 } };
+    const long = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const first = { a: r(), b: r(), apis: ['GlideRecord', 'GlideDateTime'], counts: [2, 1], long };
+    const second = { a: r(), c: other, apis: ['GlideRecord', 'GlideDateTime'], counts: [2, 1], strings: ['2', '1'], long: [...long] };
+    const one = throughJson(encoder, decoder, first);
+    const two = throughJson(encoder, decoder, second);
+    assert.deepEqual(one.decoded, first);
+    assert.deepEqual(two.decoded, second);
+    const d1 = one.decoded as typeof first;
+    const d2 = two.decoded as typeof second;
+    // One object for each range and list, across lines; positions shared between ranges.
+    assert.equal(d1.a, d1.b);
+    assert.equal(d1.a, d2.a);
+    assert.equal(d2.c.start, d1.a.start);
+    assert.equal(d1.apis, d2.apis);
+    assert.equal(d1.counts, d2.counts);
+    assert.notEqual(d2.strings, d1.counts as unknown, 'the strings "2", "1" are not the numbers 2, 1');
+    assert.ok(Object.isFrozen(d1.a) && Object.isFrozen(d1.a.start) && Object.isFrozen(d1.apis));
+    // Long lists are their own, each time.
+    assert.notEqual(d1.long, d2.long);
+    assert.ok(!Object.isFrozen(d1.long));
+    // The second line says the repeats by number, not by value.
+    const { value } = new CacheEncoder().encode([first, first]);
+    const text = JSON.stringify(value);
+    assert.equal(text.split('"r"').length - 1, 1, text);
+    assert.ok(text.includes('["R",0]') && text.includes('["L",0]'), text);
+  });
+
+  it('reads a reference to a range or list it has not read as damaged', () => {
+    for (const bad of [['R', 0], ['L', 3], ['L', -1], ['L', 0.5], ['l'], ['l', { x: 1 }]]) {
+      assert.equal(new CacheDecoder().decode([], bad), undefined, JSON.stringify(bad));
+    }
+  });
+
   it('keeps every kind of number, and leaves undefined properties out as JSON does', () => {
     const value = { zero: 0, big: Number.MAX_SAFE_INTEGER, negative: -3, fraction: 0.25, tiny: 1e-9, yes: true, no: false, nothing: null, gone: undefined, list: [1, 'a', [2, 'b']] };
     const { decoded } = throughJson(new CacheEncoder(), new CacheDecoder(), value);

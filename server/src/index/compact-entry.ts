@@ -16,6 +16,7 @@
  */
 import { CallSite, FileEntry, JsDoc, MethodInfo, ParamInfo, Position, Range, ScriptIncludeInfo } from '../model';
 import { internHoleTerms } from '../text/hole-terms';
+import { MAX_SHARED_LIST } from './cache-codec';
 
 /** One shared, frozen empty list: entries hold many, and nothing appends to an indexed entry. */
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
@@ -36,6 +37,8 @@ export class ValuePool {
   private readonly lists = new Map<string, readonly unknown[]>();
 
   range(r: Range): Range {
+    // Frozen: shared already (by this pool, or by the cache's decoder).
+    if (Object.isFrozen(r)) return r;
     const a = this.positionId(r.start);
     const b = this.positionId(r.end);
     if (a < 0 || b < 0 || b >= RANGE_KEY_BASE) return r;
@@ -68,7 +71,7 @@ export class ValuePool {
    */
   list<T extends string | number>(items: T[]): T[] {
     if (items.length === 0) return EMPTY;
-    if (items.length > MAX_SHARED_LIST) return items;
+    if (items.length > MAX_SHARED_LIST || Object.isFrozen(items)) return items;
     const key = `${typeof items[0]}\u0001${items.join('\u0001')}`;
     const had = this.lists.get(key);
     if (had && had.length === items.length && had.every((x, i) => x === items[i])) return had as T[];
@@ -99,9 +102,6 @@ function isNameAndType(p: ParamInfo): boolean {
   return typeof p.name === 'string' && (p.type === undefined || typeof p.type === 'string');
 }
 
-/** Lists up to this long are shared. */
-const MAX_SHARED_LIST = 32;
-
 /** Range keys are `start * RANGE_KEY_BASE + end` over position numbers, exact below 2^53. */
 const RANGE_KEY_BASE = 2 ** 26;
 
@@ -125,6 +125,8 @@ export class StringPool {
   /** The list with its strings interned, or the shared empty list. */
   list(items: string[]): string[] {
     if (items.length === 0) return EMPTY;
+    // A frozen list is shared already, and its strings with it.
+    if (Object.isFrozen(items)) return items;
     for (let i = 0; i < items.length; i++) items[i] = this.intern(items[i]);
     return items;
   }

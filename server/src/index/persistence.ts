@@ -15,7 +15,7 @@ import { FileEntry } from '../model';
 import { CacheDecoder, CacheEncoder } from './cache-codec';
 
 /** Bump when FileEntry, extraction or the cache's encoding changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 14;
+export const CACHE_FORMAT = 15;
 const CACHE_FILE = 'index.jsonl';
 const CHANGES_FILE = 'index-changes.jsonl';
 
