@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { collectBuildGarbage, collectInBackground, IdleCollector, watchLongCollections } from '../server/src/memory';
 
 const MB = 2 ** 20;
@@ -124,4 +125,27 @@ describe('memory', () => {
     assert.ok(capped.capped <= 4, JSON.stringify(capped));
     assert.ok(capped.after > capped.capped, `no growth once stopped: ${JSON.stringify(capped)}`);
   });
+
+  it('counts array buffers that only a full collection gives back: a replaced buffer makes a collection due though the heap barely moved', async () => {
+    let now = 0;
+    const collector = new IdleCollector({ idleMs: 3000, minGrowth: 48 * MB, share: 0.25, now: () => now });
+    const external = () => process.memoryUsage().external;
+    let held: Uint8Array | undefined = new Uint8Array(64 * MB).fill(1);
+    collectBuildGarbage();
+    now += 10_000;
+    assert.equal(collector.due(usedNow()), false, 'nothing grew since the collection');
+    // A save replaces the buffer: the old one is garbage, the new one live.
+    const before = external();
+    held = new Uint8Array(64 * MB).fill(2);
+    assert.ok(external() - before >= 60 * MB);
+    assert.equal(await collector.check(), true, 'the replaced buffer made a collection due');
+    assert.ok(external() - before < 16 * MB, `the old buffer was given back (${Math.round((external() - before) / MB)} MB more than before)`);
+    assert.equal(held[0], 2);
+  });
 });
+
+/** What the collector measures now, as memory.ts does: the heap in use and its objects' memory outside it. */
+function usedNow(): number {
+  const h = v8.getHeapStatistics();
+  return h.used_heap_size + h.external_memory;
+}

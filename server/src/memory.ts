@@ -67,8 +67,15 @@ export async function collectInBackground(): Promise<number | undefined> {
   return performance.now() - started;
 }
 
+/**
+ * The JavaScript heap in use and the memory its objects hold outside it (array buffers). A buffer
+ * dropped (the BM25 arrays a save replaced, 50 MB at 10,000 Script Includes) is given back only
+ * by a full collection, yet its small wrapper barely moves the heap: counted here, the idle
+ * collection sees it.
+ */
 function usedHeap(): number {
-  return v8.getHeapStatistics().used_heap_size;
+  const h = v8.getHeapStatistics();
+  return h.used_heap_size + h.external_memory;
 }
 
 export interface IdleCollectorOptions {

@@ -68,7 +68,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     // A first index collects after its own bulk steps (session.ts); meanwhile nothing is idle.
     paused: () => firstIndexes > 0,
     activity: session.activity,
-    onCollect: (before, after, ms) => editor.log('debug', `collected the garbage of recent requests while idle: JavaScript heap ${mb(before)} -> ${mb(after)} MB in ${Math.round(ms)} ms`),
+    onCollect: (before, after, ms) => editor.log('debug', `collected the garbage of recent requests while idle: JavaScript heap and its buffers ${mb(before)} -> ${mb(after)} MB in ${Math.round(ms)} ms`),
   });
   let stopWatchingCollections = () => {};
   let clientWatches = false;
