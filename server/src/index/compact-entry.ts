@@ -151,12 +151,15 @@ export class SharedStringsPool extends StringPool {
 /** The same entry, its repeated strings shared through `pool` and its empty lists shared (in place). */
 export function compactEntry(entry: FileEntry, pool: StringPool): FileEntry {
   entry.path = pool.intern(entry.path);
+  entry.layout = pool.intern(entry.layout);
   for (const si of entry.scriptIncludes) compactScriptInclude(si, pool);
   entry.callSites = entry.callSites.length ? entry.callSites : EMPTY;
   for (const site of entry.callSites) compactSite(site, pool);
   for (const p of entry.problems) if (p.range) p.range = pool.values.range(p.range);
   for (const c of entry.callers) {
     c.table = pool.intern(c.table);
+    c.name = pool.intern(c.name);
+    c.side = pool.intern(c.side);
     c.scope = pool.intern(c.scope);
   }
   if (entry.scriptIncludes.length === 0) entry.scriptIncludes = EMPTY;
@@ -181,6 +184,12 @@ export function compactEntry(entry: FileEntry, pool: StringPool): FileEntry {
 
 function compactScriptInclude(si: ScriptIncludeInfo, pool: StringPool): void {
   si.path = pool.intern(si.path);
+  si.name = pool.intern(si.name);
+  si.apiName = pool.intern(si.apiName);
+  si.kind = pool.intern(si.kind);
+  si.access = pool.intern(si.access);
+  si.layout = pool.intern(si.layout);
+  if (si.description !== undefined) si.description = pool.intern(si.description);
   si.range = pool.values.range(si.range);
   si.nameRange = pool.values.range(si.nameRange);
   si.scope = pool.intern(si.scope);
@@ -210,6 +219,7 @@ function compactParams(params: ParamInfo[], pool: StringPool): ParamInfo[] {
   if (params.length === 0) return EMPTY;
   for (const p of params) {
     p.name = pool.intern(p.name);
+    if (p.description !== undefined) p.description = pool.intern(p.description);
     // Left out rather than undefined, as a parse of the cache leaves it, so equal lists look alike.
     if (p.type === undefined) delete p.type;
     else p.type = pool.intern(p.type);
@@ -218,6 +228,7 @@ function compactParams(params: ParamInfo[], pool: StringPool): ParamInfo[] {
 }
 
 function compactJsDoc(doc: JsDoc, pool: StringPool): void {
+  if (doc.summary !== undefined) doc.summary = pool.intern(doc.summary);
   doc.params = compactParams(doc.params, pool);
   if (doc.examples.length === 0) doc.examples = EMPTY;
   if (doc.returns) doc.returns.type = pool.intern(doc.returns.type);
@@ -225,6 +236,8 @@ function compactJsDoc(doc: JsDoc, pool: StringPool): void {
 
 function compactSite(site: CallSite, pool: StringPool): void {
   site.path = pool.intern(site.path);
+  site.form = pool.intern(site.form);
+  site.side = pool.intern(site.side);
   site.range = pool.values.range(site.range);
   site.target = pool.intern(site.target);
   site.qualifier = pool.intern(site.qualifier);
