@@ -21,15 +21,14 @@
  * Decoding works in place on the parsed value and fails (returns undefined) on anything the
  * encoder never writes, so a damaged line reads as damaged, not as a wrong entry.
  */
-import { Position, Range } from '../model';
+import { Range } from '../model';
+import { MAX_SHARED_LIST, ValuePool } from './compact-entry';
 
 const RANGE_TAG = 'r';
 const RANGE_AGAIN = 'R';
 const LIST_TAG = 'l';
 const LIST_AGAIN = 'L';
 
-/** Lists of strings and numbers up to this long are written once and shared (compact-entry.ts shares the same). */
-export const MAX_SHARED_LIST = 32;
 
 /** Writes values against one growing string table. */
 export class CacheEncoder {
@@ -106,8 +105,8 @@ export class CacheDecoder {
   private readonly table: string[] = [];
   private readonly ranges: Range[] = [];
   private readonly lists: Array<readonly unknown[]> = [];
-  /** Positions by `line * 65536 + character` (characters below 65,536), shared by the ranges. */
-  private readonly positions = new Map<number, Position>();
+  /** Makes the decoded ranges one object each, over shared positions. */
+  private readonly values = new ValuePool();
 
   /** `share` sees each new string once (a string pool), and its answer is what values hold. */
   constructor(private readonly share: (s: string) => string = (s) => s) {}
@@ -181,15 +180,9 @@ export class CacheDecoder {
     if (v.length !== 5) throw new Malformed();
     const [, a, b, c, d] = v;
     if (typeof a !== 'number' || typeof b !== 'number' || typeof c !== 'number' || typeof d !== 'number' || a >= 0 || b >= 0 || c >= 0 || d >= 0) throw new Malformed();
-    return Object.freeze({ start: this.position(-a - 1, -b - 1), end: this.position(-c - 1, -d - 1) });
-  }
-
-  private position(line: number, character: number): Position {
-    if (character >= 65536) return Object.freeze({ line, character });
-    const key = line * 65536 + character;
-    let p = this.positions.get(key);
-    if (!p) this.positions.set(key, (p = Object.freeze({ line, character })));
-    return p;
+    const [l1, c1, l2, c2] = [-a - 1, -b - 1, -c - 1, -d - 1];
+    // A range the pool cannot key (a character past 65,535) is frozen on its own.
+    return this.values.rangeAt(l1, c1, l2, c2) ?? Object.freeze({ start: Object.freeze({ line: l1, character: c1 }), end: Object.freeze({ line: l2, character: c2 }) });
   }
 }
 

@@ -16,7 +16,6 @@
  */
 import { CallSite, FileEntry, JsDoc, MethodInfo, ParamInfo, Position, Range, ScriptIncludeInfo } from '../model';
 import { internHoleTerms } from '../text/hole-terms';
-import { MAX_SHARED_LIST } from './cache-codec';
 
 /** One shared, frozen empty list: entries hold many, and nothing appends to an indexed entry. */
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
@@ -39,9 +38,14 @@ export class ValuePool {
   range(r: Range): Range {
     // Frozen: shared already (by this pool, or by the cache's decoder).
     if (Object.isFrozen(r)) return r;
-    const a = this.positionId(r.start);
-    const b = this.positionId(r.end);
-    if (a < 0 || b < 0 || b >= RANGE_KEY_BASE) return r;
+    return this.rangeAt(r.start.line, r.start.character, r.end.line, r.end.character) ?? r;
+  }
+
+  /** The shared range of these positions, or undefined when it cannot have one (see `positionId`). */
+  rangeAt(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range | undefined {
+    const a = this.positionId(startLine, startCharacter);
+    const b = this.positionId(endLine, endCharacter);
+    if (a < 0 || b < 0 || b >= RANGE_KEY_BASE) return undefined;
     const key = a * RANGE_KEY_BASE + b;
     const had = this.ranges.get(key);
     if (had) return had;
@@ -51,8 +55,7 @@ export class ValuePool {
   }
 
   /** The shared position's number, or -1 when it cannot have one. */
-  private positionId(p: Position): number {
-    const { line, character } = p;
+  private positionId(line: number, character: number): number {
     if (!Number.isSafeInteger(line) || !Number.isSafeInteger(character) || line < 0 || character < 0 || character >= 65536 || line >= 2 ** 36) return -1;
     const key = line * 65536 + character;
     let id = this.positionIds.get(key);
@@ -101,6 +104,9 @@ function isNameAndType(p: ParamInfo): boolean {
   for (const k in p) if (k !== 'name' && k !== 'type') return false;
   return typeof p.name === 'string' && (p.type === undefined || typeof p.type === 'string');
 }
+
+/** Lists of strings and numbers up to this long are shared (and the index cache writes them once). */
+export const MAX_SHARED_LIST = 32;
 
 /** Range keys are `start * RANGE_KEY_BASE + end` over position numbers, exact below 2^53. */
 const RANGE_KEY_BASE = 2 ** 26;
