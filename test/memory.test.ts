@@ -126,6 +126,30 @@ describe('memory', () => {
     assert.ok(capped.after > capped.capped, `no growth once stopped: ${JSON.stringify(capped)}`);
   });
 
+  it('keeps the cap when a worker thread starts, though a starting worker sets V8\'s flags back (in a Node of its own)', () => {
+    const memory = path.join(__dirname, '../server/src/memory.js');
+    const script = `
+      const v8 = require('v8');
+      const { Worker } = require('worker_threads');
+      const { capYoungGeneration, keepYoungGenerationCap } = require(${JSON.stringify(memory)});
+      const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
+      const churn = async () => { let keep = []; for (let r = 0; r < 300; r++) { const a = []; for (let i = 0; i < 10000; i++) a.push({ i, s: 'x' + i }); keep.push(a); if (keep.length > 15) keep.shift(); await new Promise((r) => setImmediate(r)); } };
+      (async () => {
+        const stop = capYoungGeneration(2);
+        await churn();
+        const worker = new Worker('setTimeout(() => {}, 60000)', { eval: true });
+        keepYoungGenerationCap(worker);
+        await new Promise((r) => worker.once('online', r));
+        await churn();
+        const capped = young();
+        await worker.terminate();
+        stop();
+        console.log(JSON.stringify({ capped }));
+      })();`;
+    const { capped } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { capped: number };
+    assert.ok(capped <= 4, `the young generation grew to ${capped} MB after a worker started`);
+  });
+
   it('counts array buffers that only a full collection gives back: a replaced buffer makes a collection due though the heap barely moved', async () => {
     let now = 0;
     const collector = new IdleCollector({ idleMs: 3000, minGrowth: 48 * MB, share: 0.25, now: () => now });

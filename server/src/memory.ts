@@ -174,16 +174,15 @@ export class IdleCollector {
  * stops watching.
  *
  * The flag is the process's: worker threads started afterwards grow theirs no further either.
+ * But a worker thread that starts sets V8's flags back to the process's own (Node 20 does, as the
+ * thread boots): the factor is set again when a worker comes online (`keepYoungGenerationCap`)
+ * and whenever a scavenge finds the young generation past the cap. Before this, a cold start's
+ * extraction workers let the server's young generation grow to 32 MB.
  */
 export function capYoungGeneration(semiSpaceMb: number): () => void {
   const cap = 2 * semiSpaceMb * 2 ** 20;
   let growing = true;
-  const check = (): void => {
-    const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-    if (!space) return;
-    // It grows by doubling: allowed while one more doubling stays within the cap.
-    const grow = space.space_size * SEMI_SPACE_GROWTH <= cap;
-    if (grow === growing) return;
+  const setFactor = (grow: boolean): void => {
     try {
       v8.setFlagsFromString(`--semi-space-growth-factor=${grow ? SEMI_SPACE_GROWTH : 1}`);
       growing = grow;
@@ -191,6 +190,18 @@ export function capYoungGeneration(semiSpaceMb: number): () => void {
       // A Node that refuses the flag: the young generation keeps V8's own sizing.
     }
   };
+  const check = (): void => {
+    const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+    if (!space) return;
+    // It grows by doubling: allowed while one more doubling stays within the cap.
+    const grow = space.space_size * SEMI_SPACE_GROWTH <= cap;
+    // Past the cap while stopped: something set the flag back, so it is set again.
+    if (grow !== growing || (!grow && space.space_size > cap)) setFactor(grow);
+  };
+  const reapply = (): void => {
+    if (!growing) setFactor(false);
+  };
+  reapplyCap = reapply;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) return check();
@@ -200,8 +211,20 @@ export function capYoungGeneration(semiSpaceMb: number): () => void {
   check();
   return () => {
     observer.disconnect();
+    if (reapplyCap === reapply) reapplyCap = undefined;
     if (!growing) v8.setFlagsFromString(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH}`);
   };
+}
+
+/** The running cap's way to set its factor again, while one runs. */
+let reapplyCap: (() => void) | undefined;
+
+/**
+ * Call with each worker thread the server starts: once the thread is online (it has set V8's
+ * flags back to the process's own by then), the young generation's cap is set again.
+ */
+export function keepYoungGenerationCap(worker: { once(event: 'online', listener: () => void): unknown }): void {
+  worker.once('online', () => reapplyCap?.());
 }
 
 /** V8's own factor of growth of the young generation. */

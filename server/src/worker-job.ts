@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'fs';
 import { Worker } from 'worker_threads';
+import { keepYoungGenerationCap } from './memory';
 
 export type JobResult<R> = { ok: true; reply: R } | { ok: false; error: string };
 
@@ -22,6 +23,7 @@ export function runWorkerJob<Req, R>(script: string, request: Req, what: string,
     let worker: Worker;
     try {
       worker = new Worker(script);
+      keepYoungGenerationCap(worker);
     } catch (err) {
       return done({ ok: false, error: `could not start the ${what}: ${(err as Error).message}` });
     }
