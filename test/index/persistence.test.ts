@@ -22,6 +22,23 @@ describe('index/persistence', () => {
     if (load.status === 'loaded') assert.deepEqual(load.files.get('a.js')?.entry, entry);
   });
 
+  it('round-trips more than a write chunk of text, with characters of two, three and four bytes at every offset', async () => {
+    // The writer gathers text in one reused buffer of a megabyte; pieces of every length and
+    // width cross its boundary at different places.
+    const files = [];
+    for (let i = 0; i < 400; i++) {
+      const text = `é€😀 ${i} `.repeat(60 + (i % 97)) + 'x'.repeat(i % 7);
+      files.push({ entry: fileEntry(`f${i}.js`, { scriptIncludes: [scriptInclude(`S${i}`, { description: text })] }), size: i, mtimeMs: i });
+    }
+    files.push({ entry: fileEntry('big.js', { scriptIncludes: [scriptInclude('Big', { description: '€'.repeat(400_000) })] }), size: 1, mtimeMs: 1 });
+    await saveCache(dir, files, 'test');
+    assert.ok((await fs.stat(path.join(dir, 'index.jsonl'))).size > 1.5 * 2 ** 20, 'more than a chunk was written');
+    const load = await loadCache(dir);
+    assert.equal(load.status, 'loaded');
+    if (load.status !== 'loaded') return;
+    for (const f of files) assert.deepEqual(load.files.get(f.entry.path)?.entry, f.entry, f.entry.path);
+  });
+
   it('reports an absent cache as absent', async () => {
     assert.equal((await loadCache(path.join(dir, 'nothing-here'))).status, 'absent');
   });

@@ -214,30 +214,36 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
   return id;
 }
 
-/** Writes the pieces to a temporary file, then renames it over the target. Bytes go out as they are. */
+/**
+ * Writes the pieces to a temporary file, then renames it over the target. Bytes go out as they
+ * are; text is copied into one reused buffer as it comes, so each piece is garbage at once. Joining
+ * pieces into a string of a megabyte kept them alive across collections (promoted to the old
+ * generation) and made strings large enough for V8's large-object space, which only a full
+ * collection empties: writing the index cache of a cold start at 10,000 Script Includes held
+ * some 70 MB of such garbage at its peak.
+ */
 async function writeAtomically(target: string, pieces: () => Iterable<string | Uint8Array>): Promise<void> {
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
   const handle = await fs.open(tmp, 'w');
   try {
-    let buffered: string[] = [];
-    let size = 0;
+    const chunk = Buffer.allocUnsafe(WRITE_CHUNK);
+    let used = 0;
+    const flush = async (): Promise<void> => {
+      if (used) await handle.write(chunk, 0, used);
+      used = 0;
+    };
     for (const piece of pieces()) {
       if (typeof piece !== 'string') {
-        if (buffered.length) await handle.write(buffered.join(''));
-        buffered = [];
-        size = 0;
+        await flush();
         await handle.write(piece);
         continue;
       }
-      buffered.push(piece);
-      size += piece.length;
-      if (size > 1 << 20) {
-        await handle.write(buffered.join(''));
-        buffered = [];
-        size = 0;
-      }
+      // At most three bytes of UTF-8 per UTF-16 unit (a surrogate pair is four bytes for two).
+      if (used + piece.length * 3 > WRITE_CHUNK) await flush();
+      if (piece.length * 3 > WRITE_CHUNK) await handle.write(piece);
+      else used += chunk.write(piece, used);
     }
-    if (buffered.length) await handle.write(buffered.join(''));
+    await flush();
     await handle.close();
     await fs.rename(tmp, target);
   } catch (err) {
@@ -246,6 +252,9 @@ async function writeAtomically(target: string, pieces: () => Iterable<string | U
     throw err;
   }
 }
+
+/** Bytes gathered before each write of `writeAtomically`. */
+const WRITE_CHUNK = 1 << 20;
 
 /** Reads a JSON artifact of the cache folder (the learned embedder); undefined when absent or unreadable. */
 export async function loadArtifact(dir: string, name: string): Promise<unknown> {
