@@ -352,6 +352,20 @@ describe('cursorContext', () => {
       assert.deepStrictEqual(ctx.callsAfter, ['Zeta', 'obj', 'Theta']);
     });
 
+    it('a scope-qualified call is a call of the Script Include after the scope, not of the scope', () => {
+      const ctx = at(lines(
+        'var u = new x_acme_hr.HRUtils();',
+        'var ok = x_acme_hr.IsValidCase(c);',
+        'global.LogIt(ok);',
+        "var rm = new sn_ws.RESTMessageV2('hr', 'get');",
+        'helper.run(x_acme_hr);',
+        '|',
+        'x_acme_hr.CloseCase(c);',
+      ));
+      assert.deepStrictEqual(ctx.callsBefore, ['helper', 'sn_ws', 'LogIt', 'IsValidCase', 'HRUtils']);
+      assert.deepStrictEqual(ctx.callsAfter, ['CloseCase']);
+    });
+
     it('strings, tables and Glide APIs, nearest first', () => {
       const ctx = at(lines(
         "var tbl = 'sys_user';",

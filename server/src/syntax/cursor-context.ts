@@ -13,7 +13,7 @@
  */
 import type { CursorContext, FileFacts, PositionKind } from '../retrieval/types';
 import { findPlatformApi } from '../platform/platform-apis';
-import { isExcludedName, isGlideGlobal, isPlatformClass, isScopeName, isTableClass } from '../platform/names';
+import { isExcludedName, isGlideGlobal, isPlatformClass, isPlatformNamespace, isScopeName, isTableClass } from '../platform/names';
 import { takesEncodedQuery, takesField, takesProperty } from '../platform/tables';
 import { KEYWORDS, Lexed, OpenFunction, Token, lexRange, openFunction } from './cursor-tokens';
 import type { SyntaxNode, Tree } from './parser';
@@ -545,10 +545,19 @@ function callHeads(tokens: Token[], cap: number, backwards: boolean): string[] {
     const prev = tokens[i - 1];
     if (prev && ((prev.kind === 'punct' && (prev.value === '.' || prev.value === '?.')) || (prev.kind === 'ident' && prev.value === 'function'))) continue;
     const next = tokens[i + 1];
-    const called =
-      (next?.kind === 'punct' && next.value === '(') ||
-      (prev?.kind === 'ident' && prev.value === 'new') ||
-      (next?.kind === 'punct' && next.value === '.' && tokens[i + 2]?.kind === 'ident' && tokens[i + 3]?.kind === 'punct' && tokens[i + 3].value === '(');
+    const member = next?.kind === 'punct' && next.value === '.' && tokens[i + 2]?.kind === 'ident' ? tokens[i + 2].value : undefined;
+    const memberCalled = member !== undefined && tokens[i + 3]?.kind === 'punct' && tokens[i + 3].value === '(';
+    // `x_acme_hr.HRUtils(...)`, `new x_acme_hr.HRUtils()`: the scope only qualifies the call, whose
+    // head is the Script Include after it (as call sites record it), not the scope.
+    const isNew = prev?.kind === 'ident' && prev.value === 'new';
+    if (member !== undefined && (memberCalled || isNew) && isScopeName(t.value) && !isPlatformNamespace(t.value) && !isPlatformClass(member, t.value)) {
+      if (!seen.has(member) && !KEYWORDS.has(member)) {
+        seen.add(member);
+        out.push(member);
+      }
+      continue;
+    }
+    const called = (next?.kind === 'punct' && next.value === '(') || isNew || memberCalled;
     if (!called) continue;
     seen.add(t.value);
     out.push(t.value);
