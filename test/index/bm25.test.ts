@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
-import { Bm25Index, Bm25Query, FieldConfig } from '../../server/src/index/bm25';
+import { Bm25Index, Bm25Query, BM25_MAX_SLOTS, BM25_MAX_TF, FieldConfig } from '../../server/src/index/bm25';
+import { Bm25Builder } from '../../server/src/index/bm25-build';
 import { tokenize } from '../../server/src/text/tokens';
 import { mulberry32 } from '../../server/src/random';
 
@@ -93,6 +94,47 @@ describe('index/bm25', () => {
     const tf3 = norm(1, 0.75, 2, avgBody);
     const cat3 = (idf(3, 2) * tf3) / (1.2 + tf3);
     assert.ok(Math.abs(hits.find((h) => h.id === 3)!.score - cat3) < 1e-6 * cat3);
+  });
+
+  it('counts a term at most BM25_MAX_TF times a field, and says so in explain', () => {
+    const index = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0 } } });
+    index.add(1, { body: [...Array(BM25_MAX_TF + 40).fill('echo'), 'x'] });
+    index.add(2, { body: [...Array(BM25_MAX_TF).fill('echo'), 'y'] });
+    index.add(3, { body: ['z'] });
+    const hits = index.search([{ term: 'echo', weight: 1 }], 3);
+    assert.deepStrictEqual(hits.map((h) => h.id).sort(), [1, 2]);
+    // With b = 0 the lengths do not matter: both hold the term the most a posting can say.
+    assert.ok(Math.abs(hits[0].score - hits[1].score) < 1e-9 * hits[0].score);
+    assert.strictEqual(index.explain(1, [{ term: 'echo', weight: 1 }])!.terms[0].fields[0].tf, BM25_MAX_TF);
+  });
+
+  it('keeps slots past 2^19 apart (where a posting as Int32 turns negative), built, edited and loaded', function () {
+    this.timeout(60_000);
+    const n = 2 ** 19 + 3000;
+    const fields = { body: { weight: 1, b: 0.5 }, name: { weight: 2, b: 0 } };
+    const builder = new Bm25Builder<'body' | 'name'>({ fields });
+    for (let i = 0; i < n; i++) builder.add(i, { body: ['common', `t${i % 997}`], name: i % 2 ? [`t${i % 997}`] : [] });
+    const index = builder.finish();
+    const want = (k: number) => Array.from({ length: n }, (_, i) => i).filter((i) => i % 997 === k);
+    const found = (k: number) => index.search([{ term: `t${k}`, weight: 1 }], 10_000).map((h) => h.id).sort((a, b) => a - b);
+    assert.deepStrictEqual(found(996), want(996));
+    const high = want(996).filter((i) => i >= 2 ** 19);
+    assert.ok(high.length > 0);
+    const masks = index.termFields(high, ['t996', 'common']);
+    high.forEach((id, r) => {
+      assert.strictEqual(masks[r * 2], id % 2 ? 3 : 1, `fields of t996 in ${id}`);
+      assert.strictEqual(masks[r * 2 + 1], 1);
+    });
+    // An edit past the half-way slot, then the persisted form read back.
+    index.remove(high[0]);
+    index.add(n, { body: ['t996'] });
+    const { header, arrays } = index.toParts();
+    const loaded = Bm25Index.fromParts<'body' | 'name'>(header, arrays);
+    assert.ok(loaded.ok);
+    if (!loaded.ok) return;
+    const expected = [...want(996).filter((i) => i !== high[0]), n];
+    assert.deepStrictEqual(loaded.index.search([{ term: 't996', weight: 1 }], 10_000).map((h) => h.id).sort((a, b) => a - b), expected);
+    assert.ok(BM25_MAX_SLOTS > n);
   });
 
   it('explain sums to the score, per term and per field', () => {
@@ -363,7 +405,9 @@ describe('index/bm25', () => {
     assert.strictEqual(Bm25Index.fromJSON(null).ok, false);
     assert.strictEqual(Bm25Index.fromJSON({ format: 'other' }).ok, false);
     const json = sampleIndex().toJSON();
-    assert.strictEqual(Bm25Index.fromJSON({ ...json, version: 2 }).ok, false);
+    // Version 1 held two Int32 a posting: its arrays read as this layout would be garbage.
+    assert.strictEqual(Bm25Index.fromJSON({ ...json, version: 1 }).ok, false);
+    assert.strictEqual(Bm25Index.fromJSON({ ...json, version: 3 }).ok, false);
     assert.strictEqual(Bm25Index.fromJSON({ ...json, ids: json.ids.slice(1) }).ok, false);
     assert.strictEqual(Bm25Index.fromJSON({ ...json, postings: 'AAAA' }).ok, false);
   });

@@ -8,7 +8,7 @@
  * their exact sizes (a counting sort), the layout a saved index is loaded in: the built index is
  * then the one a warm start restores, and its first save copies nothing.
  */
-import { Bm25Arrays, Bm25Index, Bm25Options, BM25_FORMAT, BM25_MAX_TF } from './bm25';
+import { Bm25Arrays, Bm25Index, Bm25Options, BM25_FORMAT, BM25_MAX_FIELDS, BM25_MAX_SLOTS, BM25_VERSION, packPosting, withSlot } from './bm25';
 
 /** Int32 values per chunk: 1 MiB each, large enough that a chunk is its own mapping. */
 const CHUNK = 1 << 18;
@@ -60,7 +60,7 @@ export class Bm25Builder<F extends string> {
   /** The term ids of each document, documents end to end (`docEnds` says where each ends). */
   private readonly docTerms: Int32Chunks;
   private readonly docEnds: Int32Chunks;
-  /** (term, field << 16 | tf) for each field of each term of each document, in arrival order. */
+  /** (term, its posting without the slot) for each field of each term of each document, in arrival order. */
   private readonly entries: Int32Chunks;
   /** By term id: Int32 values its posting list will hold, and the documents holding it. */
   private listLength: number[] = [];
@@ -79,6 +79,7 @@ export class Bm25Builder<F extends string> {
     chunk = CHUNK,
   ) {
     this.fieldNames = Object.keys(options.fields) as F[];
+    if (this.fieldNames.length > BM25_MAX_FIELDS) throw new RangeError(`a BM25 index has at most ${BM25_MAX_FIELDS} fields`);
     [this.fieldLengths, this.fieldDistinct, this.docTerms, this.docEnds, this.entries] = [0, 1, 2, 3, 4].map(() => new Int32Chunks(chunk));
   }
 
@@ -90,6 +91,7 @@ export class Bm25Builder<F extends string> {
   add(id: number, fields: Partial<Record<F, readonly string[]>>): void {
     if (this.finished) throw new Error('BM25 build already finished');
     if (this.known.has(id)) throw new Error(`BM25 build was given document ${id} twice`);
+    if (this.ids.length >= BM25_MAX_SLOTS) throw new RangeError(`a BM25 index holds at most ${BM25_MAX_SLOTS} documents`);
     this.known.add(id);
     this.ids.push(id);
     const nf = this.fieldNames.length;
@@ -118,8 +120,8 @@ export class Bm25Builder<F extends string> {
         const c = counts[li * nf + fi];
         if (c === 0) continue;
         this.entries.push(t);
-        this.entries.push((fi << 16) | Math.min(c, BM25_MAX_TF));
-        this.listLength[t] += 2;
+        this.entries.push(packPosting(0, fi, c));
+        this.listLength[t]++;
         distinct[fi]++;
       }
       this.df[t]++;
@@ -156,9 +158,8 @@ export class Bm25Builder<F extends string> {
         if (!odd) term = run[k];
         else {
           const at = cursor[term];
-          postings[at] = slot - 1;
-          postings[at + 1] = run[k];
-          cursor[term] = at + 2;
+          postings[at] = withSlot(run[k], slot - 1);
+          cursor[term] = at + 1;
         }
         odd = !odd;
         pairsLeft--;
@@ -175,7 +176,7 @@ export class Bm25Builder<F extends string> {
     };
     const header = {
       format: BM25_FORMAT,
-      version: 1 as const,
+      version: BM25_VERSION,
       k1: this.options.k1 ?? 1.2,
       fields: this.fieldNames.map((name) => ({ name, weight: this.options.fields[name].weight, b: this.options.fields[name].b })),
       ids: this.ids,
