@@ -166,6 +166,33 @@ describe('memory', () => {
     assert.ok(external() - before < 16 * MB, `the old buffer was given back (${Math.round((external() - before) / MB)} MB more than before)`);
     assert.equal(held[0], 2);
   });
+
+  it('collects during a build only once the heap grew past the given growth since the last full collection (in a Node of its own)', () => {
+    // A process of its own: in the test runner, buffers of earlier tests given back meanwhile move the measure.
+    const memory = path.join(__dirname, '../server/src/memory.js');
+    const script = `
+      const v8 = require('v8');
+      const { collectBuildGarbage, collectBuildGarbageIfGrown } = require(${JSON.stringify(memory)});
+      const used = () => v8.getHeapStatistics().used_heap_size;
+      (async () => {
+        collectBuildGarbage();
+        const idle = await collectBuildGarbageIfGrown(64 * 2 ** 20);
+        // Garbage that outlived the young generation: old-space pieces a build dropped.
+        let pieces = [];
+        for (let i = 0; i < 2000; i++) pieces.push(Array.from({ length: 4000 }, (_, k) => i + k + 0.5));
+        pieces = undefined;
+        const before = used();
+        const ms = await collectBuildGarbageIfGrown(16 * 2 ** 20);
+        const after = used();
+        const again = await collectBuildGarbageIfGrown(16 * 2 ** 20);
+        console.log(JSON.stringify({ idle: idle ?? null, ms: ms ?? null, freedMb: (before - after) / 2 ** 20, again: again ?? null }));
+      })();`;
+    const got = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { idle: number | null; ms: number | null; freedMb: number; again: number | null };
+    assert.equal(got.idle, null, 'nothing grew');
+    assert.equal(typeof got.ms, 'number', 'a collection ran');
+    assert.ok(got.freedMb > 16, `the garbage was given back (${got.freedMb.toFixed(0)} MB)`);
+    assert.equal(got.again, null, 'and is not due again at once');
+  });
 });
 
 /** What the collector measures now, as memory.ts does: the heap in use and its objects' memory outside it. */

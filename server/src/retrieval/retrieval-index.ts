@@ -26,6 +26,7 @@ import {
   usageFields,
 } from '../index/api-documents';
 import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
+import { collectBuildGarbageIfGrown } from '../memory';
 import { Bm25Builder } from '../index/bm25-build';
 import { IdMap } from '../index/id-map';
 import { StringPool } from '../index/compact-entry';
@@ -132,6 +133,9 @@ export class ApiDocRef {
 
 /** Bump when the snapshot's contents change meaning (3: the BM25 arrays carry what a load derives). */
 export const SNAPSHOT_FORMAT = 3;
+
+/** Growth of the heap during a build in slices past which its garbage is collected (`collectBuildGarbageIfGrown`). */
+const BUILD_GARBAGE_GROWTH = 48 * 2 ** 20;
 
 /**
  * The retrieval state to persist: which document and usage ids stand for what, and both BM25
@@ -319,6 +323,7 @@ export class RetrievalIndex {
       if (r.done) return r.value;
       if (r.value === 'pause') {
         if (performance.now() - sliceStart >= sliceMs) {
+          await collectBuildGarbageIfGrown(BUILD_GARBAGE_GROWTH);
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
         }
