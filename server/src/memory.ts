@@ -51,15 +51,17 @@ export function collectBuildGarbage(): number | undefined {
 
 /**
  * During a bulk build that yields now and then: one full collection, in V8's incremental mode,
- * when the heap and its buffers grew by `minGrowth` bytes since the last full collection.
+ * when the heap and its buffers grew since the last full collection by `minGrowth` bytes or
+ * `share` of what was live then, whichever is larger (the idle collection's rule: a larger heap
+ * collects more slowly, so less often).
  * V8 lets a large heap grow far between full collections, and a build's short-lived pieces that
  * outlive a scavenge or two (the young generation is small, `capYoungGeneration`) wait for the
  * next one: at 10,000 Script Includes the end of a first retrieval build held some 90 MB of such
  * garbage at the cold start's peak. Resolves with the collection's milliseconds, or undefined
  * when none was due or none could run.
  */
-export async function collectBuildGarbageIfGrown(minGrowth: number): Promise<number | undefined> {
-  if (usedHeap() - liveAfterCollection < minGrowth) return undefined;
+export async function collectBuildGarbageIfGrown(minGrowth: number, share = 0): Promise<number | undefined> {
+  if (usedHeap() - liveAfterCollection < Math.max(minGrowth, share * liveAfterCollection)) return undefined;
   return collectInBackground();
 }
 

@@ -134,8 +134,12 @@ export class ApiDocRef {
 /** Bump when the snapshot's contents change meaning (3: the BM25 arrays carry what a load derives). */
 export const SNAPSHOT_FORMAT = 3;
 
-/** Growth of the heap during a build in slices past which its garbage is collected (`collectBuildGarbageIfGrown`). */
+/**
+ * Growth of the heap during a build in slices past which its garbage is collected
+ * (`collectBuildGarbageIfGrown`): 48 MB or a quarter of the live heap, as the idle collection.
+ */
 const BUILD_GARBAGE_GROWTH = 48 * 2 ** 20;
+const BUILD_GARBAGE_SHARE = 0.25;
 
 /**
  * The retrieval state to persist: which document and usage ids stand for what, and both BM25
@@ -323,7 +327,7 @@ export class RetrievalIndex {
       if (r.done) return r.value;
       if (r.value === 'pause') {
         if (performance.now() - sliceStart >= sliceMs) {
-          await collectBuildGarbageIfGrown(BUILD_GARBAGE_GROWTH);
+          await collectBuildGarbageIfGrown(BUILD_GARBAGE_GROWTH, BUILD_GARBAGE_SHARE);
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
         }
