@@ -103,14 +103,7 @@ describe('memory', () => {
 
   it('keeps the young generation at its cap once grown that far, and lets it grow again when stopped (in a Node of its own)', () => {
     // The flag is the process's: a child process, so the test runner's own heap is left alone.
-    const memory = path.join(__dirname, '../server/src/memory.js');
-    const script = `
-      const v8 = require('v8');
-      const { capYoungGeneration } = require(${JSON.stringify(memory)});
-      const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
-      // Objects that survive a scavenge or two, as a bulk build's do: V8 grows the young generation
-      // for them. In steps, as the server's work comes, so the collections' reports arrive between them.
-      const churn = async () => { let keep = []; for (let r = 0; r < 300; r++) { const a = []; for (let i = 0; i < 10000; i++) a.push({ i, s: 'x' + i }); keep.push(a); if (keep.length > 15) keep.shift(); await new Promise((r) => setImmediate(r)); } };
+    const script = `${YOUNG_PRELUDE}
       (async () => {
         const stop = capYoungGeneration(Number(process.argv[1]));
         await churn();
@@ -119,21 +112,15 @@ describe('memory', () => {
         await churn();
         console.log(JSON.stringify({ capped, after: young() }));
       })();`;
-    const run = (mb: number) => JSON.parse(execFileSync(process.execPath, ['-e', script, String(mb)], { encoding: 'utf8' })) as { capped: number; after: number };
-    const capped = run(2);
+    const capped = inOwnNode<{ capped: number; after: number }>(script, '2');
     // Two semi-spaces of 2 MB each.
     assert.ok(capped.capped <= 4, JSON.stringify(capped));
     assert.ok(capped.after > capped.capped, `no growth once stopped: ${JSON.stringify(capped)}`);
   });
 
   it('keeps the cap when a worker thread starts, though a starting worker sets V8\'s flags back (in a Node of its own)', () => {
-    const memory = path.join(__dirname, '../server/src/memory.js');
-    const script = `
-      const v8 = require('v8');
+    const script = `${YOUNG_PRELUDE}
       const { Worker } = require('worker_threads');
-      const { capYoungGeneration, keepYoungGenerationCap } = require(${JSON.stringify(memory)});
-      const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
-      const churn = async () => { let keep = []; for (let r = 0; r < 300; r++) { const a = []; for (let i = 0; i < 10000; i++) a.push({ i, s: 'x' + i }); keep.push(a); if (keep.length > 15) keep.shift(); await new Promise((r) => setImmediate(r)); } };
       (async () => {
         const stop = capYoungGeneration(2);
         await churn();
@@ -146,7 +133,7 @@ describe('memory', () => {
         stop();
         console.log(JSON.stringify({ capped }));
       })();`;
-    const { capped } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { capped: number };
+    const { capped } = inOwnNode<{ capped: number }>(script);
     assert.ok(capped <= 4, `the young generation grew to ${capped} MB after a worker started`);
   });
 
@@ -169,10 +156,9 @@ describe('memory', () => {
 
   it('collects during a build only once the heap grew past the given growth since the last full collection (in a Node of its own)', () => {
     // A process of its own: in the test runner, buffers of earlier tests given back meanwhile move the measure.
-    const memory = path.join(__dirname, '../server/src/memory.js');
     const script = `
       const v8 = require('v8');
-      const { collectBuildGarbage, collectBuildGarbageIfGrown } = require(${JSON.stringify(memory)});
+      const { collectBuildGarbage, collectBuildGarbageIfGrown } = require(${JSON.stringify(MEMORY_JS)});
       const used = () => v8.getHeapStatistics().used_heap_size;
       (async () => {
         collectBuildGarbage();
@@ -187,13 +173,32 @@ describe('memory', () => {
         const again = await collectBuildGarbageIfGrown(16 * 2 ** 20);
         console.log(JSON.stringify({ idle: idle ?? null, ms: ms ?? null, freedMb: (before - after) / 2 ** 20, again: again ?? null }));
       })();`;
-    const got = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { idle: number | null; ms: number | null; freedMb: number; again: number | null };
+    const got = inOwnNode<{ idle: number | null; ms: number | null; freedMb: number; again: number | null }>(script);
     assert.equal(got.idle, null, 'nothing grew');
     assert.equal(typeof got.ms, 'number', 'a collection ran');
     assert.ok(got.freedMb > 16, `the garbage was given back (${got.freedMb.toFixed(0)} MB)`);
     assert.equal(got.again, null, 'and is not due again at once');
   });
 });
+
+/** The compiled memory module, for scripts run in a Node of their own. */
+const MEMORY_JS = path.join(__dirname, '../server/src/memory.js');
+
+/**
+ * The start of a young-generation script: the memory module, the young generation's size in MB,
+ * and objects that survive a scavenge or two, as a bulk build's do (V8 grows the young generation
+ * for them), made in steps as the server's work comes, so the collections' reports arrive between them.
+ */
+const YOUNG_PRELUDE = `
+      const v8 = require('v8');
+      const { capYoungGeneration, keepYoungGenerationCap } = require(${JSON.stringify(MEMORY_JS)});
+      const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
+      const churn = async () => { let keep = []; for (let r = 0; r < 300; r++) { const a = []; for (let i = 0; i < 10000; i++) a.push({ i, s: 'x' + i }); keep.push(a); if (keep.length > 15) keep.shift(); await new Promise((r) => setImmediate(r)); } };`;
+
+/** Runs `script` in a Node of its own and parses the JSON it prints. */
+function inOwnNode<T>(script: string, ...args: string[]): T {
+  return JSON.parse(execFileSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8' })) as T;
+}
 
 /** What the collector measures now, as memory.ts does: the heap in use and its objects' memory outside it. */
 function usedNow(): number {

@@ -61,8 +61,16 @@ export function collectBuildGarbage(): number | undefined {
  * when none was due or none could run.
  */
 export async function collectBuildGarbageIfGrown(minGrowth: number, share = 0): Promise<number | undefined> {
-  if (usedHeap() - liveAfterCollection < Math.max(minGrowth, share * liveAfterCollection)) return undefined;
+  if (!grewPast(usedHeap(), liveAfterCollection, minGrowth, share)) return undefined;
   return collectInBackground();
+}
+
+/** How much growth makes a collection worth its pause: the idle collection's and a build's. */
+export const COLLECT_AFTER_GROWTH = { minGrowth: 48 * 2 ** 20, share: 0.25 };
+
+/** Whether `used` exceeds `liveAfter` (the heap after the last full collection) by `minGrowth` or `share` of it, whichever is larger. */
+function grewPast(used: number, liveAfter: number, minGrowth: number, share: number): boolean {
+  return used - liveAfter > Math.max(minGrowth, share * liveAfter);
 }
 
 /**
@@ -147,7 +155,7 @@ export class IdleCollector {
   /** Whether a collection is due now (quiet long enough, and the heap grew past the threshold since `liveAfter`). */
   due(liveAfter: number): boolean {
     if (this.activity.sinceLast() < this.opts.idleMs || this.opts.paused?.()) return false;
-    return this.heapUsed() - liveAfter > Math.max(this.opts.minGrowth, this.opts.share * liveAfter);
+    return grewPast(this.heapUsed(), liveAfter, this.opts.minGrowth, this.opts.share);
   }
 
   /** Collects if due (one at a time); says whether it did. The timer calls it; tests call it directly. */
@@ -198,6 +206,7 @@ export class IdleCollector {
 export function capYoungGeneration(semiSpaceMb: number): () => void {
   const cap = 2 * semiSpaceMb * 2 ** 20;
   let growing = true;
+  let seen = 0;
   const setFactor = (grow: boolean): void => {
     try {
       v8.setFlagsFromString(`--semi-space-growth-factor=${grow ? SEMI_SPACE_GROWTH : 1}`);
@@ -211,8 +220,11 @@ export function capYoungGeneration(semiSpaceMb: number): () => void {
     if (!space) return;
     // It grows by doubling: allowed while one more doubling stays within the cap.
     const grow = space.space_size * SEMI_SPACE_GROWTH <= cap;
-    // Past the cap while stopped: something set the flag back, so it is set again.
-    if (grow !== growing || (!grow && space.space_size > cap)) setFactor(grow);
+    const grew = space.space_size > seen;
+    seen = space.space_size;
+    // Grown while stopped: something set the flag back, so it is set again (once a growth, not
+    // at every scavenge while it stays past the cap).
+    if (grow !== growing || (!grow && grew)) setFactor(grow);
   };
   const reapply = (): void => {
     if (!growing) setFactor(false);

@@ -26,10 +26,10 @@ import {
   usageFields,
 } from '../index/api-documents';
 import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
-import { collectBuildGarbageIfGrown } from '../memory';
 import { Bm25Builder } from '../index/bm25-build';
 import { IdMap } from '../index/id-map';
 import { StringPool } from '../index/compact-entry';
+import { collectBuildGarbageIfGrown, COLLECT_AFTER_GROWTH } from '../memory';
 import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier, tokenize } from '../text/tokens';
@@ -133,13 +133,6 @@ export class ApiDocRef {
 
 /** Bump when the snapshot's contents change meaning (3: the BM25 arrays carry what a load derives). */
 export const SNAPSHOT_FORMAT = 3;
-
-/**
- * Growth of the heap during a build in slices past which its garbage is collected
- * (`collectBuildGarbageIfGrown`): 48 MB or a quarter of the live heap, as the idle collection.
- */
-const BUILD_GARBAGE_GROWTH = 48 * 2 ** 20;
-const BUILD_GARBAGE_SHARE = 0.25;
 
 /**
  * The retrieval state to persist: which document and usage ids stand for what, and both BM25
@@ -327,7 +320,8 @@ export class RetrievalIndex {
       if (r.done) return r.value;
       if (r.value === 'pause') {
         if (performance.now() - sliceStart >= sliceMs) {
-          await collectBuildGarbageIfGrown(BUILD_GARBAGE_GROWTH, BUILD_GARBAGE_SHARE);
+          // The build's garbage goes once it has grown as far as the idle collection waits for.
+          await collectBuildGarbageIfGrown(COLLECT_AFTER_GROWTH.minGrowth, COLLECT_AFTER_GROWTH.share);
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
         }

@@ -550,17 +550,12 @@ function callHeads(tokens: Token[], cap: number, backwards: boolean): string[] {
     // `x_acme_hr.HRUtils(...)`, `new x_acme_hr.HRUtils()`: the scope only qualifies the call, whose
     // head is the Script Include after it (as call sites record it), not the scope.
     const isNew = prev?.kind === 'ident' && prev.value === 'new';
-    if (member !== undefined && (memberCalled || isNew) && isScopeName(t.value) && !isPlatformNamespace(t.value) && !isPlatformClass(member, t.value)) {
-      if (!seen.has(member) && !KEYWORDS.has(member)) {
-        seen.add(member);
-        out.push(member);
-      }
-      continue;
-    }
+    const scoped = member !== undefined && (memberCalled || isNew) && isScopeName(t.value) && !isPlatformNamespace(t.value) && !isPlatformClass(member, t.value);
     const called = (next?.kind === 'punct' && next.value === '(') || isNew || memberCalled;
-    if (!called) continue;
-    seen.add(t.value);
-    out.push(t.value);
+    const head = scoped ? member : t.value;
+    if (!called || seen.has(head) || KEYWORDS.has(head)) continue;
+    seen.add(head);
+    out.push(head);
   }
   return out;
 }
