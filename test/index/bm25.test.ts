@@ -199,17 +199,48 @@ describe('index/bm25', () => {
     assert.deepStrictEqual(index.search(q, 3), fresh.search(q, 3));
   });
 
+  it('removes many loaded documents in one pass and a few by searching the lists, with the same frequencies and hits as an index built without them', () => {
+    const body = (i: number) => ({ name: [`n${i % 7}`], body: [`t${i % 11}`, `t${(i * 3) % 13}`, `u${i % 4}`, `only${i}`] });
+    const fields = { name: { weight: 2, b: 0.5 }, body: { weight: 1, b: 0.75 } };
+    const built = new Bm25Index<'name' | 'body'>({ fields, compactShare: 0.9 });
+    for (let i = 0; i < 300; i++) built.add(i, body(i));
+    const { header, arrays } = built.toParts();
+    const loaded = Bm25Index.fromParts<'name' | 'body'>(header, arrays, { compactShare: 0.9 });
+    assert.ok(loaded.ok);
+    const index = loaded.index;
+    index.warmImpacts(Infinity);
+    const many = Array.from({ length: 40 }, (_, k) => k * 7 + 1);
+    const few = [2, 150, 299];
+    assert.strictEqual(index.removeAll([...many, 100_000]), many.length, 'unknown ids are skipped');
+    for (const id of few) assert.strictEqual(index.remove(id), true);
+    assert.strictEqual(index.remove(2), false);
+    const fresh = new Bm25Index<'name' | 'body'>({ fields });
+    for (let i = 0; i < 300; i++) if (!many.includes(i) && !few.includes(i)) fresh.add(i, body(i));
+    assert.strictEqual(index.size, fresh.size);
+    for (const term of ['n0', 'n3', 't0', 't5', 't12', 'u0', 'u3', 'only1', 'only8', 'only150', 'only9']) {
+      assert.strictEqual(index.documentFrequency(term), fresh.documentFrequency(term), `df of ${term}`);
+    }
+    for (const q of ['n1 t3', 'u2 only9', 't7 t12 n6']) {
+      const terms = q.split(' ').map((term) => ({ term, weight: 1 }));
+      const got = index.search(terms, 20);
+      const want = fresh.search(terms, 20);
+      assert.deepStrictEqual(got.map((h) => h.id), want.map((h) => h.id), q);
+      got.forEach((h, i) => assert.ok(Math.abs(h.score - want[i].score) <= 1e-5 * want[i].score, q));
+    }
+  });
+
   it('after a compaction or a load, removes old and new documents and grows shared lists without touching their neighbours', () => {
     const body = (i: number) => ({ body: [`t${i % 5}`, `t${(i + 1) % 5}`, `only${i}`] });
     const built = new Bm25Index<'body'>({ fields: { body: { weight: 1, b: 0.75 } } });
     for (let i = 0; i < 60; i++) built.add(i, body(i));
     built.compact();
-    // From JSON the load derives each document's terms from the postings; from parts it reads
-    // them as saved. Both must behave as the index they came from.
+    // From JSON the load derives df and distinct counts from the postings; from parts it reads
+    // them as saved. Both must behave as the index they came from, and neither keeps a term list
+    // per document: removing a loaded document finds its terms in the posting lists.
     const loaded = Bm25Index.fromJSON<'body'>(JSON.parse(JSON.stringify(built.toJSON())));
     assert.ok(loaded.ok);
     const { header, arrays } = built.toParts();
-    assert.ok(arrays.docTerms && arrays.df, 'the parts carry what a load would derive');
+    assert.ok(arrays.fieldDistinct && arrays.df, 'the parts carry what a load would derive');
     const fromParts = Bm25Index.fromParts<'body'>(JSON.parse(JSON.stringify(header)), arrays);
     assert.ok(fromParts.ok);
     for (const index of [built, loaded.index, fromParts.index]) {
@@ -378,7 +409,7 @@ describe('index/bm25', () => {
     assert.ok(loaded.ok);
     const again = loaded.index.toParts();
     assert.strictEqual(again.arrays.postings.buffer, arrays.postings.buffer);
-    assert.strictEqual(again.arrays.docTerms, arrays.docTerms);
+    assert.strictEqual(again.arrays.df!.length, arrays.df!.length);
     loaded.index.remove(2);
     const compacted = loaded.index.toParts();
     assert.notStrictEqual(compacted.arrays.postings.buffer, arrays.postings.buffer);
@@ -390,13 +421,13 @@ describe('index/bm25', () => {
     const broken = [
       { ...arrays, df: undefined },
       { ...arrays, df: arrays.df!.subarray(1) },
-      { ...arrays, docTerms: Int32Array.from(arrays.docTerms!, (t, k) => (k === 0 ? 1_000_000 : t)) },
+      { ...arrays, df: Int32Array.from(arrays.df!, (n, k) => (k === 0 ? 1_000_000 : n)) },
       { ...arrays, fieldDistinct: arrays.fieldDistinct!.subarray(3) },
     ];
     for (const parts of broken) {
       const loaded = Bm25Index.fromParts<Field>(header, parts);
       assert.strictEqual(loaded.ok, false);
-      if (!loaded.ok) assert.match(loaded.error, /derived|document term/);
+      if (!loaded.ok) assert.match(loaded.error, /derived|document frequency/);
     }
     assert.ok(Bm25Index.fromParts<Field>(header, arrays).ok);
   });
@@ -407,7 +438,8 @@ describe('index/bm25', () => {
     const json = sampleIndex().toJSON();
     // Version 1 held two Int32 a posting: its arrays read as this layout would be garbage.
     assert.strictEqual(Bm25Index.fromJSON({ ...json, version: 1 }).ok, false);
-    assert.strictEqual(Bm25Index.fromJSON({ ...json, version: 3 }).ok, false);
+    assert.strictEqual(Bm25Index.fromJSON({ ...json, version: 2 }).ok, false);
+    assert.strictEqual(Bm25Index.fromJSON({ ...json, version: 4 }).ok, false);
     assert.strictEqual(Bm25Index.fromJSON({ ...json, ids: json.ids.slice(1) }).ok, false);
     assert.strictEqual(Bm25Index.fromJSON({ ...json, postings: 'AAAA' }).ok, false);
   });

@@ -57,9 +57,6 @@ export class Bm25Builder<F extends string> {
   private readonly known = new Set<number>();
   private readonly fieldLengths: Int32Chunks;
   private readonly fieldDistinct: Int32Chunks;
-  /** The term ids of each document, documents end to end (`docEnds` says where each ends). */
-  private readonly docTerms: Int32Chunks;
-  private readonly docEnds: Int32Chunks;
   /** (term, its posting without the slot) for each field of each term of each document, in arrival order. */
   private readonly entries: Int32Chunks;
   /** By term id: Int32 values its posting list will hold, and the documents holding it. */
@@ -80,7 +77,7 @@ export class Bm25Builder<F extends string> {
   ) {
     this.fieldNames = Object.keys(options.fields) as F[];
     if (this.fieldNames.length > BM25_MAX_FIELDS) throw new RangeError(`a BM25 index has at most ${BM25_MAX_FIELDS} fields`);
-    [this.fieldLengths, this.fieldDistinct, this.docTerms, this.docEnds, this.entries] = [0, 1, 2, 3, 4].map(() => new Int32Chunks(chunk));
+    [this.fieldLengths, this.fieldDistinct, this.entries] = [0, 1, 2].map(() => new Int32Chunks(chunk));
   }
 
   get size(): number {
@@ -125,10 +122,8 @@ export class Bm25Builder<F extends string> {
         distinct[fi]++;
       }
       this.df[t]++;
-      this.docTerms.push(t);
     }
     for (let fi = 0; fi < nf; fi++) this.fieldDistinct.push(distinct[fi]);
-    this.docEnds.push(this.docTerms.length);
   }
 
   /**
@@ -147,7 +142,6 @@ export class Bm25Builder<F extends string> {
     const cursor = postingOffsets.slice(0, nt);
     let slot = 0;
     let pairsLeft = 0;
-    const docTermOffsets = this.docEnds.toArray(1);
     // Walk the entries document by document: a document's entry count is twice its (term, field) pairs.
     const pairsOf = this.pairsPerDocument();
     let term = -1;
@@ -169,8 +163,6 @@ export class Bm25Builder<F extends string> {
       fieldLengths: this.fieldLengths.toArray(),
       postingOffsets,
       postings,
-      docTermOffsets,
-      docTerms: this.docTerms.toArray(),
       fieldDistinct: this.fieldDistinct.toArray(),
       df: Int32Array.from(this.df),
     };

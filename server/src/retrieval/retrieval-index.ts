@@ -131,8 +131,8 @@ export class ApiDocRef {
   }
 }
 
-/** Bump when the snapshot's contents change meaning (3: the BM25 arrays carry what a load derives). */
-export const SNAPSHOT_FORMAT = 3;
+/** Bump when the snapshot's contents change meaning (4: no per-document term lists; 3: the BM25 arrays carry what a load derives). */
+export const SNAPSHOT_FORMAT = 4;
 
 /**
  * The retrieval state to persist: which document and usage ids stand for what, and both BM25
@@ -976,6 +976,9 @@ export class RetrievalIndex {
     }
     const stale = new Set<string>();
     const seen = new Set<string>();
+    // Removed together: finding a document's terms costs about as much for one as for a few.
+    const goneDocs: number[] = [];
+    const goneUsages: number[] = [];
     // No closure in this loop may name `f`, `entry` or `keys`: a document's fields are computed
     // later by its ApiDocRef, and a closure made here would keep the snapshot's record of every
     // file alive with it (V8 keeps a closure's whole scope).
@@ -988,10 +991,10 @@ export class RetrievalIndex {
       if (!fits || !entry) {
         // Take its old documents out; the file is indexed afresh below if it still counts.
         for (const [id] of f.docs) {
-          this.apiBm25.remove(id);
+          goneDocs.push(id);
           this.vectors?.remove(id);
         }
-        for (const id of f.usages) this.usageBm25.remove(id);
+        for (const id of f.usages) goneUsages.push(id);
         stale.add(f.path);
         continue;
       }
@@ -1006,6 +1009,8 @@ export class RetrievalIndex {
       for (let i = 0; i < f.usages.length; i++) this.usages.set(f.usages[i], { id: f.usages[i], site: entry.callSites[i], path });
       if (f.usages.length) this.usagesByPath.set(path, f.usages);
     }
+    this.apiBm25.removeAll(goneDocs);
+    this.usageBm25.removeAll(goneUsages);
     for (const entry of this.index.visibleFiles()) {
       if (!seen.has(entry.path) && (entry.scriptIncludes.length || entry.callSites.length)) stale.add(entry.path);
       else if (seen.has(entry.path) && !stale.has(entry.path)) this.addCoCalls(entry.path, entry.callSites);
@@ -1030,7 +1035,10 @@ export class RetrievalIndex {
       // A Fluent claim hides or reveals the plain entry of the included file.
       for (const c of this.index.claimantsOf(p)) affected.add(c);
     }
-    for (const p of affected) this.removePath(p);
+    const gone = { docs: [] as number[], usages: [] as number[] };
+    for (const p of affected) this.removePath(p, gone);
+    this.apiBm25.removeAll(gone.docs);
+    this.usageBm25.removeAll(gone.usages);
     for (const p of affected) {
       const entry = this.index.file(p);
       if (!entry || this.index.isClaimed(p)) continue;
@@ -1048,21 +1056,22 @@ export class RetrievalIndex {
     this.generation = change.generation;
   }
 
-  private removePath(path: string): void {
+  /** Forgets a file's documents; their BM25 ids go to `gone`, for the caller to remove from the indexes in one go. */
+  private removePath(path: string, gone: { docs: number[]; usages: number[] }): void {
     for (const id of this.docsByPath.get(path) ?? []) {
       this.docsMoved++;
       const ref = this.docs.get(id);
       if (ref?.si) this.docIdBySi.delete(ref.si);
       if (ref) this.fieldsCache.delete(ref);
       this.docs.delete(id);
-      this.apiBm25.remove(id);
+      gone.docs.push(id);
       this.vectors?.remove(id);
     }
     this.docsByPath.delete(path);
     for (const id of this.usagesByPath.get(path) ?? []) {
       this.usages.delete(id);
       this.usageTargetCache.delete(id);
-      this.usageBm25.remove(id);
+      gone.usages.push(id);
     }
     this.usagesByPath.delete(path);
     this.removeCoCalls(path);

@@ -37,7 +37,7 @@ export interface SnapshotFile extends Omit<RetrievalSnapshot, 'api' | 'usage'> {
   arraysSha256: string;
 }
 
-const ARRAY_ORDER = ['fieldLengths', 'postingOffsets', 'postings', 'docTermOffsets', 'docTerms', 'fieldDistinct', 'df'] as const;
+const ARRAY_ORDER = ['fieldLengths', 'postingOffsets', 'postings', 'fieldDistinct', 'df'] as const;
 
 /** A snapshot as its JSON part and the bytes of its arrays file. */
 export function splitSnapshot(snap: RetrievalSnapshot, arraysFile: string): { file: SnapshotFile; chunks: Uint8Array[] } {
