@@ -195,8 +195,12 @@ export interface CallSite {
   side: Side;
   scope: string;
   collection?: string;
-  /** The lines around the call (a few before, one or two after), trimmed to a few hundred characters. */
-  snippet: string;
+  /**
+   * The lines around the call (a few before, one or two after), trimmed to a few hundred
+   * characters. Extraction sets it; an indexed entry keeps its sites' snippets packed in
+   * `FileEntry.snippets` instead (`index/snippets.ts`: `entrySnippets` reads either).
+   */
+  snippet?: string;
   /**
    * The shape of the code before the call (`snippetHoleTerms` of the snippet): computed once at
    * extraction and kept in the index cache, so a start does not redo it for every call site.
@@ -213,6 +217,8 @@ export interface FileEntry {
   layout: Layout;
   scriptIncludes: ScriptIncludeInfo[];
   callSites: CallSite[];
+  /** The call sites' snippets, packed (`index/snippets.ts`); absent when the sites hold their own or there are none. */
+  snippets?: string;
   /** Caller records in this file (not Script Includes): table, name, side, scope. */
   callers: CallerInfo[];
   problems: Problem[];

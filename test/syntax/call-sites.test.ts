@@ -103,16 +103,16 @@ describe('call sites: record details and snippets', () => {
     assert.strictEqual(s.callerName, 'On assign');
     assert.strictEqual(s.collection, 'incident');
     assert.strictEqual(s.scope, 'x_acme_hr');
-    assert.ok(s.snippet.includes('new HRUtils()'));
-    assert.ok(s.snippet.includes('var v4') && !s.snippet.includes('var v3'), 'six lines before');
-    assert.ok(s.snippet.includes('var after1') && !s.snippet.includes('after2'), 'two lines after');
+    assert.ok(s.snippet!.includes('new HRUtils()'));
+    assert.ok(s.snippet!.includes('var v4') && !s.snippet!.includes('var v3'), 'six lines before');
+    assert.ok(s.snippet!.includes('var after1') && !s.snippet!.includes('after2'), 'two lines after');
   });
 
   it('keeps a snippet of a very long line under 600 characters, call included', () => {
     const script = 'var pad = "' + 'x'.repeat(5000) + '"; var u = new HRUtils(); var tail = "' + 'y'.repeat(5000) + '";';
     const [s] = sites(script);
-    assert.ok(s.snippet.length <= 600);
-    assert.ok(s.snippet.includes('new HRUtils()'));
+    assert.ok(s.snippet!.length <= 600);
+    assert.ok(s.snippet!.includes('new HRUtils()'));
   });
 
   it('excludes a Script Include\'s references to itself', () => {

@@ -112,14 +112,14 @@ export function methodTerms(m: MethodInfo, opts: DocOptions = { jsdoc: true }): 
  * out (it is what a query is looking for, never what it contains), plus the caller's record type
  * and table.
  */
-export function usageFields(site: CallSite): Record<UsageField, readonly string[]> {
-  const masked = maskName(site.snippet, site.target);
+export function usageFields(site: CallSite, snippet: string): Record<UsageField, readonly string[]> {
+  const masked = maskName(snippet, site.target);
   const lines = masked.split('\n');
   // The lines nearest the call say most about it: count them twice.
   const at = lines.findIndex((l) => l.includes('\u0000'));
   const near = at >= 0 ? lines.slice(Math.max(0, at - 2), at + 1).join('\n') : masked;
   return {
-    hole: siteHoleTerms(site),
+    hole: siteHoleTerms(site, snippet),
     context: tokenize(masked.replace(/\u0000/g, ' ')),
     near: tokenize(near.replace(/\u0000/g, ' ')),
     caller: [
@@ -133,14 +133,17 @@ export function usageFields(site: CallSite): Record<UsageField, readonly string[
 
 /**
  * The hole terms of a call site: the shape of its own line before the call (`holeTerms`).
- * Extraction computes them (`CallSite.hole`, kept in the index cache); a site without them is
- * computed once and cached here.
+ * Extraction computes them (`CallSite.hole`, kept in the index cache); a site without them (a
+ * damaged cache) has them computed from its snippet, when there is one, once, and cached here.
  */
 const holeTermCache = new WeakMap<CallSite, readonly string[]>();
-export function siteHoleTerms(site: CallSite): readonly string[] {
+export function siteHoleTerms(site: CallSite, snippet = site.snippet): readonly string[] {
   if (site.hole) return site.hole;
   let terms = holeTermCache.get(site);
-  if (!terms) holeTermCache.set(site, (terms = internHoleTerms(snippetHoleTerms(site.snippet, site.target))));
+  if (!terms) {
+    terms = internHoleTerms(snippetHoleTerms(snippet ?? '', site.target));
+    if (snippet !== undefined) holeTermCache.set(site, terms);
+  }
   return terms;
 }
 

@@ -16,6 +16,7 @@
  */
 import { CallSite, FileEntry, JsDoc, MethodInfo, ParamInfo, Position, Range, ScriptIncludeInfo } from '../model';
 import { internHoleTerms } from '../text/hole-terms';
+import { packSnippets } from './snippets';
 
 /** One shared, frozen empty list: entries hold many, and nothing appends to an indexed entry. */
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
@@ -161,6 +162,7 @@ export function compactEntry(entry: FileEntry, pool: StringPool): FileEntry {
   for (const si of entry.scriptIncludes) compactScriptInclude(si, pool);
   entry.callSites = entry.callSites.length ? entry.callSites : EMPTY;
   for (const site of entry.callSites) compactSite(site, pool);
+  packSnippets(entry);
   for (const p of entry.problems) if (p.range) p.range = pool.values.range(p.range);
   for (const c of entry.callers) {
     c.table = pool.intern(c.table);

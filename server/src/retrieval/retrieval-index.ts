@@ -29,6 +29,7 @@ import { Bm25Arrays, Bm25Index, FieldConfig } from '../index/bm25';
 import { Bm25Builder } from '../index/bm25-build';
 import { IdMap } from '../index/id-map';
 import { StringPool } from '../index/compact-entry';
+import { entrySnippets } from '../index/snippets';
 import { collectBuildGarbageIfGrown, COLLECT_AFTER_GROWTH } from '../memory';
 import { AsyncEmbedder, CooccurrenceEmbedder, CooccurrenceFitOptions, CorpusEncoder, EncodedCorpus, Embedder, HashingEmbedder } from '../index/embedders';
 import { PlatformApi, platformApis } from '../platform/platform-apis';
@@ -372,7 +373,13 @@ export class RetrievalIndex {
         pending.push(ref);
         corpus?.add(allTerms(ref.fields));
       }
-      if (corpus && this.options.usage) for (const site of entry.callSites) if (usageSample.takes()) usageSample.kept.push(usageFields(site).context);
+      if (corpus && this.options.usage) {
+        // Unpacked only for a file with a site drawn.
+        let snippets: string[] | undefined;
+        entry.callSites.forEach((site, i) => {
+          if (usageSample.takes()) usageSample.kept.push(usageFields(site, (snippets ??= entrySnippets(entry))[i]).context);
+        });
+      }
       if (++n % BUILD_SLICE === 0) yield 'pause';
     }
     if (this.buildingApi) this.apiBm25 = this.buildingApi.finish();
@@ -1098,10 +1105,11 @@ export class RetrievalIndex {
   private addEntryUsages(entry: FileEntry): void {
     const ids: number[] = [];
     this.addCoCalls(entry.path, entry.callSites);
-    for (const site of entry.callSites) {
-      if (!this.options.usage) continue;
+    const snippets = this.options.usage && entry.callSites.length ? entrySnippets(entry) : [];
+    for (let i = 0; i < entry.callSites.length && this.options.usage; i++) {
+      const site = entry.callSites[i];
       const id = this.nextUsageId++;
-      const fields = usageFields(site);
+      const fields = usageFields(site, snippets[i]);
       this.usages.set(id, { id, site, path: entry.path });
       (this.buildingUsage ?? this.usageBm25).add(id, fields);
       ids.push(id);

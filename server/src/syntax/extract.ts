@@ -188,6 +188,7 @@ function snippet(ctx: Context, offset: number): string {
 
 function callSite(ctx: Context, raw: RawCallSite): CallSite {
   const { record } = ctx;
+  const text = snippet(ctx, raw.scriptOffset);
   const site: CallSite = {
     target: raw.target,
     form: raw.form,
@@ -199,9 +200,9 @@ function callSite(ctx: Context, raw: RawCallSite): CallSite {
     callerName: record.name,
     side: record.side,
     scope: record.scope,
-    snippet: snippet(ctx, raw.scriptOffset),
+    snippet: text,
   };
-  site.hole = snippetHoleTerms(site.snippet, site.target);
+  site.hole = snippetHoleTerms(text, site.target);
   if (raw.qualifier !== undefined) site.qualifier = raw.qualifier;
   if (raw.method !== undefined) site.method = raw.method;
   if (record.collection !== undefined) site.collection = record.collection;

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { usageFields } from '../../server/src/index/api-documents';
+import { compactEntry, StringPool } from '../../server/src/index/compact-entry';
+import { loadCache, saveCache } from '../../server/src/index/persistence';
+import { entrySnippets, packSnippets } from '../../server/src/index/snippets';
+import { callSite, fileEntry } from '../helpers/entries';
+
+/** A caller file's sites, their snippets overlapping as those of neighbouring calls do. */
+function callerEntry(): { entry: ReturnType<typeof fileEntry>; snippets: string[] } {
+  const lines = Array.from({ length: 40 }, (_, i) => `var step${i} = new LeaveUtils().approve(current, 'état ${i} — ✓ 😀');`);
+  const snippets = lines.map((_, i) => lines.slice(Math.max(0, i - 6), i + 2).join('\n'));
+  snippets.push('', 'a "quoted" \\ back\u0000slash');
+  const entry = fileEntry('br/approve.js', { callSites: snippets.map((snippet, i) => callSite(i % 2 ? 'LeaveUtils' : 'HRUtils', { snippet, scriptOffset: i })) });
+  return { entry, snippets };
+}
+
+describe('index/snippets', () => {
+  it('packs the sites\' snippets into the entry and gives them back in site order, smaller than the text', () => {
+    const { entry, snippets } = callerEntry();
+    packSnippets(entry);
+    assert.equal(typeof entry.snippets, 'string');
+    assert.ok(entry.callSites.every((s) => s.snippet === undefined), 'the sites no longer hold them');
+    assert.deepEqual(entrySnippets(entry), snippets);
+    assert.ok(entry.snippets!.length * 3 < snippets.join('').length, `${entry.snippets!.length} against ${snippets.join('').length}`);
+    const again = entry.snippets;
+    packSnippets(entry);
+    assert.equal(entry.snippets, again, 'packing a packed entry changes nothing');
+  });
+
+  it('leaves an entry without sites alone and reads unpacked sites as they are', () => {
+    const empty = fileEntry('si.js');
+    packSnippets(empty);
+    assert.equal(empty.snippets, undefined);
+    assert.deepEqual(entrySnippets(empty), []);
+    const { entry, snippets } = callerEntry();
+    assert.deepEqual(entrySnippets(entry), snippets);
+  });
+
+  it('gives empty snippets, without throwing, for a packed value that is damaged', () => {
+    const { entry } = callerEntry();
+    packSnippets(entry);
+    const packed = entry.snippets!;
+    const other = callerEntry().entry;
+    other.callSites.pop();
+    packSnippets(other);
+    for (const damaged of ['%%% not base64', packed.slice(0, packed.length / 2), Buffer.from('{"a":1}').toString('base64'), other.snippets!]) {
+      entry.snippets = damaged;
+      assert.deepEqual(entrySnippets(entry), entry.callSites.map(() => ''), damaged.slice(0, 20));
+    }
+  });
+
+  it('makes the same usage documents from packed snippets, after compaction and a round trip through the cache', async () => {
+    const { entry, snippets } = callerEntry();
+    const before = entry.callSites.map((s, i) => usageFields({ ...s }, snippets[i]));
+    compactEntry(entry, new StringPool());
+    assert.equal(typeof entry.snippets, 'string', 'compaction packs them');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-snippets-'));
+    try {
+      await saveCache(dir, [{ entry, size: 1, mtimeMs: 1 }], 'test');
+      const load = await loadCache(dir);
+      assert.equal(load.status, 'loaded');
+      const loaded = load.status === 'loaded' ? load.files.get('br/approve.js')!.entry : entry;
+      const unpacked = entrySnippets(loaded);
+      assert.deepEqual(unpacked, snippets);
+      assert.deepEqual(loaded.callSites.map((s, i) => usageFields(s, unpacked[i])), before);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
