@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { deflateRawSync } from 'zlib';
 import { usageFields } from '../../server/src/index/api-documents';
 import { compactEntry, StringPool } from '../../server/src/index/compact-entry';
 import { loadCache, saveCache } from '../../server/src/index/persistence';
@@ -46,10 +47,14 @@ describe('index/snippets', () => {
     const other = callerEntry().entry;
     other.callSites.pop();
     packSnippets(other);
+    // And one that would unpack to 50 MB for two sites.
+    const bomb = deflateRawSync(Buffer.from(JSON.stringify(['x'.repeat(50_000_000), ''])), { windowBits: 12 }).toString('base64');
     for (const damaged of ['%%% not base64', packed.slice(0, packed.length / 2), Buffer.from('{"a":1}').toString('base64'), other.snippets!]) {
       entry.snippets = damaged;
       assert.deepEqual(entrySnippets(entry), entry.callSites.map(() => ''), damaged.slice(0, 20));
     }
+    const two = fileEntry('br/two.js', { callSites: [callSite('A'), callSite('B')], snippets: bomb });
+    assert.deepEqual(entrySnippets(two), ['', '']);
   });
 
   it('makes the same usage documents from packed snippets, after compaction and a round trip through the cache', async () => {

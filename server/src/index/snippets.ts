@@ -18,6 +18,9 @@ import { FileEntry } from '../model';
  */
 const ZLIB = { level: constants.Z_BEST_SPEED, windowBits: 12, memLevel: 4 };
 
+/** More than a snippet can take as JSON: 600 characters of up to 3 UTF-8 bytes each, escapes included. */
+const MAX_PACKED_BYTES_PER_SITE = 8192;
+
 /** Moves the sites' snippets into `entry.snippets` (in place); an entry packed already, or without sites, is left as it is. */
 export function packSnippets(entry: FileEntry): void {
   const sites = entry.callSites;
@@ -38,7 +41,10 @@ export function entrySnippets(entry: FileEntry): string[] {
   const sites = entry.callSites;
   if (entry.snippets === undefined) return sites.map((s) => s.snippet ?? '');
   try {
-    const list: unknown = JSON.parse(inflateRawSync(Buffer.from(entry.snippets, 'base64'), { windowBits: ZLIB.windowBits }).toString('utf8'));
+    // A snippet is at most a few hundred characters: a value that unpacks to far more than its
+    // sites could hold is damaged (or made to be), and is not unpacked past that.
+    const maxOutputLength = MAX_PACKED_BYTES_PER_SITE * sites.length + 64;
+    const list: unknown = JSON.parse(inflateRawSync(Buffer.from(entry.snippets, 'base64'), { windowBits: ZLIB.windowBits, maxOutputLength }).toString('utf8'));
     if (Array.isArray(list) && list.length === sites.length && list.every((s) => typeof s === 'string')) return list as string[];
   } catch {
     // Damaged: as below.
