@@ -29,7 +29,7 @@ import { explain, EXPLAIN_COMMAND } from './features/explain';
 import { hover, hoverFormatOf, HoverFormat } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
-import { capYoungGeneration, COLLECT_AFTER_GROWTH, IdleCollector, watchLongCollections } from './memory';
+import { capYoungGeneration, IDLE_COLLECT_AFTER_GROWTH, IdleCollector, watchLongCollections } from './memory';
 import { SERVER_VERSION } from './version';
 import { Session, uriToPath, Workspace } from './session';
 import { FileChange } from './workspace/watcher';
@@ -63,7 +63,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   // Garbage that requests leave is given back once the editor goes quiet (memory.ts).
   const idle = new IdleCollector({
     idleMs: IDLE_COLLECT_MS,
-    ...COLLECT_AFTER_GROWTH,
+    ...IDLE_COLLECT_AFTER_GROWTH,
     // A first index collects after its own bulk steps (session.ts); meanwhile nothing is idle.
     paused: () => firstIndexes > 0,
     activity: session.activity,

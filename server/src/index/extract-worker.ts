@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { extractBatch, WorkerReply, WorkerRequest, WorkerSetup } from './extract-pool';
+import { packSnippets } from './snippets';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
@@ -21,7 +22,11 @@ port?.on('message', (request: WorkerRequest) => {
 
 async function answer(request: WorkerRequest): Promise<WorkerReply> {
   try {
-    return { id: request.id, results: await extractBatch(setup.root, request.jobs, { maxFileSize: setup.maxFileSize }) };
+    const results = await extractBatch(setup.root, request.jobs, { maxFileSize: setup.maxFileSize });
+    // Packed here, not on the server's thread: a first index then deflates on the workers, and
+    // zlib's allocations for thousands of files stay out of the server's own heap.
+    for (const r of results) if (r.kind === 'extracted') packSnippets(r.entry);
+    return { id: request.id, results };
   } catch (err) {
     return { id: request.id, error: (err as Error).message };
   }
