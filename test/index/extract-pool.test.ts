@@ -13,6 +13,7 @@ import { Editor, LogLevel } from '../../server/src/editor';
 import { ApiIndex } from '../../server/src/index/api-index';
 import { extractAll, extractBatch, ExtractJob, ExtractResult, workerScriptPath } from '../../server/src/index/extract-pool';
 import { Indexer, IndexStats } from '../../server/src/index/indexer';
+import { packSnippets } from '../../server/src/index/snippets';
 import { FileEntry } from '../../server/src/model';
 import { makeWorkspace, removeWorkspace } from '../workspace/helpers';
 
@@ -73,6 +74,16 @@ function counts(stats: IndexStats): Omit<IndexStats, 'ms'> {
 /** The sources of the fixture workspace, as extraction jobs in a fixed order. */
 function sourceJobs(): ExtractJob[] {
   return Object.keys(FILES).sort().map((p) => ({ path: p }));
+}
+
+/**
+ * Results with their snippets packed, as workers send them (`index/snippets.ts`); packing is
+ * idempotent, so results packed already are unchanged. In-process extraction leaves them to
+ * compaction.
+ */
+function packed(results: ExtractResult[]): ExtractResult[] {
+  for (const r of results) if (r.kind === 'extracted') packSnippets(r.entry);
+  return results;
 }
 
 describe('index/extract-pool', () => {
@@ -155,7 +166,9 @@ describe('index/extract-pool', () => {
     const reference = await extractBatch(root, jobs, { maxFileSize: MAX });
     let arrived = 0;
     const pooled = await extractAll({ root, jobs, maxFileSize: MAX, workers: 3, batchSize: 2, onResults: (n) => (arrived += n) });
-    assert.deepStrictEqual(pooled, reference);
+    assert.ok(pooled.some((r) => r.kind === 'extracted' && typeof r.entry.snippets === 'string'), 'the workers pack the snippets');
+    assert.ok(reference.every((r) => r.kind !== 'extracted' || r.entry.snippets === undefined), 'in-process extraction leaves them to compaction');
+    assert.deepStrictEqual(packed(pooled), packed(reference));
     assert.strictEqual(arrived, jobs.length);
     assert.ok(reference.every((r) => r.kind === 'extracted'));
   });
@@ -167,7 +180,7 @@ describe('index/extract-pool', () => {
     const jobs: ExtractJob[] = [{ path: 'plain/global/script_includes/MathUtil.js', priorHash: hash }, { path: 'plain/global/script_includes/MathUtil.js', priorHash: 'other' }];
     const pooled = await extractAll({ root, jobs, maxFileSize: MAX, workers: 2, batchSize: 1 });
     assert.deepStrictEqual(pooled.map((r) => r.kind), ['unchanged', 'extracted']);
-    assert.deepStrictEqual(pooled, await extractBatch(root, jobs, { maxFileSize: MAX }));
+    assert.deepStrictEqual(packed(pooled), packed(await extractBatch(root, jobs, { maxFileSize: MAX })));
   });
 
   describe('a failing worker loses nothing: its batches are redone in-process, with one log line', () => {
@@ -176,7 +189,7 @@ describe('index/extract-pool', () => {
       const log: string[] = [];
       let arrived = 0;
       const pooled = await extractAll({ root, jobs, maxFileSize: MAX, workers: 2, batchSize: 3, workerFile, log: (m) => log.push(m), onResults: (n) => (arrived += n) });
-      assert.deepStrictEqual(pooled, await extractBatch(root, jobs, { maxFileSize: MAX }));
+      assert.deepStrictEqual(packed(pooled), packed(await extractBatch(root, jobs, { maxFileSize: MAX })));
       assert.strictEqual(arrived, jobs.length);
       assert.ok(log.length >= 1 && log.length <= Math.ceil(jobs.length / 3), `a line per failure, got ${log.length}`);
       assert.ok(log.every((l) => expectLog.test(l) && /in-process/.test(l)), log.join('\n'));
@@ -215,7 +228,7 @@ parentPort.on('message', async (m) => {
       const log: string[] = [];
       const jobs = sourceJobs();
       const pooled = await extractAll({ root, jobs, maxFileSize: MAX, workers: 2, batchSize: 2, workerFile: path.join(scratch, 'absent.js'), log: (m) => log.push(m) });
-      assert.deepStrictEqual(pooled, await extractBatch(root, jobs, { maxFileSize: MAX }));
+      assert.deepStrictEqual(packed(pooled), packed(await extractBatch(root, jobs, { maxFileSize: MAX })));
       assert.strictEqual(log.length, 1);
       assert.match(log[0], /not found; reading in-process/);
     });
