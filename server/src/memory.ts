@@ -52,8 +52,8 @@ export function collectBuildGarbage(): number | undefined {
 /**
  * During a bulk build that yields now and then: one full collection, in V8's incremental mode,
  * when the heap and its buffers grew since the last full collection by `minGrowth` bytes or
- * `share` of what was live then, whichever is larger (the idle collection's rule: a larger heap
- * collects more slowly, so less often).
+ * `share` of what was live then, whichever is larger (the idle collection's rule, `grewPast`, with
+ * the build's numbers, `COLLECT_AFTER_GROWTH`: a larger heap collects more slowly, so less often).
  * V8 lets a large heap grow far between full collections, and a build's short-lived pieces that
  * outlive a scavenge or two (the young generation is small, `capYoungGeneration`) wait for the
  * next one: at 10,000 Script Includes the end of a first retrieval build held some 90 MB of such

@@ -202,13 +202,14 @@ export const BM25_VERSION = 3;
 /** Entries the impact arena starts with and never compacts below. */
 const IMPACT_ARENA_MIN = 1024;
 
+const IMPACT_SCALE = 0xffff;
+/** Slots a 16-bit document entry can name. */
+const NARROW_SLOTS = 0x10000;
+
 /** An impact in [0, 1) as the 16-bit integer the arena keeps: never 0, which would drop the document from a search. */
 function quantizeImpact(value: number): number {
   return Math.max(1, Math.round(value * IMPACT_SCALE));
 }
-const IMPACT_SCALE = 0xffff;
-/** Slots a 16-bit document entry can name. */
-const NARROW_SLOTS = 0x10000;
 
 /**
  * The impact lists of every term: slots and their impacts, side by side, with a bump pointer.
@@ -512,6 +513,8 @@ export class Bm25Index<F extends string> {
     if (this.slotCount >= BM25_MAX_SLOTS) throw new RangeError(`a BM25 index holds at most ${BM25_MAX_SLOTS} documents`);
     const nf = this.fieldNames.length;
     const slot = this.slotCount++;
+    // The one place slots grow: the arena's slot entries widen here once 16 bits no longer name them.
+    this.impacts.fit(this.slotCount);
     this.alive = grownUint8(this.alive, this.slotCount);
     this.fieldLengths = grownInt32(this.fieldLengths, this.slotCount * nf);
     this.fieldDistinct = grownInt32(this.fieldDistinct, this.slotCount * nf);
@@ -575,7 +578,6 @@ export class Bm25Index<F extends string> {
 
   /** Appends `slot` with its impact (already quantized) to term `t`'s list. */
   private appendImpact(t: number, slot: number, value: number): void {
-    this.impacts.fit(slot + 1);
     const n = this.impactLength[t];
     if (n + 1 > this.impactRoom[t]) {
       // Moved to the arena's end with room to grow, as a list of its own grew by half.
@@ -600,7 +602,6 @@ export class Bm25Index<F extends string> {
    * they would have been.
    */
   private reserveImpacts(size: number): number {
-    this.impacts.fit(this.slotCount);
     if (this.impacts.top + size > this.impacts.docs.length) {
       if (this.impacts.garbage >= size || this.impacts.garbage * 2 > this.impacts.top) this.compactImpacts(size);
       else this.impacts.grow(this.impacts.top + size);
@@ -849,7 +850,6 @@ export class Bm25Index<F extends string> {
   private reserveForWarming(): void {
     let need = 0;
     for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0 && this.impactEpoch[t] !== this.epoch) need += this.df[t];
-    this.impacts.fit(this.slotCount);
     const arena = this.impacts;
     const want = arena.top + need + ((arena.top + need) >> 3);
     if (want <= arena.docs.length) return;
@@ -1099,6 +1099,7 @@ export class Bm25Index<F extends string> {
     index.seenStamp = new Int32Array(nt);
     index.localIndex = new Int32Array(nt);
     index.slotCount = nd;
+    index.impacts.fit(nd);
     index.liveCount = nd;
     index.slotIds = data.ids.slice();
     index.alive = new Uint8Array(nd).fill(1);

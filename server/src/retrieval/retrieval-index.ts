@@ -321,7 +321,7 @@ export class RetrievalIndex {
       if (r.done) return r.value;
       if (r.value === 'pause') {
         if (performance.now() - sliceStart >= sliceMs) {
-          // The build's garbage goes once it has grown as far as the idle collection waits for.
+          // The build's garbage goes once it has grown past the build's threshold (memory.ts).
           await collectBuildGarbageIfGrown(COLLECT_AFTER_GROWTH.minGrowth, COLLECT_AFTER_GROWTH.share);
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
