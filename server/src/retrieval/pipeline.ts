@@ -413,8 +413,8 @@ export class RetrievalPipeline {
     const usages = this.retrieval.usages;
     const hits = this.retrieval.usageBm25.search(query.usageTerms, depth * 2, (id) => {
       if (!exclude) return true;
-      const u = usages.get(id);
-      return !!u && !exclude.has(u.path) && !exclude.has(u.site.path);
+      const site = usages.site(id);
+      return !!site && !exclude.has(usages.path(id)!) && !exclude.has(site.path);
     });
     const agg = new Map<number, { score: number; hits: number }>();
     for (const h of hits) {

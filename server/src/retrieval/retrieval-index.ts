@@ -36,6 +36,7 @@ import { PlatformApi, platformApis } from '../platform/platform-apis';
 import { splitIdentifier, tokenize } from '../text/tokens';
 import { VectorIndex } from '../index/vectors';
 import { UsageCounts } from './usage-counts';
+import { UsageTable } from './usage-table';
 
 export { UsageCounts };
 
@@ -154,13 +155,6 @@ export interface RetrievalSnapshot {
   vectorsFile?: string;
 }
 
-export interface UsageRef {
-  id: number;
-  site: CallSite;
-  /** The file entry the site came from. */
-  path: string;
-}
-
 export interface RetrievalOptions {
   /** Dense retrieval on (hnswlib + embedder). */
   dense: boolean;
@@ -205,7 +199,7 @@ export class RetrievalIndex {
   private disposed = false;
   readonly docs = new Map<number, ApiDocRef>();
   private readonly fieldsCache = new FieldsCache(FIELDS_CACHE_DOCS);
-  readonly usages = new Map<number, UsageRef>();
+  readonly usages = new UsageTable();
   private readonly docsByPath = new Map<string, number[]>();
   private readonly usagesByPath = new Map<string, number[]>();
   /** While a first build adds its documents: the BM25 indexes being built, each replacing its empty index once it has them all. */
@@ -854,7 +848,7 @@ export class RetrievalIndex {
       if ((w.next & 15) === 0 && performance.now() >= end) return false;
     }
     // Then what each usage example's call resolves to, which a change of Script Includes drops.
-    if (!this.warmTargets || this.warmTargets.generation !== g) this.warmTargets = { generation: g, ids: [...this.usages.keys()], next: 0 };
+    if (!this.warmTargets || this.warmTargets.generation !== g) this.warmTargets = { generation: g, ids: this.usages.ids(), next: 0 };
     const t = this.warmTargets;
     while (t.next < t.ids.length) {
       this.usageTarget(t.ids[t.next++]);
@@ -897,8 +891,8 @@ export class RetrievalIndex {
     }
     let id = this.usageTargetCache.get(usageId);
     if (id === undefined) {
-      const u = this.usages.get(usageId);
-      const si = u ? this.index.resolve(u.site.target, u.site.qualifier, u.site.scope) : undefined;
+      const site = this.usages.site(usageId);
+      const si = site ? this.index.resolve(site.target, site.qualifier, site.scope) : undefined;
       id = si ? (this.docIdOf(si) ?? -1) : -1;
       this.usageTargetCache.set(usageId, id);
     }
@@ -1013,7 +1007,7 @@ export class RetrievalIndex {
         ids.push(id);
       }
       if (ids.length) this.docsByPath.set(path, ids);
-      for (let i = 0; i < f.usages.length; i++) this.usages.set(f.usages[i], { id: f.usages[i], site: entry.callSites[i], path });
+      for (let i = 0; i < f.usages.length; i++) this.usages.set(f.usages[i], entry.callSites[i], path);
       if (f.usages.length) this.usagesByPath.set(path, f.usages);
     }
     this.apiBm25.removeAll(goneDocs);
@@ -1110,7 +1104,7 @@ export class RetrievalIndex {
       const site = entry.callSites[i];
       const id = this.nextUsageId++;
       const fields = usageFields(site, snippets[i]);
-      this.usages.set(id, { id, site, path: entry.path });
+      this.usages.set(id, site, entry.path);
       (this.buildingUsage ?? this.usageBm25).add(id, fields);
       ids.push(id);
     }
