@@ -349,6 +349,10 @@ describe('index/bm25', () => {
     assert.ok(stats.compactions >= 1, JSON.stringify(stats));
     assert.ok(inPlace >= 1, `no compaction in place among ${stats.compactions}`);
     assert.ok(stats.top <= stats.capacity && stats.garbage <= stats.top, JSON.stringify(stats));
+    // The posting lists that outgrew their place moved, and their arena compacted, in place too.
+    const postings = index.postingArenaStats();
+    assert.ok(postings.compactions >= 1 && postings.inPlace >= 1, JSON.stringify(postings));
+    assert.ok(postings.top <= postings.capacity && postings.garbage <= postings.top, JSON.stringify(postings));
   });
 
   it('round-trips through JSON with identical results', () => {

@@ -149,10 +149,8 @@ function tfOf(posting: number): number {
   return posting & BM25_MAX_TF;
 }
 
-/** The first of `list`'s first `len` postings whose slot is at least `slot` (lists are in slot order). */
-function lowerBound(list: Int32Array, len: number, slot: number): number {
-  let lo = 0;
-  let hi = len;
+/** The first of the postings `list[lo..hi)` whose slot is at least `slot` (lists are in slot order); `hi` when none is. */
+function lowerBound(list: Int32Array, lo: number, hi: number, slot: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (slotOf(list[mid]) < slot) lo = mid + 1;
@@ -264,6 +262,153 @@ function grownUint8(a: Uint8Array, min: number): Uint8Array {
   return b;
 }
 
+/** A per-term array with room for `n` terms, doubled so that adding terms one by one copies rarely. */
+function termArray(a: Int32Array, n: number): Int32Array {
+  return grownInt32(a, n);
+}
+
+/** Entries the moved-list arena starts with. */
+const MOVED_ARENA_MIN = 1024;
+
+/**
+ * Every term's posting list, in one of two arrays: `base` holds the lists end to end as the last
+ * build, load or compaction laid them out (it may be a view of the saved file's bytes, and is never
+ * written), and `moved` is an arena for the lists that outgrew their place, each with room to grow
+ * by an eighth. Per term, three Int32 say where its list is. A list of its own per term cost a
+ * typed-array object each: at 10,000 Script Includes the two indexes' 41,000 lists took 4 MB of
+ * heap for those objects alone.
+ */
+class PostingLists {
+  base: Int32Array = new Int32Array(0);
+  moved: Int32Array = new Int32Array(0);
+  /** Entries of `moved` handed out, and those of lists that moved on since. */
+  movedTop = 0;
+  movedGarbage = 0;
+  /** Per term: where its list starts, `s` >= 0 in `base`, `~s` in `moved`. */
+  start: Int32Array = new Int32Array(0);
+  length: Int32Array = new Int32Array(0);
+  /** Per term: entries its place holds (a list in `base` has no room past its length). */
+  room: Int32Array = new Int32Array(0);
+  count = 0;
+  /** Compactions of `moved` so far, and those done in place (for tests). */
+  compactions = 0;
+  compactionsInPlace = 0;
+
+  /** The array term `t`'s list is in (its first entry is at `from(t)`). */
+  array(t: number): Int32Array {
+    return this.start[t] >= 0 ? this.base : this.moved;
+  }
+
+  from(t: number): number {
+    const s = this.start[t];
+    return s >= 0 ? s : ~s;
+  }
+
+  /** Lays the lists out anew: term t's list is `base[offsets[t], offsets[t + 1])`. */
+  reset(base: Int32Array, offsets: ArrayLike<number>, terms: number): void {
+    this.base = base;
+    this.moved = new Int32Array(0);
+    this.movedTop = 0;
+    this.movedGarbage = 0;
+    this.start = new Int32Array(terms);
+    this.length = new Int32Array(terms);
+    this.room = new Int32Array(terms);
+    for (let t = 0; t < terms; t++) {
+      this.start[t] = offsets[t];
+      this.length[t] = this.room[t] = offsets[t + 1] - offsets[t];
+    }
+    this.count = terms;
+  }
+
+  /** A new term, with an empty list. */
+  addTerm(): void {
+    const t = this.count++;
+    this.start = termArray(this.start, this.count);
+    this.length = termArray(this.length, this.count);
+    this.room = termArray(this.room, this.count);
+    this.start[t] = 0;
+    this.length[t] = 0;
+    this.room[t] = 0;
+  }
+
+  append(t: number, posting: number): void {
+    const len = this.length[t];
+    if (len + 1 > this.room[t]) {
+      // By an eighth, not by doubling: a saved file adds a document to the lists of the
+      // workspace's commonest words, the longest there are, and doubling those after a load left
+      // 14 MB of unused room at 10,000 Script Includes.
+      const room = len + Math.max(4, len >> 3);
+      const at = this.reserve(room);
+      const from = this.from(t);
+      // `reserve` may have moved the arena (and this list with it): read the place after it.
+      if (this.start[t] >= 0) this.moved.set(this.base.subarray(from, from + len), at);
+      else {
+        this.moved.copyWithin(at, from, from + len);
+        this.movedGarbage += this.room[t];
+      }
+      this.start[t] = ~at;
+      this.room[t] = room;
+    }
+    this.array(t)[this.from(t) + len] = posting;
+    this.length[t] = len + 1;
+  }
+
+  /** Where `size` new entries of `moved` go: its end, after compacting it (when its garbage makes the room, or is more than half of it) or growing it. */
+  private reserve(size: number): number {
+    if (this.movedTop + size > this.moved.length) {
+      if (this.movedGarbage >= size || this.movedGarbage * 2 > this.movedTop) this.compactMoved(size);
+      else {
+        const grown = new Int32Array(Math.max(this.movedTop + size, this.moved.length + Math.max(this.moved.length >> 3, MOVED_ARENA_MIN)));
+        grown.set(this.moved.subarray(0, this.movedTop));
+        this.moved = grown;
+      }
+    }
+    const at = this.movedTop;
+    this.movedTop += size;
+    return at;
+  }
+
+  /** Moves the lists in `moved` together (in place when they and `extra` more fit), leaving room for `extra` after them. */
+  private compactMoved(extra: number): void {
+    const current: number[] = [];
+    let live = 0;
+    for (let t = 0; t < this.count; t++) {
+      if (this.start[t] < 0) {
+        current.push(t);
+        live += this.room[t];
+      }
+    }
+    current.sort((a, b) => ~this.start[a] - ~this.start[b]);
+    const inPlace = live + extra <= this.moved.length;
+    this.compactions++;
+    if (inPlace) this.compactionsInPlace++;
+    const into = inPlace ? this.moved : new Int32Array(Math.max(MOVED_ARENA_MIN, Math.ceil((live + extra) * 1.25)));
+    let top = 0;
+    for (const t of current) {
+      const from = ~this.start[t];
+      const n = this.length[t];
+      // In start order, each list moves down (never past one not yet moved).
+      if (inPlace) into.copyWithin(top, from, from + n);
+      else into.set(this.moved.subarray(from, from + n), top);
+      this.start[t] = ~top;
+      top += this.room[t];
+    }
+    this.moved = into;
+    this.movedTop = top;
+    this.movedGarbage = 0;
+  }
+
+  /** Whether the first `terms` lists lie end to end from the start of `base`, none moved. */
+  joined(terms: number): boolean {
+    let at = 0;
+    for (let t = 0; t < terms; t++) {
+      if (this.start[t] !== at) return false;
+      at += this.length[t];
+    }
+    return true;
+  }
+}
+
 function int32ToBase64(a: Int32Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
@@ -366,9 +511,9 @@ export class Bm25Index<F extends string> {
   // Dictionary and posting lists, by term id.
   private termIds = new Map<string, number>();
   private terms: string[] = [];
-  private postings: Int32Array[] = [];
-  private postingLength: number[] = [];
-  private df: number[] = [];
+  private postings = new PostingLists();
+  /** Per term id: how many live documents hold it. */
+  private df: Int32Array = new Int32Array(0);
 
   // Documents, by slot.
   private slotCount = 0;
@@ -396,13 +541,13 @@ export class Bm25Index<F extends string> {
    * the typed-array objects of one list each cost more than the entries (15 MB of heap).
    */
   private impacts = new ImpactArena();
-  private impactStart: number[] = [];
-  private impactRoom: number[] = [];
-  private impactEpoch: number[] = [];
-  private impactLength: number[] = [];
+  private impactStart: Int32Array = new Int32Array(0);
+  private impactRoom: Int32Array = new Int32Array(0);
+  private impactEpoch: Int32Array = new Int32Array(0);
+  private impactLength: Int32Array = new Int32Array(0);
   private impactCompactions = 0;
   /** Entries of removed documents still in a term's impact list. */
-  private impactDead: number[] = [];
+  private impactDead: Int32Array = new Int32Array(0);
 
   // Build scratch, by term id: which add last saw the term, and where in that add's list.
   private addStamp = 0;
@@ -464,12 +609,13 @@ export class Bm25Index<F extends string> {
     terms.forEach((term, k) => {
       const t = this.termIds.get(term);
       if (t === undefined) return;
-      const list = this.postings[t];
-      const len = this.postingLength[t];
+      const list = this.postings.array(t);
+      const from = this.postings.from(t);
+      const end = from + this.postings.length[t];
       slots.forEach((slot, i) => {
         if (slot < 0) return;
         let mask = 0;
-        for (let j = lowerBound(list, len, slot); j < len && slotOf(list[j]) === slot; j++) mask |= 1 << fieldOf(list[j]);
+        for (let j = lowerBound(list, from, end, slot); j < end && slotOf(list[j]) === slot; j++) mask |= 1 << fieldOf(list[j]);
         out[i * terms.length + k] = mask;
       });
     });
@@ -614,7 +760,7 @@ export class Bm25Index<F extends string> {
 
   /** Term `t`'s list goes stale and its place in the arena becomes garbage. */
   private dropImpacts(t: number): void {
-    this.impacts.garbage += this.impactRoom[t] ?? 0;
+    this.impacts.garbage += this.impactRoom[t];
     this.impactRoom[t] = 0;
     this.impactEpoch[t] = 0;
   }
@@ -629,7 +775,7 @@ export class Bm25Index<F extends string> {
     const old = this.impacts;
     let live = 0;
     const current: number[] = [];
-    for (let t = 0; t < this.impactEpoch.length; t++) {
+    for (let t = 0; t < this.terms.length; t++) {
       if (this.impactEpoch[t] === this.epoch) {
         live += this.impactRoom[t];
         current.push(t);
@@ -674,6 +820,12 @@ export class Bm25Index<F extends string> {
     return { capacity: this.impacts.docs.length, top: this.impacts.top, garbage: this.impacts.garbage, compactions: this.impactCompactions };
   }
 
+  /** The moved posting lists' arena: its size in entries, those handed out, those of lists that moved on, and its compactions (for tests). */
+  postingArenaStats(): { capacity: number; top: number; garbage: number; compactions: number; inPlace: number } {
+    const p = this.postings;
+    return { capacity: p.moved.length, top: p.movedTop, garbage: p.movedGarbage, compactions: p.compactions, inPlace: p.compactionsInPlace };
+  }
+
   /** Same as `add`: replaces the document with this id. */
   update(id: number, fields: Partial<Record<F, readonly string[]>>): void {
     this.add(id, fields);
@@ -703,7 +855,7 @@ export class Bm25Index<F extends string> {
       // Their entries stay in the term's impact list, skipped when searching, until the list is
       // recomputed; a list more than a quarter dead is recomputed at its next search.
       if (this.impactEpoch[t] !== this.epoch) return;
-      const dead = (this.impactDead[t] = (this.impactDead[t] ?? 0) + docs);
+      const dead = (this.impactDead[t] += docs);
       if (dead * 4 > this.impactLength[t]) this.dropImpacts(t);
     });
     for (const slot of slots) this.addedTerms.delete(slot);
@@ -729,16 +881,18 @@ export class Bm25Index<F extends string> {
     const nt = this.terms.length;
     if (search.length <= FEW_REMOVED) {
       for (let t = 0; t < nt; t++) {
-        const len = this.postingLength[t];
+        const len = this.postings.length[t];
         if (len === 0) continue;
-        const list = this.postings[t];
-        const first = slotOf(list[0]);
-        const last = slotOf(list[len - 1]);
+        const list = this.postings.array(t);
+        const from = this.postings.from(t);
+        const end = from + len;
+        const first = slotOf(list[from]);
+        const last = slotOf(list[end - 1]);
         let docs = 0;
         for (const slot of search) {
           if (slot < first || slot > last) continue;
-          const j = lowerBound(list, len, slot);
-          if (j < len && slotOf(list[j]) === slot) docs++;
+          const j = lowerBound(list, from, end, slot);
+          if (j < end && slotOf(list[j]) === slot) docs++;
         }
         if (docs) visit(t, docs);
       }
@@ -747,11 +901,12 @@ export class Bm25Index<F extends string> {
     const gone = new Uint8Array(this.slotCount);
     for (const slot of search) gone[slot] = 1;
     for (let t = 0; t < nt; t++) {
-      const list = this.postings[t];
-      const len = this.postingLength[t];
+      const list = this.postings.array(t);
+      const from = this.postings.from(t);
+      const end = from + this.postings.length[t];
       let docs = 0;
       let prev = -1;
-      for (let j = 0; j < len; j++) {
+      for (let j = from; j < end; j++) {
         const slot = slotOf(list[j]);
         if (slot !== prev && gone[slot]) docs++;
         prev = slot;
@@ -908,32 +1063,27 @@ export class Bm25Index<F extends string> {
 
     // Every live posting list goes into one array, each list a view of it: a list per term of
     // its own (grown by doubling) cost its slack and an allocation per term.
-    const termMap = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
-    const starts: number[] = [];
-    const postingLength: number[] = [];
+    const offsets: number[] = [0];
     const df: number[] = [];
     let total = 0;
-    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) total += this.postingLength[t];
+    for (let t = 0; t < this.terms.length; t++) if (this.df[t] > 0) total += this.postings.length[t];
     const all = new Int32Array(total);
     let n = 0;
     for (let t = 0; t < this.terms.length; t++) {
       if (this.df[t] <= 0) continue;
-      const old = this.postings[t];
-      const len = this.postingLength[t];
-      const from = n;
-      for (let j = 0; j < len; j++) {
+      const old = this.postings.array(t);
+      const from = this.postings.from(t);
+      const end = from + this.postings.length[t];
+      for (let j = from; j < end; j++) {
         const s = slotMap[slotOf(old[j])];
         if (s < 0) continue;
         all[n++] = withSlot(old[j], s);
       }
-      termMap[t] = terms.length;
       terms.push(this.terms[t]);
-      starts.push(from);
-      postingLength.push(n - from);
+      offsets.push(n);
       df.push(this.df[t]);
     }
-    const postings = starts.map((from, i) => all.subarray(from, from + postingLength[i]));
 
     const slotIds: number[] = [];
     const alive = new Uint8Array(live);
@@ -952,9 +1102,8 @@ export class Bm25Index<F extends string> {
 
     this.terms = terms;
     this.termIds = new Map(terms.map((term, i) => [term, i]));
-    this.postings = postings;
-    this.postingLength = postingLength;
-    this.df = df;
+    this.postings.reset(all, offsets, terms.length);
+    this.df = Int32Array.from(df);
     this.slotIds = slotIds;
     this.alive = alive;
     this.fieldLengths = fieldLengths;
@@ -962,11 +1111,7 @@ export class Bm25Index<F extends string> {
     this.addedTerms = new Map();
     this.slotCount = live;
     this.impacts = new ImpactArena(IMPACT_ARENA_MIN, live);
-    this.impactStart = [];
-    this.impactRoom = [];
-    this.impactEpoch = [];
-    this.impactLength = [];
-    this.impactDead = [];
+    this.resetTermArrays(terms.length);
     this.seenStamp = new Int32Array(terms.length);
     this.localIndex = new Int32Array(terms.length);
     this.epoch++;
@@ -975,16 +1120,8 @@ export class Bm25Index<F extends string> {
   /** Whether `compact` would change nothing: no tombstone, no unused term, no document added since, the lists end to end. */
   private isCompact(): boolean {
     if (this.liveCount !== this.slotCount || this.addedTerms.size > 0) return false;
-    const nt = this.terms.length;
-    let at = 0;
-    const buffer = this.postings[0]?.buffer;
-    const base = this.postings[0]?.byteOffset ?? 0;
-    for (let t = 0; t < nt; t++) {
-      const p = this.postings[t];
-      if (this.df[t] <= 0 || p.buffer !== buffer || p.byteOffset !== base + at * 4 || p.length !== this.postingLength[t]) return false;
-      at += p.length;
-    }
-    return true;
+    for (let t = 0; t < this.terms.length; t++) if (this.df[t] <= 0) return false;
+    return this.postings.joined(this.terms.length);
   }
 
   /** The persisted form as a header and its arrays (compacts first, so no tombstone is written). */
@@ -992,7 +1129,7 @@ export class Bm25Index<F extends string> {
     this.compact();
     const nf = this.fieldNames.length;
     const offsets = new Int32Array(this.terms.length + 1);
-    for (let t = 0; t < this.terms.length; t++) offsets[t + 1] = offsets[t] + this.postingLength[t];
+    for (let t = 0; t < this.terms.length; t++) offsets[t + 1] = offsets[t] + this.postings.length[t];
     return {
       header: {
         format: BM25_FORMAT,
@@ -1007,31 +1144,25 @@ export class Bm25Index<F extends string> {
         postingOffsets: offsets,
         postings: this.allPostings(offsets),
         fieldDistinct: this.fieldDistinct.slice(0, this.slotCount * nf),
-        df: Int32Array.from(this.df),
+        df: this.df.slice(0, this.terms.length),
       },
     };
   }
 
   /**
-   * Every posting list end to end. After a compaction they already lie so in one array (shared
-   * lists are never written in place), which is then returned as a view instead of copied: at
-   * 10,000 Script Includes that copy was 37 MB at each save.
+   * Every posting list end to end. After a compaction they already lie so in one array (`base` is
+   * never written), which is then returned as a view instead of copied: at 10,000 Script Includes
+   * that copy was 37 MB at each save.
    */
   private allPostings(offsets: Int32Array): Int32Array {
     const nt = this.terms.length;
     const total = offsets[nt];
-    const first = this.postings[0];
-    if (first && nt > 0) {
-      const base = first.byteOffset;
-      let joined = true;
-      for (let t = 0; t < nt && joined; t++) {
-        const p = this.postings[t];
-        joined = p.buffer === first.buffer && p.byteOffset === base + offsets[t] * 4;
-      }
-      if (joined && base + total * 4 <= first.buffer.byteLength) return new Int32Array(first.buffer, base, total);
-    }
+    if (this.postings.joined(nt)) return this.postings.base.subarray(0, total);
     const all = new Int32Array(total);
-    for (let t = 0; t < nt; t++) all.set(this.postings[t].subarray(0, this.postingLength[t]), offsets[t]);
+    for (let t = 0; t < nt; t++) {
+      const from = this.postings.from(t);
+      all.set(this.postings.array(t).subarray(from, from + this.postings.length[t]), offsets[t]);
+    }
     return all;
   }
 
@@ -1083,19 +1214,16 @@ export class Bm25Index<F extends string> {
     if (new Set(data.ids).size !== nd || !data.ids.every((id) => Number.isFinite(id))) return { ok: false, error: 'BM25 index has repeated or invalid ids' };
 
     const index = new Bm25Index<F>({ fields, k1: data.k1, compactShare: options.compactShare });
-    for (let t = 0; t < nt; t++) {
-      const from = offsets[t];
-      const to = offsets[t + 1];
-      if (to < from) return { ok: false, error: 'BM25 index has a malformed posting list' };
-      index.postings.push(all.subarray(from, to));
-      index.postingLength.push(to - from);
-    }
+    for (let t = 0; t < nt; t++) if (offsets[t + 1] < offsets[t]) return { ok: false, error: 'BM25 index has a malformed posting list' };
+    index.postings.reset(all, offsets, nt);
     index.terms = data.terms.slice();
     index.termIds = new Map(index.terms.map((term, t) => [term, t]));
     const saved = Bm25Index.savedDerivation(arrays, nd, nf, nt);
     const derived = saved ?? Bm25Index.derivation(all, offsets, nd, nf);
     if (typeof derived === 'string') return { ok: false, error: derived };
-    index.df = Array.from(derived.df);
+    // A copy: it changes as documents come and go, and the saved one may be a view of the file's bytes.
+    index.df = derived.df.slice();
+    index.resetTermArrays(nt);
     index.seenStamp = new Int32Array(nt);
     index.localIndex = new Int32Array(nt);
     index.slotCount = nd;
@@ -1148,9 +1276,14 @@ export class Bm25Index<F extends string> {
       t = this.terms.length;
       this.termIds.set(term, t);
       this.terms.push(term);
-      this.postings.push(new Int32Array(4));
-      this.postingLength.push(0);
-      this.df.push(0);
+      this.postings.addTerm();
+      this.df = termArray(this.df, t + 1);
+      this.df[t] = 0;
+      this.impactStart = termArray(this.impactStart, t + 1);
+      this.impactRoom = termArray(this.impactRoom, t + 1);
+      this.impactEpoch = termArray(this.impactEpoch, t + 1);
+      this.impactLength = termArray(this.impactLength, t + 1);
+      this.impactDead = termArray(this.impactDead, t + 1);
       this.seenStamp = grownInt32(this.seenStamp, t + 1);
       this.localIndex = grownInt32(this.localIndex, t + 1);
     }
@@ -1158,28 +1291,26 @@ export class Bm25Index<F extends string> {
   }
 
   private appendPosting(t: number, posting: number): void {
-    const len = this.postingLength[t];
-    let list = this.postings[t];
-    if (len + 1 > list.length) {
-      // Lists loaded from disk are views into one shared buffer: growing copies them out. By an
-      // eighth, not by doubling: a saved file adds a document to the lists of the workspace's
-      // commonest words, the longest there are, and doubling those after a load left 14 MB of
-      // unused room at 10,000 Script Includes.
-      const bigger = new Int32Array(len + Math.max(4, len >> 3));
-      bigger.set(list.subarray(0, len));
-      this.postings[t] = list = bigger;
-    }
-    list[len] = posting;
-    this.postingLength[t] = len + 1;
+    this.postings.append(t, posting);
+  }
+
+  /** The impact lists' per-term arrays for `terms` terms, every list stale (a load or a compaction). */
+  private resetTermArrays(terms: number): void {
+    this.impactStart = new Int32Array(terms);
+    this.impactRoom = new Int32Array(terms);
+    this.impactEpoch = new Int32Array(terms);
+    this.impactLength = new Int32Array(terms);
+    this.impactDead = new Int32Array(terms);
   }
 
   /** Per-field tf of term `t` in `slot`, or undefined when the document lacks the term. */
   private fieldTfs(t: number, slot: number): number[] | undefined {
-    const list = this.postings[t];
-    const len = this.postingLength[t];
+    const list = this.postings.array(t);
+    const from = this.postings.from(t);
+    const end = from + this.postings.length[t];
     const tfs = this.fieldNames.map(() => 0);
     let found = false;
-    for (let j = lowerBound(list, len, slot); j < len && slotOf(list[j]) === slot; j++) {
+    for (let j = lowerBound(list, from, end, slot); j < end && slotOf(list[j]) === slot; j++) {
       tfs[fieldOf(list[j])] = tfOf(list[j]);
       found = true;
     }
@@ -1237,8 +1368,9 @@ export class Bm25Index<F extends string> {
     const nf = this.fieldNames.length;
     const k1 = this.k1;
     const norms = this.impactNorms();
-    const list = this.postings[t];
-    const len = this.postingLength[t];
+    const list = this.postings.array(t);
+    let j = this.postings.from(t);
+    const end = j + this.postings.length[t];
     // The new place has room for every live document.
     this.dropImpacts(t);
     const room = this.df[t];
@@ -1246,11 +1378,10 @@ export class Bm25Index<F extends string> {
     const docs = this.impacts.docs;
     const values = this.impacts.values;
     let n = start;
-    let j = 0;
-    while (j < len) {
+    while (j < end) {
       const slot = slotOf(list[j]);
       let pseudoTf = 0;
-      while (j < len && slotOf(list[j]) === slot) {
+      while (j < end && slotOf(list[j]) === slot) {
         const fi = fieldOf(list[j]);
         pseudoTf += fieldImpact(norms, fi, tfOf(list[j]), this.fieldLengths[slot * nf + fi]);
         j++;
