@@ -487,6 +487,7 @@ export class RetrievalIndex {
     return this.countsCache.get(this.index.generation, name, () => {
       let c: UsageCounts | undefined;
       for (const site of this.index.countedSitesNaming(name)) (c ??= new UsageCounts()).add(site, 1);
+      c?.trim();
       return c;
     });
   }
