@@ -15,7 +15,10 @@ function entries(): FileEntry[] {
     scriptIncludes: [
       {
         name: 'LeaveUtils', apiName: 'x_acme_hr.LeaveUtils', scope: 'x_acme_hr', access: 'public', clientCallable: false, active: true, kind: 'class-create',
-        methods: [{ name: 'approve', params: [{ name: 'leave', type: 'GlideRecord' }], isPrivate: false, isStatic: false, range, nameRange: range, tables: ['x_acme_leave'], glideApis: ['GlideRecord'], calls: [] }],
+        methods: [
+          { name: 'approve', params: [{ name: 'leave', type: 'GlideRecord' }], isPrivate: false, isStatic: false, range, nameRange: range, tables: ['x_acme_leave'], glideApis: ['GlideRecord'], calls: [], jsdoc: { summary: 'Approves.', params: [], examples: [], tags: {} } },
+          { name: 'reject', params: [], isPrivate: false, isStatic: false, range, nameRange: range, tables: [], glideApis: [], calls: [], jsdoc: { summary: 'Rejects.', params: [], examples: [], tags: { deprecated: ['use approve'] } } },
+        ],
         tables: ['x_acme_leave'], glideApis: ['GlideRecord', 'GlideDateTime'], calls: [], body: ['leave', 'approve', 'leave'], path: 'si/LeaveUtils.js', layout: 'plain', range, nameRange: range,
       },
     ],
@@ -65,6 +68,12 @@ describe('index/compact-entry', () => {
     assert.deepStrictEqual(leave.methods[0].glideApis, ['GlideRecord']);
     assert.strictEqual(leave.body, compacted[0].scriptIncludes[0].body);
     assert.ok(!Object.isFrozen(leave.body), 'a body (long, never repeated) is not shared');
+    // A comment without other tags shares one frozen empty record; one with tags keeps its own.
+    const [approve, reject] = leave.methods;
+    assert.ok(Object.isFrozen(approve.jsdoc!.tags));
+    assert.strictEqual(approve.jsdoc!.tags, compactEntry(entries()[0], pool).scriptIncludes[0].methods[0].jsdoc!.tags);
+    assert.deepStrictEqual(reject.jsdoc!.tags, { deprecated: ['use approve'] });
+    assert.ok(!Object.isFrozen(reject.jsdoc!.tags));
   });
 
   it("shares each site's hole terms with every site of the same shape, and drops a damaged list so it is computed again", () => {
