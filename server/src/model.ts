@@ -148,8 +148,12 @@ export interface ScriptIncludeInfo {
    * What the body says: the distinct words of its own code (identifiers split into words, string
    * literals, comments), in first-seen order and capped, so a caller's field names and messages
    * can meet the Script Include that handles them. Absent for name-only Script Includes.
+   * Extraction sets it; an indexed entry keeps the words packed in `packedBody` instead
+   * (`index/snippets.ts`: `scriptIncludeBody` reads either).
    */
   body?: string[];
+  /** The body words, packed: one line each, deflated, in base64. */
+  packedBody?: string;
   path: string;
   layout: Layout;
   sysId?: string;

@@ -13,7 +13,7 @@ import { Editor, LogLevel } from '../../server/src/editor';
 import { ApiIndex } from '../../server/src/index/api-index';
 import { extractAll, extractBatch, ExtractJob, ExtractResult, workerScriptPath } from '../../server/src/index/extract-pool';
 import { Indexer, IndexStats } from '../../server/src/index/indexer';
-import { packSnippets } from '../../server/src/index/snippets';
+import { packEntry } from '../../server/src/index/snippets';
 import { FileEntry } from '../../server/src/model';
 import { makeWorkspace, removeWorkspace } from '../workspace/helpers';
 
@@ -82,7 +82,7 @@ function sourceJobs(): ExtractJob[] {
  * compaction.
  */
 function packed(results: ExtractResult[]): ExtractResult[] {
-  for (const r of results) if (r.kind === 'extracted') packSnippets(r.entry);
+  for (const r of results) if (r.kind === 'extracted') packEntry(r.entry);
   return results;
 }
 

@@ -3,11 +3,11 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { deflateRawSync } from 'zlib';
-import { usageFields } from '../../server/src/index/api-documents';
+import { scriptIncludeFields, usageFields } from '../../server/src/index/api-documents';
 import { compactEntry, StringPool } from '../../server/src/index/compact-entry';
 import { loadCache, saveCache } from '../../server/src/index/persistence';
-import { entrySnippets, packSnippets } from '../../server/src/index/snippets';
-import { callSite, fileEntry } from '../helpers/entries';
+import { entrySnippets, packEntry, scriptIncludeBody } from '../../server/src/index/snippets';
+import { callSite, fileEntry, scriptInclude } from '../helpers/entries';
 
 /** A caller file's sites, their snippets overlapping as those of neighbouring calls do. */
 function callerEntry(): { entry: ReturnType<typeof fileEntry>; snippets: string[] } {
@@ -21,19 +21,19 @@ function callerEntry(): { entry: ReturnType<typeof fileEntry>; snippets: string[
 describe('index/snippets', () => {
   it('packs the sites\' snippets into the entry and gives them back in site order, smaller than the text', () => {
     const { entry, snippets } = callerEntry();
-    packSnippets(entry);
+    packEntry(entry);
     assert.equal(typeof entry.snippets, 'string');
     assert.ok(entry.callSites.every((s) => s.snippet === undefined), 'the sites no longer hold them');
     assert.deepEqual(entrySnippets(entry), snippets);
     assert.ok(entry.snippets!.length * 3 < snippets.join('').length, `${entry.snippets!.length} against ${snippets.join('').length}`);
     const again = entry.snippets;
-    packSnippets(entry);
+    packEntry(entry);
     assert.equal(entry.snippets, again, 'packing a packed entry changes nothing');
   });
 
   it('leaves an entry without sites alone and reads unpacked sites as they are', () => {
     const empty = fileEntry('si.js');
-    packSnippets(empty);
+    packEntry(empty);
     assert.equal(empty.snippets, undefined);
     assert.deepEqual(entrySnippets(empty), []);
     const { entry, snippets } = callerEntry();
@@ -42,11 +42,11 @@ describe('index/snippets', () => {
 
   it('gives empty snippets, without throwing, for a packed value that is damaged', () => {
     const { entry } = callerEntry();
-    packSnippets(entry);
+    packEntry(entry);
     const packed = entry.snippets!;
     const other = callerEntry().entry;
     other.callSites.pop();
-    packSnippets(other);
+    packEntry(other);
     // And one that would unpack to 50 MB for two sites.
     const bomb = deflateRawSync(Buffer.from(JSON.stringify(['x'.repeat(50_000_000), ''])), { windowBits: 12 }).toString('base64');
     for (const damaged of ['%%% not base64', packed.slice(0, packed.length / 2), Buffer.from('{"a":1}').toString('base64'), other.snippets!]) {
@@ -55,6 +55,25 @@ describe('index/snippets', () => {
     }
     const two = fileEntry('br/two.js', { callSites: [callSite('A'), callSite('B')], snippets: bomb });
     assert.deepEqual(entrySnippets(two), ['', '']);
+  });
+
+  it("packs each Script Include's body words, gives them back in order, and none for a damaged value", () => {
+    const words = ['ajaxparam:sysparm_leave', 'approve', 'état', 'x_acme_leave', 'state', '😀', 'manager'];
+    const entry = fileEntry('si/LeaveUtils.js', { scriptIncludes: [scriptInclude('LeaveUtils', { body: words }), scriptInclude('NoBody')] });
+    const before = entry.scriptIncludes.map((si) => scriptIncludeFields(si));
+    packEntry(entry);
+    const [leave, none] = entry.scriptIncludes;
+    assert.equal(leave.body, undefined);
+    assert.equal(typeof leave.packedBody, 'string');
+    assert.equal(none.packedBody, undefined);
+    assert.deepEqual(scriptIncludeBody(leave), words);
+    assert.deepEqual(scriptIncludeBody(none), []);
+    assert.deepEqual(entry.scriptIncludes.map((si) => scriptIncludeFields(si)), before, 'the same document fields');
+    const bomb = deflateRawSync(Buffer.from('x\n'.repeat(5_000_000)), { windowBits: 12 }).toString('base64');
+    for (const damaged of ['%%% not base64', leave.packedBody!.slice(0, 6), bomb]) {
+      leave.packedBody = damaged;
+      assert.deepEqual(scriptIncludeBody(leave), [], damaged.slice(0, 20));
+    }
   });
 
   it('makes the same usage documents from packed snippets, after compaction and a round trip through the cache', async () => {

@@ -6,6 +6,7 @@
  */
 import { MethodInfo, ScriptIncludeInfo, CallSite } from '../model';
 import { PlatformApi } from '../platform/platform-apis';
+import { scriptIncludeBody } from './snippets';
 import { splitIdentifier, tokenize } from '../text/tokens';
 import { internHoleTerms, snippetHoleTerms } from '../text/hole-terms';
 
@@ -64,6 +65,7 @@ export interface DocOptions {
 
 export function scriptIncludeFields(si: ScriptIncludeInfo, opts: DocOptions = { jsdoc: true }): ApiFields {
   const methods = publicMethods(si);
+  const body = scriptIncludeBody(si);
   const summary = opts.jsdoc
     ? [si.description ?? '', si.jsdoc?.summary ?? '', ...methods.map(methodSummary)].join(' ')
     : '';
@@ -74,11 +76,11 @@ export function scriptIncludeFields(si: ScriptIncludeInfo, opts: DocOptions = { 
     summary: tokenize(summary + '\n' + examples),
     methods: methods.flatMap((m) => nameTerms(m.name)),
     // A client-callable method's parameters are the GlideAjax parameters it reads.
-    params: [...methods.flatMap((m) => m.params.flatMap((p) => [...tokenize(p.name), ...(p.type ? tokenize(p.type) : [])])), ...(si.body ?? []).filter((t) => t.startsWith('ajaxparam:'))],
+    params: [...methods.flatMap((m) => m.params.flatMap((p) => [...tokenize(p.name), ...(p.type ? tokenize(p.type) : [])])), ...body.filter((t) => t.startsWith('ajaxparam:'))],
     tables: tableTerms(si.tables),
     glide: glideTerms(si.glideApis),
     parent: si.parent ? nameTerms(si.parent) : [],
-    body: opts.body === false ? [] : (si.body ?? []),
+    body: opts.body === false ? [] : [...body],
   };
 }
 

@@ -16,7 +16,7 @@
  */
 import { CallSite, FileEntry, JsDoc, MethodInfo, ParamInfo, Position, Range, ScriptIncludeInfo } from '../model';
 import { internHoleTerms } from '../text/hole-terms';
-import { packSnippets } from './snippets';
+import { packEntry } from './snippets';
 
 /** One shared, frozen empty list: entries hold many, and nothing appends to an indexed entry. */
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
@@ -164,7 +164,7 @@ export function compactEntry(entry: FileEntry, pool: StringPool): FileEntry {
   for (const si of entry.scriptIncludes) compactScriptInclude(si, pool);
   entry.callSites = entry.callSites.length ? entry.callSites : EMPTY;
   for (const site of entry.callSites) compactSite(site, pool);
-  packSnippets(entry);
+  packEntry(entry);
   for (const p of entry.problems) if (p.range) p.range = pool.values.range(p.range);
   for (const c of entry.callers) {
     c.table = pool.intern(c.table);
@@ -208,7 +208,6 @@ function compactScriptInclude(si: ScriptIncludeInfo, pool: StringPool): void {
   si.tables = pool.sharedList(si.tables);
   si.glideApis = pool.sharedList(si.glideApis);
   si.calls = pool.sharedList(si.calls);
-  if (si.body) si.body = pool.list(si.body);
   if (si.jsdoc) compactJsDoc(si.jsdoc, pool);
   for (const m of si.methods) compactMethod(m, pool);
   if (si.methods.length === 0) si.methods = EMPTY;

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { extractBatch, WorkerReply, WorkerRequest, WorkerSetup } from './extract-pool';
-import { packSnippets } from './snippets';
+import { packEntry } from './snippets';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
@@ -25,7 +25,7 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
     const results = await extractBatch(setup.root, request.jobs, { maxFileSize: setup.maxFileSize });
     // Packed here, not on the server's thread: a first index then deflates on the workers, and
     // zlib's allocations for thousands of files stay out of the server's own heap.
-    for (const r of results) if (r.kind === 'extracted') packSnippets(r.entry);
+    for (const r of results) if (r.kind === 'extracted') packEntry(r.entry);
     return { id: request.id, results };
   } catch (err) {
     return { id: request.id, error: (err as Error).message };

@@ -15,7 +15,7 @@ import { FileEntry } from '../model';
 import { CacheDecoder, CacheEncoder } from './cache-codec';
 
 /** Bump when FileEntry, extraction or the cache's encoding changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 16;
+export const CACHE_FORMAT = 17;
 const CACHE_FILE = 'index.jsonl';
 const CHANGES_FILE = 'index-changes.jsonl';
 
@@ -185,6 +185,7 @@ function isCachedFile(f: unknown): f is CachedFile {
     Array.isArray(c.entry.callSites) &&
     Array.isArray(c.entry.includes) &&
     (c.entry.snippets === undefined || typeof c.entry.snippets === 'string') &&
+    c.entry.scriptIncludes.every((si) => !!si && (si.packedBody === undefined || typeof si.packedBody === 'string')) &&
     (c.entry.schema === undefined ||
       (Array.isArray(c.entry.schema.tables) && Array.isArray(c.entry.schema.fields) && Array.isArray(c.entry.schema.properties) && Array.isArray(c.entry.schema.uses) && Array.isArray(c.entry.schema.useCounts) && c.entry.schema.useCounts.length === c.entry.schema.uses.length))
   );
