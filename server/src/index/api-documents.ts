@@ -12,7 +12,7 @@ import { internHoleTerms, snippetHoleTerms } from '../text/hole-terms';
 
 export const API_FIELDS = ['name', 'api', 'summary', 'methods', 'params', 'tables', 'glide', 'parent', 'body'] as const;
 export type ApiField = (typeof API_FIELDS)[number];
-export type ApiFields = Record<ApiField, string[]>;
+export type ApiFields = Record<ApiField, readonly string[]>;
 
 export const USAGE_FIELDS = ['context', 'near', 'caller', 'hole'] as const;
 export type UsageField = (typeof USAGE_FIELDS)[number];
@@ -80,7 +80,7 @@ export function scriptIncludeFields(si: ScriptIncludeInfo, opts: DocOptions = { 
     tables: tableTerms(si.tables),
     glide: glideTerms(si.glideApis),
     parent: si.parent ? nameTerms(si.parent) : [],
-    body: opts.body === false ? [] : [...body],
+    body: opts.body === false ? [] : body,
   };
 }
 

@@ -80,9 +80,11 @@ export function learnedFromJson(json: unknown): LearnedEmbedder | undefined {
 }
 
 /**
- * The field terms of the documents read most recently. A search reads the fields of its few dozen
- * candidates; keeping every document's terms (a cold build computes them all) cost more memory than
- * the Script Includes they come from, so only the most recently read are kept.
+ * The field terms of the documents read most recently. A document's fields are read when it goes
+ * into the BM25 index, then for the embedder's corpus and its vector, one after the other; no
+ * search reads them (the reranker's overlap features come from the BM25 index). Keeping every
+ * document's terms (a cold build computes them all) cost more memory than the Script Includes they
+ * come from, so only the most recently read are kept.
  */
 export class FieldsCache {
   private readonly map = new Map<ApiDocRef, ApiFields>();
@@ -110,8 +112,13 @@ export class FieldsCache {
   }
 }
 
-/** Documents whose field terms stay computed: a request's candidates and then some. */
-const FIELDS_CACHE_DOCS = 1024;
+/**
+ * Documents whose field terms stay computed: a file's documents and a batch for the embedding
+ * model. At 1,024 the last documents of a cold build's passes outlived the young generation and
+ * went to the old one as garbage: with body words unpacked afresh for each document, that raised
+ * the peak of a cold start at 10,000 Script Includes by 20 MB.
+ */
+const FIELDS_CACHE_DOCS = 64;
 
 /** One API document. Its field terms are computed when read, and only the recently read are kept. */
 export class ApiDocRef {
@@ -127,9 +134,14 @@ export class ApiDocRef {
     readonly path?: string,
   ) {}
 
-  /** The field terms as indexed (feature extraction reads them). */
+  /** The field terms as indexed. */
   get fields(): ApiFields {
-    return this.cache.get(this, () => (this.si ? scriptIncludeFields(this.si, this.docOptions) : platformFields(this.platform!)));
+    return this.cache.get(this, () => this.computeFields());
+  }
+
+  /** The field terms, computed and not kept (a pass over every document reads each once). */
+  computeFields(): ApiFields {
+    return this.si ? scriptIncludeFields(this.si, this.docOptions) : platformFields(this.platform!);
   }
 }
 
@@ -409,7 +421,7 @@ export class RetrievalIndex {
     } else if (this.options.dense) {
       this.vectors = new VectorIndex(this.embedder.dim, { initialCapacity: Math.max(1024, pending.length + 64) });
       for (let i = 0; i < pending.length; i++) {
-        this.vectors.add(pending[i].id, this.embedDoc(pending[i].fields));
+        this.vectors.add(pending[i].id, this.embedDoc(pending[i].computeFields()));
         if ((i + 1) % BUILD_SLICE === 0) yield 'pause';
       }
     }
