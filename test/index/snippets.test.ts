@@ -5,9 +5,10 @@ import * as path from 'path';
 import { deflateRawSync } from 'zlib';
 import { scriptIncludeFields, usageFields } from '../../server/src/index/api-documents';
 import { compactEntry, StringPool } from '../../server/src/index/compact-entry';
-import { loadCache, saveCache } from '../../server/src/index/persistence';
+import { appendChanges, loadCache, saveCache } from '../../server/src/index/persistence';
 import { entrySnippets, packEntry, scriptIncludeBody } from '../../server/src/index/snippets';
 import { callSite, fileEntry, scriptInclude } from '../helpers/entries';
+import { FileEntry } from '../../server/src/model';
 
 /** A caller file's sites, their snippets overlapping as those of neighbouring calls do. */
 function callerEntry(): { entry: ReturnType<typeof fileEntry>; snippets: string[] } {
@@ -48,8 +49,10 @@ describe('index/snippets', () => {
     other.callSites.pop();
     packEntry(other);
     // And one that would unpack to 50 MB for two sites.
-    const bomb = deflateRawSync(Buffer.from(JSON.stringify(['x'.repeat(50_000_000), ''])), { windowBits: 12 }).toString('base64');
-    for (const damaged of ['%%% not base64', packed.slice(0, packed.length / 2), Buffer.from('{"a":1}').toString('base64'), other.snippets!]) {
+    const bomb = deflateRawSync(Buffer.from(JSON.stringify(['x'.repeat(50_000_000), ''])), { windowBits: 12 }).toString('latin1');
+    // Packed values are Latin-1 in memory: a valid stream of the wrong shape, a cut one, and bytes that are no stream.
+    const wrongShape = deflateRawSync(Buffer.from('{"a":1}'), { windowBits: 12 }).toString('latin1');
+    for (const damaged of ['%%% not packed', packed.slice(0, packed.length / 2), wrongShape, other.snippets!]) {
       entry.snippets = damaged;
       assert.deepEqual(entrySnippets(entry), entry.callSites.map(() => ''), damaged.slice(0, 20));
     }
@@ -69,27 +72,42 @@ describe('index/snippets', () => {
     assert.deepEqual(scriptIncludeBody(leave), words);
     assert.deepEqual(scriptIncludeBody(none), []);
     assert.deepEqual(entry.scriptIncludes.map((si) => scriptIncludeFields(si)), before, 'the same document fields');
-    const bomb = deflateRawSync(Buffer.from('x\n'.repeat(5_000_000)), { windowBits: 12 }).toString('base64');
-    for (const damaged of ['%%% not base64', leave.packedBody!.slice(0, 6), bomb]) {
+    const bomb = deflateRawSync(Buffer.from('x\n'.repeat(5_000_000)), { windowBits: 12 }).toString('latin1');
+    for (const damaged of ['%%% not packed', leave.packedBody!.slice(0, 6), bomb]) {
       leave.packedBody = damaged;
       assert.deepEqual(scriptIncludeBody(leave), [], damaged.slice(0, 20));
     }
   });
 
-  it('makes the same usage documents from packed snippets, after compaction and a round trip through the cache', async () => {
+  it('makes the same documents from packed snippets and body words, after compaction and a round trip through the cache and its change log', async () => {
     const { entry, snippets } = callerEntry();
+    const words = ['leave', 'état', '😀', 'ajaxparam:sysparm_id'];
+    entry.scriptIncludes = [scriptInclude('LeaveUtils', { body: words, path: entry.path })];
     const before = entry.callSites.map((s, i) => usageFields({ ...s }, snippets[i]));
+    const apiBefore = scriptIncludeFields({ ...entry.scriptIncludes[0] });
     compactEntry(entry, new StringPool());
     assert.equal(typeof entry.snippets, 'string', 'compaction packs them');
+    const inMemory = { snippets: entry.snippets, body: entry.scriptIncludes[0].packedBody };
+    const changed = { ...entry, path: 'br/changed.js', hash: 'changed' };
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-snippets-'));
     try {
-      await saveCache(dir, [{ entry, size: 1, mtimeMs: 1 }], 'test');
+      const base = await saveCache(dir, [{ entry, size: 1, mtimeMs: 1 }], 'test');
+      await appendChanges(dir, base, [{ entry: changed, size: 2, mtimeMs: 2 }], true);
+      // Writing leaves the entries in memory as they were; the cache holds base64.
+      assert.deepEqual({ snippets: entry.snippets, body: entry.scriptIncludes[0].packedBody }, inMemory);
+      const text = await fs.readFile(path.join(dir, 'index.jsonl'), 'utf8');
+      assert.ok(text.includes(Buffer.from(inMemory.snippets!, 'latin1').toString('base64')), 'snippets in base64 on disk');
       const load = await loadCache(dir);
       assert.equal(load.status, 'loaded');
-      const loaded = load.status === 'loaded' ? load.files.get('br/approve.js')!.entry : entry;
-      const unpacked = entrySnippets(loaded);
-      assert.deepEqual(unpacked, snippets);
-      assert.deepEqual(loaded.callSites.map((s, i) => usageFields(s, unpacked[i])), before);
+      for (const p of ['br/approve.js', 'br/changed.js']) {
+        const loaded: FileEntry = load.status === 'loaded' ? load.files.get(p)!.entry : entry;
+        assert.equal(loaded.snippets, inMemory.snippets, p);
+        const unpacked = entrySnippets(loaded);
+        assert.deepEqual(unpacked, snippets);
+        assert.deepEqual(loaded.callSites.map((s, i) => usageFields(s, unpacked[i])), before);
+        assert.deepEqual(scriptIncludeBody(loaded.scriptIncludes[0]), words);
+        assert.deepEqual(scriptIncludeFields(loaded.scriptIncludes[0]), apiBefore);
+      }
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

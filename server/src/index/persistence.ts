@@ -13,6 +13,7 @@ import { createReadStream, promises as fs } from 'fs';
 import * as path from 'path';
 import { FileEntry } from '../model';
 import { CacheDecoder, CacheEncoder } from './cache-codec';
+import { packedForDisk, packedFromDisk } from './snippets';
 
 /** Bump when FileEntry, extraction or the cache's encoding changes meaning: older caches are then rebuilt. */
 export const CACHE_FORMAT = 17;
@@ -98,6 +99,7 @@ export async function loadCache(dir: string, reading: CacheReading = {}): Promis
         const line = value as { s?: unknown; f?: unknown } | null;
         const file = line && typeof line === 'object' ? decoder.decode(line.s, line.f) : undefined;
         if (!isCachedFile(file)) return { status: 'unreadable', reason: 'malformed file entry' };
+        packedFromDisk(file.entry);
         each?.(file.entry, true);
         files.set(file.entry.path, file);
       }
@@ -129,6 +131,7 @@ async function applyChanges(dir: string, base: string, files: Map<string, Cached
       const change = value as { file?: unknown; gone?: unknown };
       if (typeof change?.gone === 'string') files.delete(change.gone);
       else if (isCachedFile(change?.file)) {
+        packedFromDisk(change.file.entry);
         each?.(change.file.entry, false);
         files.set(change.file.entry.path, change.file);
       } else return { changes, logNote: `the change log has a malformed line after ${changes} changes; the rest is ignored` };
@@ -146,7 +149,7 @@ async function applyChanges(dir: string, base: string, files: Map<string, Cached
  * append after the base was written or loaded under another log). One write per call.
  */
 export async function appendChanges(dir: string, base: string, changes: readonly CacheChange[], fresh: boolean): Promise<void> {
-  const lines = changes.map((c) => JSON.stringify('gone' in c ? { gone: c.gone } : { file: c }) + '\n');
+  const lines = changes.map((c) => JSON.stringify('gone' in c ? { gone: c.gone } : { file: { ...c, entry: packedForDisk(c.entry) } }) + '\n');
   const header: ChangesHeader = { format: CACHE_FORMAT, base };
   if (fresh) await writeAtomically(path.join(dir, CHANGES_FILE), () => [JSON.stringify(header) + '\n', ...lines]);
   else await fs.appendFile(path.join(dir, CHANGES_FILE), lines.join(''));
@@ -205,7 +208,7 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
     const encoder = new CacheEncoder();
     let count = 0;
     for (const f of files) {
-      const { strings, value } = encoder.encode(f);
+      const { strings, value } = encoder.encode({ ...f, entry: packedForDisk(f.entry) });
       yield JSON.stringify(strings.length ? { s: strings, f: value } : { f: value }) + '\n';
       count++;
     }
