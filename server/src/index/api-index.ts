@@ -10,6 +10,7 @@
  *   target resolves to a known Script Include (`resolve`).
  */
 import { CallSite, FileEntry, ScriptIncludeInfo, Side } from '../model';
+import { MultiMap } from './multi-map';
 
 export interface IndexChange {
   /** Paths whose entries were added, replaced or removed. */
@@ -29,9 +30,9 @@ export class ApiIndex {
   private readonly entries = new Map<string, FileEntry>();
   /** included path -> paths of the Fluent files that include it */
   private readonly claims = new Map<string, Set<string>>();
-  private readonly byName = new Map<string, Set<ScriptIncludeInfo>>();
-  private readonly byApiName = new Map<string, Set<ScriptIncludeInfo>>();
-  private readonly sitesByTarget = new Map<string, Set<CallSite>>();
+  private readonly byName = new MultiMap<string, ScriptIncludeInfo>();
+  private readonly byApiName = new MultiMap<string, ScriptIncludeInfo>();
+  private readonly sitesByTarget = new MultiMap<string, CallSite>();
   private readonly listeners: Array<(change: IndexChange) => void> = [];
   private gen = 0;
 
@@ -164,12 +165,12 @@ export class ApiIndex {
 
   /** How many call sites name `name` as their target (any scope; a cheap count, not a resolution). */
   callsNaming(name: string): number {
-    return this.sitesByTarget.get(name)?.size ?? 0;
+    return this.sitesByTarget.count(name);
   }
 
   /** The call sites naming `name` that count: those of files that are not claimed (as `callSites()`). */
   *countedSitesNaming(name: string): IterableIterator<CallSite> {
-    for (const site of this.sitesByTarget.get(name) ?? []) {
+    for (const site of this.sitesByTarget.get(name)) {
       if (!this.isClaimed(this.siteOwner.get(site) ?? site.path)) yield site;
     }
   }
@@ -177,7 +178,7 @@ export class ApiIndex {
   /** Call sites whose target resolves to this Script Include. */
   usagesOf(si: ScriptIncludeInfo): CallSite[] {
     const out: CallSite[] = [];
-    for (const site of this.sitesByTarget.get(si.name) ?? []) {
+    for (const site of this.sitesByTarget.get(si.name)) {
       if (this.isClaimed(site.path) && !this.isFromClaimant(site)) continue;
       if (this.resolve(site.target, site.qualifier, site.scope) === si) out.push(site);
     }
@@ -205,10 +206,9 @@ export class ApiIndex {
 
   // --- internals ---------------------------------------------------------------------------
 
-  private visible(set: Set<ScriptIncludeInfo> | undefined): ScriptIncludeInfo[] {
-    if (!set) return [];
+  private visible(sis: Iterable<ScriptIncludeInfo>): ScriptIncludeInfo[] {
     const out: ScriptIncludeInfo[] = [];
-    for (const si of set) if (this.ownerVisible(si)) out.push(si);
+    for (const si of sis) if (this.ownerVisible(si)) out.push(si);
     return out;
   }
 
@@ -233,12 +233,12 @@ export class ApiIndex {
     for (const inc of entry.includes) addTo(this.claims, inc, entry.path);
     for (const si of entry.scriptIncludes) {
       this.ownerOf.set(si, entry.path);
-      addTo(this.byName, si.name, si);
-      addTo(this.byApiName, si.apiName, si);
+      this.byName.add(si.name, si);
+      this.byApiName.add(si.apiName, si);
     }
     for (const site of entry.callSites) {
       this.siteOwner.set(site, entry.path);
-      addTo(this.sitesByTarget, site.target, site);
+      this.sitesByTarget.add(site.target, site);
     }
     if (!touched.includes(entry.path)) touched.push(entry.path);
     touched.push(...entry.includes);
@@ -252,10 +252,10 @@ export class ApiIndex {
     this.entries.delete(path);
     for (const inc of old.includes) removeFrom(this.claims, inc, path);
     for (const si of old.scriptIncludes) {
-      removeFrom(this.byName, si.name, si);
-      removeFrom(this.byApiName, si.apiName, si);
+      this.byName.delete(si.name, si);
+      this.byApiName.delete(si.apiName, si);
     }
-    for (const site of old.callSites) removeFrom(this.sitesByTarget, site.target, site);
+    for (const site of old.callSites) this.sitesByTarget.delete(site.target, site);
     return [path, ...old.includes];
   }
 
