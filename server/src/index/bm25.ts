@@ -705,7 +705,7 @@ export class Bm25Index<F extends string> {
       for (let fi = 0; fi < nf; fi++) {
         const c = this.docScratchCounts[li * nf + fi];
         if (c > 0) {
-          this.appendPosting(t, packPosting(slot, fi, c));
+          this.postings.append(t, packPosting(slot, fi, c));
           this.fieldDistinct[slot * nf + fi]++;
         }
       }
@@ -1297,10 +1297,6 @@ export class Bm25Index<F extends string> {
       this.localIndex = termArray(this.localIndex, t + 1);
     }
     return t;
-  }
-
-  private appendPosting(t: number, posting: number): void {
-    this.postings.append(t, posting);
   }
 
   /** The impact lists' per-term arrays for `terms` terms, every list stale (a load or a compaction). */

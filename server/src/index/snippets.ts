@@ -17,7 +17,7 @@ import { deflateRawSync, inflateRawSync, constants } from 'zlib';
 import { FileEntry, ScriptIncludeInfo } from '../model';
 
 /**
- * Level 1: a first index packs every file, on the server's thread, and higher levels cost
+ * Level 1: a first index packs every file (on its extraction workers), and higher levels cost
  * several times the time for a few percent less. A window of 4 KB holds the lines one snippet
  * shares with the next, and with a small hash table keeps zlib's state for each call at about
  * 24 KB: at its defaults (256 KB, above the C allocator's threshold for mapping memory apart)

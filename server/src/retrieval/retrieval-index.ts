@@ -1112,14 +1112,14 @@ export class RetrievalIndex {
   private addEntryUsages(entry: FileEntry): void {
     const ids: number[] = [];
     this.addCoCalls(entry.path, entry.callSites);
-    const snippets = this.options.usage && entry.callSites.length ? entrySnippets(entry) : [];
-    for (let i = 0; i < entry.callSites.length && this.options.usage; i++) {
-      const site = entry.callSites[i];
-      const id = this.nextUsageId++;
-      const fields = usageFields(site, snippets[i]);
-      this.usages.set(id, site, entry.path);
-      (this.buildingUsage ?? this.usageBm25).add(id, fields);
-      ids.push(id);
+    if (this.options.usage && entry.callSites.length) {
+      const snippets = entrySnippets(entry);
+      entry.callSites.forEach((site, i) => {
+        const id = this.nextUsageId++;
+        this.usages.set(id, site, entry.path);
+        (this.buildingUsage ?? this.usageBm25).add(id, usageFields(site, snippets[i]));
+        ids.push(id);
+      });
     }
     if (ids.length) this.usagesByPath.set(entry.path, ids);
   }
