@@ -4,19 +4,32 @@ import * as os from 'os';
 import * as path from 'path';
 import { runWorkerJob } from '../server/src/worker-job';
 
-describe('worker-job: one job on a worker thread', function () {
+describe('worker-job: one job in a child process', function () {
   this.timeout(20_000);
   let dir: string;
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcs-worker-job-'));
-    await fs.writeFile(path.join(dir, 'double.js'), "require('worker_threads').parentPort.once('message', (n) => require('worker_threads').parentPort.postMessage(n * 2));\n");
+    const jobModule = JSON.stringify(path.join(__dirname, '../server/src/worker-job.js'));
+    await fs.writeFile(path.join(dir, 'double.js'), `require(${jobModule}).answerOneJob((n) => n * 2);\n`);
+    // What a job prints must never reach the server's stdout, the editor's channel.
+    await fs.writeFile(path.join(dir, 'chatty.js'), `console.log('Content-Length: 2\\r\\n\\r\\n{}'); require(${jobModule}).answerOneJob((xs) => xs.map((x) => x + 1));\n`);
     await fs.writeFile(path.join(dir, 'quits.js'), 'process.exit(3);\n');
     await fs.writeFile(path.join(dir, 'throws.js'), "throw new Error('broken on purpose');\n");
   });
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
-  it('posts one request and resolves with the one reply', async () => {
-    assert.deepEqual(await runWorkerJob<number, number>(path.join(dir, 'double.js'), 21, 'doubling worker'), { ok: true, reply: 42 });
+  it("sends one request and resolves with the one reply and the child's peak memory", async () => {
+    const got = await runWorkerJob<number, number>(path.join(dir, 'double.js'), 21, 'doubling worker');
+    assert.ok(got.ok);
+    assert.equal(got.reply, 42);
+    assert.ok(got.peakMb !== undefined && got.peakMb > 0, `peak ${got.peakMb}`);
+  });
+
+  it("carries typed arrays both ways and keeps the child's stdout off the server's", async () => {
+    const got = await runWorkerJob<Float32Array, Float32Array>(path.join(dir, 'chatty.js'), Float32Array.from([1, 2.5]), 'test worker');
+    assert.ok(got.ok);
+    assert.ok(got.reply instanceof Float32Array);
+    assert.deepEqual([...got.reply], [2, 3.5]);
   });
 
   it('turns a missing script, an exit without a reply and an uncaught error into errors as values', async () => {

@@ -125,11 +125,15 @@ export class RetrievalStore {
         return 'restored from the cache';
       }
     }
-    // Built in slices, the embedder learned on a worker: the server answers (by name) meanwhile.
+    // Built in slices, the embedder learned in a child process: the server answers (by name) meanwhile.
+    let childPeakMb: number | undefined;
     const { fitted } = await this.retrieval.buildInSlices(learned, async (corpus, options) => {
       release?.("gathering the embedder's corpus");
       const got = await fitEmbedderInWorker(corpus, options);
-      if (got.ok) return got.embedder;
+      if (got.ok) {
+        childPeakMb = got.peakMb;
+        return got.embedder;
+      }
       this.warn(`${got.error}; learning the embedder on the main thread`);
       return CooccurrenceEmbedder.fit(corpus, options);
     });
@@ -138,7 +142,7 @@ export class RetrievalStore {
     if (fitted) await cache.save(EMBEDDER_FILE, learnedToJson(fitted)).catch((err) => this.warn(`could not save the learned embedder: ${(err as Error).message}`));
     await this.save();
     await this.removeStaleFiles();
-    return fitted ? 'built (embedder learned)' : 'built';
+    return fitted ? `built (embedder learned${childPeakMb !== undefined ? ` in a child process, ${childPeakMb} MB at its peak` : ''})` : 'built';
   }
 
   /**
