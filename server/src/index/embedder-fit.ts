@@ -22,7 +22,7 @@ export type EmbedderFitReply = { ok: true; embedder: unknown } | { ok: false; er
  */
 export async function fitEmbedderInWorker(corpus: EncodedCorpus, options: CooccurrenceFitOptions): Promise<{ ok: true; embedder: CooccurrenceEmbedder; peakMb?: number } | { ok: false; error: string }> {
   const request: EmbedderFitRequest = { corpus, options };
-  const job = await runWorkerJob<EmbedderFitRequest, EmbedderFitReply>(path.join(__dirname, 'embedder-fit-worker.js'), request, 'embedder worker');
+  const job = await runWorkerJob<EmbedderFitRequest, EmbedderFitReply>(path.join(__dirname, 'embedder-fit-worker.js'), request, 'embedder worker', { in: 'process' });
   if (!job.ok) return job;
   if (!job.reply.ok) return job.reply;
   const loaded = CooccurrenceEmbedder.fromJSON(job.reply.embedder);

@@ -1,4 +1,4 @@
-/** The fine-tuning child process (see fine-tune.ts): one request in, one reply out. */
+/** The fine-tuning worker thread (see fine-tune.ts): one request in, one reply out. */
 import { answerOneJob } from '../worker-job';
 import { mlpFromJson, mlpToJson } from '../rerank/mlp';
 import { fineTuneLists } from './fine-tune';

@@ -51,10 +51,14 @@ export interface FineTuneRequest {
 
 export type FineTuneReply = { ok: true; model: string } | { ok: false; error: string };
 
-/** `fineTuneLists` in a child process (worker-job.ts); resolves with the tuned model, or an error as a value. */
+/**
+ * `fineTuneLists` in a worker thread (worker-job.ts: in a child process, the server and the child
+ * together took more memory); resolves with the tuned model, or an error as a value.
+ */
 export async function fineTuneInWorker(start: MlpModel, lists: readonly RankList[], options: FineTuneOptions = FINE_TUNE_OPTIONS): Promise<{ ok: true; model: MlpModel } | { ok: false; error: string }> {
-  const request: FineTuneRequest = { start: mlpToJson(start), lists: lists.map((l) => ({ features: l.features, n: l.n, trueIndex: l.trueIndex })), options };
-  const job = await runWorkerJob<FineTuneRequest, FineTuneReply>(path.join(__dirname, 'fine-tune-worker.js'), request, 'fine-tuning worker');
+  const copies = lists.map((l) => ({ features: Float32Array.from(l.features), n: l.n, trueIndex: l.trueIndex }));
+  const request: FineTuneRequest = { start: mlpToJson(start), lists: copies, options };
+  const job = await runWorkerJob<FineTuneRequest, FineTuneReply>(path.join(__dirname, 'fine-tune-worker.js'), request, 'fine-tuning worker', { transfer: copies.map((l) => l.features.buffer as ArrayBuffer) });
   if (!job.ok) return job;
   if (!job.reply.ok) return job.reply;
   const parsed = mlpFromJson(job.reply.model);
