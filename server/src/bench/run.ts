@@ -87,11 +87,8 @@ interface WorkspaceResult {
     learnMs: number;
     stillLearningAfterDuring: boolean;
     line: string;
-    /**
-     * Resident set (MB): the server's peak up to the end of learning, the same counting its child
-     * processes (fine-tuning), and once it has been quiet a while after.
-     */
-    rssMb?: { peak: number; after: number; peakWithJobs?: number };
+    /** Resident set (MB): the server's peak up to the end of learning, and once it has been quiet a while after. */
+    rssMb?: { peak: number; after: number };
   };
   resolve: LatencySummary;
   typescript?: LatencySummary;
@@ -304,7 +301,6 @@ const AFTER_SAVE_PAUSE_MS = 150;
 async function measureLearning(root: string, cases: readonly EvalCase[], log: (line: string) => void): Promise<WorkspaceResult['learning']> {
   await fs.rm(path.join(root, '.deepcodeseek', 'ranking.json'), { force: true });
   const { client } = await LspClient.start({ roots: [root], settings: { log: { level: 'info' }, completion: { pipeline: 'full' } }, watchFiles: true });
-  const tree = new TreePeak(client.proc);
   try {
     await client.initializedAndIndexed(600_000);
     const started = performance.now();
@@ -315,15 +311,13 @@ async function measureLearning(root: string, cases: readonly EvalCase[], log: (l
     await eventually(async () => !!learned(), 600_000, 50);
     const learnMs = performance.now() - started;
     const peak = peakRss(client.proc);
-    const peakWithJobs = Math.max(peak, tree.stop());
     const after = summarize((await measureCompletions(client, root, cases, false)).completion);
     // Learning's garbage goes back in the first quiet spell after it (session.ts).
     await new Promise((r) => setTimeout(r, QUIET_MS));
-    const rssMb = { peak, after: currentRss(client.proc), peakWithJobs };
-    log(`learning: ${learned()}; completion while learning p95 ${during.p95.toFixed(2)} ms${stillLearningAfterDuring ? '' : ' (learning ended before the measurement did)'}, after p95 ${after.p95.toFixed(2)} ms; resident set peak ${rssMb.peak} MB (${peakWithJobs} with its child processes), ${rssMb.after} MB once quiet after`);
+    const rssMb = { peak, after: currentRss(client.proc) };
+    log(`learning: ${learned()}; completion while learning p95 ${during.p95.toFixed(2)} ms${stillLearningAfterDuring ? '' : ' (learning ended before the measurement did)'}, after p95 ${after.p95.toFixed(2)} ms; resident set peak ${rssMb.peak} MB, ${rssMb.after} MB once quiet after`);
     return { during, after, learnMs, stillLearningAfterDuring, line: learned() ?? '', rssMb };
   } finally {
-    tree.stop();
     await client.stop();
   }
 }
@@ -398,6 +392,7 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+/** A `kB` line of a process's `/proc` status (Linux); 0 elsewhere or when it is gone. */
 function statusKb(pid: number, key: string): number {
   try {
     const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -408,13 +403,7 @@ function statusKb(pid: number, key: string): number {
 }
 
 function procStatusMb(proc: ChildProcess, key: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-    const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(status);
-    return m ? round(Number(m[1]) / 1024, 1) : 0;
-  } catch {
-    return 0;
-  }
+  return proc.pid === undefined ? 0 : round(statusKb(proc.pid, key) / 1024, 1);
 }
 
 /**
@@ -677,11 +666,10 @@ export function formatBench(results: readonly WorkspaceResult[], rerank: Record<
   }
   if (results.some((r) => r.rssMb.peakColdWithJobs?.length)) {
     lines.push('');
-    lines.push('peak RSS MB with the child processes   cold start   learning');
+    lines.push('peak RSS MB of a cold start, with its child processes');
     for (const r of results) {
       if (!r.rssMb.peakColdWithJobs?.length) continue;
-      const learning = r.learning?.rssMb?.peakWithJobs;
-      lines.push(`${r.name.padEnd(36)} ${fmt(median(r.rssMb.peakColdWithJobs), 0).padStart(12)}   ${(learning === undefined ? '-' : fmt(learning, 0)).padStart(8)}`);
+      lines.push(`${r.name.padEnd(36)} ${fmt(median(r.rssMb.peakColdWithJobs), 0).padStart(12)}`);
     }
   }
   lines.push('');
