@@ -7,6 +7,7 @@ import { CursorContext } from '../../server/src/retrieval/types';
 import { buildEntry } from '../../server/src/index/extract-pool';
 import { SourceRecord } from '../../server/src/model';
 import { fitEmbedderInWorker } from '../../server/src/index/embedder-fit';
+import { CooccurrenceEmbedder } from '../../server/src/index/embedders';
 
 function si(name: string, scope: string, script: string, over: Partial<SourceRecord> = {}): SourceRecord {
   return { table: 'sys_script_include', name, apiName: `${scope}.${name}`, scope, active: true, side: 'server', field: 'script', script, scriptStart: { line: 0, character: 0 }, layout: 'plain', ...over };
@@ -55,13 +56,39 @@ describe('retrieval: ranking by name before retrieval is built', () => {
 describe('retrieval: building in slices with the embedder learned on a worker', function () {
   this.timeout(60_000);
 
-  it('builds the same index as the one-go build, and learns the same embedder in the worker', async () => {
+  function helpers(): ApiIndex {
     const index = new ApiIndex();
     for (let i = 0; i < 40; i++) {
       const name = `Helper${i}`;
       index.setFile(buildEntry(`s${i}.js`, { layout: 'plain', records: [si(name, 'global', `var ${name} = Class.create(); ${name}.prototype = { approveRequest${i % 5}: function (gr) { var u = new GlideRecord('sys_user'); u.get(gr.opened_by); }, type: '${name}' };`)], problems: [], includes: [], hash: `s${i}` }));
     }
     index.setFile(buildEntry('r.js', { layout: 'plain', records: [caller('new Helper3().approveRequest3(current); new Helper7();')], problems: [], includes: [], hash: 'r' }));
+    return index;
+  }
+
+  it("makes the call sites' documents while the embedder is learned, and waits for it before the vectors", async () => {
+    const index = helpers();
+    const sliced = new RetrievalIndex(index);
+    let usageWhileFitting = -1;
+    let builtWhileFitting = true;
+    const out = await sliced.buildInSlices(undefined, async (corpus, options) => {
+      const embedder = CooccurrenceEmbedder.fit(corpus, options);
+      // The fit answers only once the build went on without it (or after a second).
+      for (let i = 0; i < 1000 && sliced.usageBm25.size === 0; i++) await new Promise((r) => setTimeout(r, 1));
+      usageWhileFitting = sliced.usageBm25.size;
+      builtWhileFitting = sliced.built;
+      return embedder;
+    }, 0);
+    assert.equal(usageWhileFitting, 2, 'both call sites were indexed before the fit answered');
+    assert.equal(builtWhileFitting, false, 'not built before the embedder is in');
+    assert.ok(out.fitted, 'the embedder the fit answered is the one learned');
+    assert.equal(sliced.built, true);
+    assert.ok(sliced.vectors && sliced.vectors.size > 0, 'vectors made with the learned embedder');
+    sliced.dispose();
+  });
+
+  it('builds the same index as the one-go build, and learns the same embedder in the worker', async () => {
+    const index = helpers();
     const once = new RetrievalIndex(index);
     const a = once.build();
     const sliced = new RetrievalIndex(index);

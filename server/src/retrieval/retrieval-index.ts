@@ -308,9 +308,15 @@ export class RetrievalIndex {
 
   build(learned?: LearnedEmbedder): { fitted?: LearnedEmbedder } {
     const steps = this.buildSteps(learned);
+    let fitted: CooccurrenceEmbedder | undefined;
     for (let r = steps.next(); ; ) {
       if (r.done) return r.value;
-      r = r.value === 'pause' ? steps.next() : steps.next(CooccurrenceEmbedder.fit(r.value.corpus, r.value.options));
+      if (r.value === 'pause') r = steps.next();
+      else if (r.value === 'fitted') r = steps.next(fitted);
+      else {
+        fitted = CooccurrenceEmbedder.fit(r.value.corpus, r.value.options);
+        r = steps.next();
+      }
     }
   }
 
@@ -323,28 +329,42 @@ export class RetrievalIndex {
   async buildInSlices(learned: LearnedEmbedder | undefined, fit: (corpus: EncodedCorpus, options: CooccurrenceFitOptions) => Promise<CooccurrenceEmbedder>, sliceMs = 8): Promise<{ fitted?: LearnedEmbedder }> {
     const steps = this.buildSteps(learned);
     let sliceStart = performance.now();
-    for (let r = steps.next(); ; ) {
-      if (r.done) return r.value;
-      if (r.value === 'pause') {
-        if (performance.now() - sliceStart >= sliceMs) {
-          // The build's garbage goes once it has grown past the build's threshold (memory.ts).
-          await collectBuildGarbageIfGrown(COLLECT_AFTER_GROWTH.minGrowth, COLLECT_AFTER_GROWTH.share);
-          await new Promise((resolve) => setImmediate(resolve));
+    let fitting: Promise<CooccurrenceEmbedder> | undefined;
+    try {
+      for (let r = steps.next(); ; ) {
+        if (r.done) return r.value;
+        if (r.value === 'pause') {
+          if (performance.now() - sliceStart >= sliceMs) {
+            // The build's garbage goes once it has grown past the build's threshold (memory.ts).
+            await collectBuildGarbageIfGrown(COLLECT_AFTER_GROWTH.minGrowth, COLLECT_AFTER_GROWTH.share);
+            await new Promise((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
+          }
+          r = steps.next();
+        } else if (r.value === 'fitted') {
+          r = steps.next(await fitting);
+          fitting = undefined;
+          sliceStart = performance.now();
+        } else {
+          // Started, not awaited: the build goes on while the embedder is learned apart.
+          fitting = fit(r.value.corpus, r.value.options);
+          r = steps.next();
           sliceStart = performance.now();
         }
-        r = steps.next();
-      } else {
-        r = steps.next(await fit(r.value.corpus, r.value.options));
-        sliceStart = performance.now();
       }
+    } finally {
+      // A build that failed meanwhile leaves no fit's rejection unheard.
+      fitting?.catch(() => undefined);
     }
   }
 
   /**
-   * The build, step by step: it pauses (`'pause'`) between pieces of work and asks its driver to
-   * learn the embedder (`{ corpus, options }`), receiving the embedder back.
+   * The build, step by step: it pauses (`'pause'`) between pieces of work, asks its driver to
+   * start learning the embedder (`{ corpus, options }`), and later (`'fitted'`) receives the
+   * embedder back. The call sites' documents are made in between, so a driver that learns it
+   * apart (the server: a child process) has both under way at once.
    */
-  private *buildSteps(learned?: LearnedEmbedder): Generator<'pause' | { corpus: EncodedCorpus; options: CooccurrenceFitOptions }, { fitted?: LearnedEmbedder }, CooccurrenceEmbedder | undefined> {
+  private *buildSteps(learned?: LearnedEmbedder): Generator<'pause' | 'fitted' | { corpus: EncodedCorpus; options: CooccurrenceFitOptions }, { fitted?: LearnedEmbedder }, CooccurrenceEmbedder | undefined> {
     this.unsubscribe?.();
     this.generation = -1;
     let apiCount = 0;
@@ -362,14 +382,14 @@ export class RetrievalIndex {
     this.buildingUsage = first ? new Bm25Builder({ fields: USAGE_FIELD_WEIGHTS }) : undefined;
     const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - documents) <= 0.25 * Math.max(documents, 1);
     const fitting = this.options.dense && !this.model && !reusable;
-    // The Script Include documents first, with the embedder's corpus, and the embedder learned
-    // before the call sites' documents are made: the fit's worker then adds its memory to the
-    // index and the API documents alone (at 10,000 Script Includes the fit, run after every
-    // search structure was built, was the peak of a first index). The corpus is encoded as it is
+    // The Script Include documents first, with the embedder's corpus, and the embedder's fit
+    // started before the call sites' documents are made. (When the fit ran on a worker thread, it
+    // was awaited first, so its memory added to the index and the API documents alone; in a child
+    // process, its memory is its own.) The corpus is encoded as it is
     // gathered (token ids, not token lists): the Script Includes' documents, then an even sample
     // of the usage snippets, whose fields are made only for the sites drawn (keeping every
     // snippet's tokens to the end cost about 70 MB).
-    const corpus = fitting ? new CorpusEncoder() : undefined;
+    let corpus = fitting ? new CorpusEncoder() : undefined;
     const usageSample = new StrideSample<readonly string[]>(fitting && this.options.embedderUsageDocs ? usageCount : 0, Math.max(0, this.options.embedderMaxDocs - apiCount));
     const pending: ApiDocRef[] = [];
     for (const api of platformApis()) pending.push(this.addDoc('platform', undefined, api));
@@ -392,18 +412,22 @@ export class RetrievalIndex {
     // Its scratch is garbage before the fit, which the store collects first.
     this.buildingApi = undefined;
     let fitted: LearnedEmbedder | undefined;
+    let fitAsked = false;
     if (this.options.dense && !this.model) {
       if (reusable) this.embedder = learned.embedder;
       else {
         for (const doc of usageSample.kept) corpus!.add(doc);
         usageSample.kept.length = 0;
         if (corpus!.documents >= 20) {
-          const embedder = yield { corpus: corpus!.finish(), options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
-          this.embedder = embedder ?? new HashingEmbedder({ dim: this.options.embedderDim });
-          if (embedder) fitted = { embedder, documents, dim: this.options.embedderDim };
+          yield { corpus: corpus!.finish(), options: { dim: this.options.embedderDim, window: this.options.embedderWindow, minCount: 2, seed: 7, maxVocab: 20000 } };
+          fitAsked = true;
         } else this.embedder = new HashingEmbedder({ dim: this.options.embedderDim });
       }
     }
+    corpus = undefined;
+    // The call sites' documents while the embedder is learned: they need no vectors. Learned
+    // apart (the server's child process), the two overlap; at 10,000 Script Includes each took
+    // about 2.6 s, one after the other.
     n = 0;
     for (const entry of this.index.visibleFiles()) {
       this.addEntryUsages(entry);
@@ -413,6 +437,11 @@ export class RetrievalIndex {
       this.usageBm25 = this.buildingUsage.finish();
       this.buildingUsage = undefined;
       yield 'pause';
+    }
+    if (fitAsked) {
+      const embedder = yield 'fitted';
+      this.embedder = embedder ?? new HashingEmbedder({ dim: this.options.embedderDim });
+      if (embedder) fitted = { embedder, documents, dim: this.options.embedderDim };
     }
     if (this.options.dense && this.model) {
       // The model embeds text; nothing is learned from the workspace.
