@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readWorkspaceFile } from '../../server/src/workspace/read';
@@ -170,5 +171,66 @@ BusinessRule({ name: 'Inline', table: 'cmdb_ci', script: \`new CIUtils().touch(c
     const res = await readWorkspaceFile(root, 'leak.xml', OPTS);
     assert.ok(!JSON.stringify(res.records).includes('TOP-SECRET'));
     assert.ok(res.problems.some((p) => /entit/i.test(p.message)));
+  });
+});
+
+describe("workspace/read with blocking reads (an extraction worker's)", () => {
+  let root: string;
+  afterEach(async () => {
+    if (root) await removeWorkspace(root);
+  });
+  const BLOCKING = { ...OPTS, blocking: true };
+  const sameRead = (a: Awaited<ReturnType<typeof readWorkspaceFile>>, b: Awaited<ReturnType<typeof readWorkspaceFile>>): void => {
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+  };
+
+  it('reads scripts, XML, invalid UTF-8 and binary bytes as the asynchronous reads do', async () => {
+    const xml = '<?xml version="1.0" encoding="UTF-8"?><record_update table="sys_script_include"><sys_script_include action="INSERT_OR_UPDATE"><api_name>global.Block</api_name><name>Block</name><script><![CDATA[var Block = Class.create();]]></script><sys_id>0123456789abcdef0123456789abcdef</sys_id></sys_script_include></record_update>';
+    root = await makeWorkspace({
+      'x_acme_hr/script_includes/Plain.js': 'var Plain = Class.create();\nPlain.prototype = { go: function () {}, type: "Plain" };\n',
+      'update/sys_script_include_0123456789abcdef0123456789abcdef.xml': xml,
+      'script_includes/Bad.js': Buffer.from([0x76, 0x61, 0x72, 0x20, 0xff, 0xfe, 0x3b, 0x0a]),
+      'script_includes/Bin.js': Buffer.from([0, 1, 2, 3, 0, 0, 0, 0]),
+      'script_includes/Empty.js': '',
+    });
+    for (const rel of ['x_acme_hr/script_includes/Plain.js', 'update/sys_script_include_0123456789abcdef0123456789abcdef.xml', 'script_includes/Bad.js', 'script_includes/Bin.js', 'script_includes/Empty.js']) {
+      sameRead(await readWorkspaceFile(root, rel, BLOCKING), await readWorkspaceFile(root, rel, OPTS));
+    }
+    const plain = await readWorkspaceFile(root, 'x_acme_hr/script_includes/Plain.js', BLOCKING);
+    assert.strictEqual(plain.records[0].name, 'Plain');
+    assert.strictEqual(plain.hash, sha('var Plain = Class.create();\nPlain.prototype = { go: function () {}, type: "Plain" };\n'));
+  });
+
+  it('hands a file above the hard size limit to the streamed hash, and reports a missing file', async () => {
+    root = await makeWorkspace({});
+    await fs.mkdir(path.join(root, 'script_includes'), { recursive: true });
+    const handle = await fs.open(path.join(root, 'script_includes/Huge.js'), 'w');
+    await handle.truncate(33 * 1024 * 1024);
+    await handle.close();
+    sameRead(await readWorkspaceFile(root, 'script_includes/Huge.js', { maxFileSize: 1000, blocking: true }), await readWorkspaceFile(root, 'script_includes/Huge.js', { maxFileSize: 1000 }));
+    const gone = await readWorkspaceFile(root, 'script_includes/Gone.js', BLOCKING);
+    assert.deepStrictEqual(gone.records, []);
+    assert.match(gone.problems[0].message, /no longer exists/);
+  });
+
+  it('refuses a folder and a named pipe named .js without waiting on the pipe', async function () {
+    if (process.platform === 'win32') this.skip();
+    root = await makeWorkspace({});
+    await fs.mkdir(path.join(root, 'script_includes/Folder.js'), { recursive: true });
+    execFileSync('mkfifo', [path.join(root, 'script_includes/Pipe.js')]);
+    for (const rel of ['script_includes/Folder.js', 'script_includes/Pipe.js']) {
+      const res = await readWorkspaceFile(root, rel, BLOCKING);
+      assert.deepStrictEqual(res.records, [], rel);
+      assert.match(res.problems[0].message, /not a regular file/, rel);
+    }
+  });
+
+  it('reports an unreadable file', async function () {
+    root = await makeWorkspace({ 'script_includes/Locked.js': 'var Locked = 1;' });
+    await fs.chmod(path.join(root, 'script_includes/Locked.js'), 0o000);
+    const res = await readWorkspaceFile(root, 'script_includes/Locked.js', BLOCKING);
+    await fs.chmod(path.join(root, 'script_includes/Locked.js'), 0o644);
+    if (ignoresPermissions()) this.skip();
+    assert.match(res.problems[0].message, /permission denied/);
   });
 });

@@ -22,7 +22,7 @@ port?.on('message', (request: WorkerRequest) => {
 
 async function answer(request: WorkerRequest): Promise<WorkerReply> {
   try {
-    const results = await extractBatch(setup.root, request.jobs, { maxFileSize: setup.maxFileSize });
+    const results = await extractBatch(setup.root, request.jobs, { maxFileSize: setup.maxFileSize, blocking: true });
     // Packed here, not on the server's thread: a first index then deflates on the workers, and
     // zlib's allocations for thousands of files stay out of the server's own heap.
     for (const r of results) if (r.kind === 'extracted') packEntry(r.entry);

@@ -5,7 +5,7 @@
  * file that vanished between scan and read, a binary file, an unreadable one.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { closeSync, constants as fsConstants, createReadStream, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import * as path from 'node:path';
 import * as posix from 'node:path/posix';
 import { DefinedSchema, Layout, Problem, SourceRecord } from '../model';
@@ -23,6 +23,13 @@ export interface ReadOptions {
    * so each folder is looked up once. The owner clears it when a now.config.json changes.
    */
   scopeCache?: Map<string, string | undefined>;
+  /**
+   * Read each file with blocking calls: for an extraction worker, whose thread has nothing else to
+   * do meanwhile. Each asynchronous call is a trip through libuv's thread pool, and reading a file
+   * took four of them (stat, then open, stat, read and close in `readFile`): on a cold start at
+   * 10,000 Script Includes, that was about a sixth of each extraction worker's time.
+   */
+  blocking?: boolean;
 }
 
 export interface ReadResult {
@@ -58,7 +65,8 @@ export async function readWorkspaceFile(root: string, relPath: string, opts: Rea
 }
 
 async function readClassified(root: string, rel: string, info: PathInfo, opts: ReadOptions): Promise<ReadResult> {
-  const file = await loadFile(root, rel, hardSizeLimit(opts.maxFileSize));
+  const limit = hardSizeLimit(opts.maxFileSize);
+  const file = (opts.blocking ? loadFileBlocking(root, rel, limit) : undefined) ?? (await loadFile(root, rel, limit));
   if (file.kind === 'error') return emptyResult(info.layout, [file.problem]);
   if (file.kind === 'too-large') {
     const problems: Problem[] = [{
@@ -260,6 +268,34 @@ async function loadFile(root: string, rel: string, limit: number): Promise<Loade
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { kind: 'error', code, problem: { path: rel, message: ioMessage(code, err as Error), severity: code === 'ENOENT' ? 'info' : 'warning' } };
+  }
+}
+
+/**
+ * `loadFile` with blocking calls: open (never waiting on a FIFO: non-blocking), stat the handle,
+ * read, close. Undefined for a file over `limit`, which `loadFile` hashes as a stream.
+ */
+function loadFileBlocking(root: string, rel: string, limit: number): Loaded | undefined {
+  const abs = path.join(root, ...rel.split('/'));
+  let fd: number | undefined;
+  try {
+    fd = openSync(abs, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { kind: 'error', problem: { path: rel, message: 'not a regular file', severity: 'warning' } };
+    if (stat.size > limit) return undefined;
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let at = 0;
+    while (at < bytes.length) {
+      const n = readSync(fd, bytes, at, bytes.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return { kind: 'bytes', bytes: at === bytes.length ? bytes : bytes.subarray(0, at) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { kind: 'error', code, problem: { path: rel, message: ioMessage(code, err as Error), severity: code === 'ENOENT' ? 'info' : 'warning' } };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
