@@ -266,8 +266,7 @@ async function loadFile(root: string, rel: string, limit: number): Promise<Loade
     if (stat.size > limit) return { kind: 'too-large', size: stat.size, hash: await sha256OfFile(abs) };
     return { kind: 'bytes', bytes: await fs.readFile(abs) };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { kind: 'error', code, problem: { path: rel, message: ioMessage(code, err as Error), severity: code === 'ENOENT' ? 'info' : 'warning' } };
+    return ioFailure(rel, err as NodeJS.ErrnoException);
   }
 }
 
@@ -292,11 +291,15 @@ function loadFileBlocking(root: string, rel: string, limit: number): Loaded | un
     }
     return { kind: 'bytes', bytes: at === bytes.length ? bytes : bytes.subarray(0, at) };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { kind: 'error', code, problem: { path: rel, message: ioMessage(code, err as Error), severity: code === 'ENOENT' ? 'info' : 'warning' } };
+    return ioFailure(rel, err as NodeJS.ErrnoException);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** A failed read as a problem of the file: a file gone since the scan is news, not a warning. */
+function ioFailure(rel: string, err: NodeJS.ErrnoException): Loaded {
+  return { kind: 'error', code: err.code, problem: { path: rel, message: ioMessage(err.code, err), severity: err.code === 'ENOENT' ? 'info' : 'warning' } };
 }
 
 function ioMessage(code: string | undefined, err: Error): string {
