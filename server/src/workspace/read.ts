@@ -26,7 +26,7 @@ export interface ReadOptions {
   /**
    * Read each file with blocking calls: for an extraction worker, whose thread has nothing else to
    * do meanwhile. Each asynchronous call is a trip through libuv's thread pool, and reading a file
-   * took four of them (stat, then open, stat, read and close in `readFile`): on a cold start at
+   * took five of them (stat, then open, stat, read and close in `readFile`): on a cold start at
    * 10,000 Script Includes, that was about a sixth of each extraction worker's time.
    */
   blocking?: boolean;
