@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { defaultSettings } from '../../server/src/config';
 import { Editor, LogLevel } from '../../server/src/editor';
 import { ApiIndex } from '../../server/src/index/api-index';
-import { extractAll, extractBatch, ExtractJob, ExtractResult, workerScriptPath } from '../../server/src/index/extract-pool';
+import { extractAll, extractBatch, ExtractJob, ExtractResult, READ_CONCURRENCY, workerScriptPath } from '../../server/src/index/extract-pool';
 import { Indexer, IndexStats } from '../../server/src/index/indexer';
 import { packEntry } from '../../server/src/index/snippets';
 import { FileEntry } from '../../server/src/model';
@@ -171,6 +171,31 @@ describe('index/extract-pool', () => {
     assert.deepStrictEqual(packed(pooled), packed(reference));
     assert.strictEqual(arrived, jobs.length);
     assert.ok(reference.every((r) => r.kind === 'extracted'));
+  });
+
+  it('extracts the same with blocking reads, and turns the event loop after each file meanwhile', async () => {
+    // Update-set XML only: reading it needs no other file, so with blocking reads nothing else
+    // would return to the event loop within the batch.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) files[`app/update/sys_script_include_b${i}.xml`] = xmlRecord('x_acme_app', `Util${i}`, `var Util${i} = Class.create();\nUtil${i}.prototype = { run: function () { return new Util${(i + 1) % 30}().run(); }, type: "Util${i}" };`);
+    const xmlRoot = await makeWorkspace(files);
+    const jobs = Object.keys(files).map((p) => ({ path: p }));
+    const reference = await extractBatch(xmlRoot, jobs, { maxFileSize: MAX });
+    // Parsed trees are freed from the event loop: a batch read with blocking calls must still let it turn.
+    let turns = 0;
+    let counting = true;
+    const tick = (): void => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const blocking = await extractBatch(xmlRoot, jobs, { maxFileSize: MAX, blocking: true });
+    counting = false;
+    await removeWorkspace(xmlRoot);
+    assert.ok(reference.every((r) => r.kind === 'extracted'));
+    assert.deepStrictEqual(packed(blocking), packed(reference));
+    // A batch reads READ_CONCURRENCY files at once, and they yield together.
+    assert.ok(turns >= Math.floor(jobs.length / READ_CONCURRENCY), `${turns} turns of the event loop for ${jobs.length} files`);
   });
 
   it('skips extraction when the bytes hash to the prior hash, on workers as in-process', async () => {
