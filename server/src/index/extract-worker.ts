@@ -22,7 +22,10 @@ port?.on('message', (request: WorkerRequest) => {
 
 async function answer(request: WorkerRequest): Promise<WorkerReply> {
   try {
-    const results = await extractBatch(setup.root, request.jobs, { maxFileSize: setup.maxFileSize, blocking: true });
+    // Scopes of now.config.json by folder, for this batch: a plain file's scope is otherwise
+    // looked for in each folder above it, for every file. A batch is a few dozen milliseconds of
+    // neighbouring paths; a now.config.json changed meanwhile re-reads its files anyway.
+    const results = await extractBatch(setup.root, request.jobs, { maxFileSize: setup.maxFileSize, blocking: true, scopeCache: new Map() });
     // Packed here, not on the server's thread: a first index then deflates on the workers, and
     // zlib's allocations for thousands of files stay out of the server's own heap.
     for (const r of results) if (r.kind === 'extracted') packEntry(r.entry);

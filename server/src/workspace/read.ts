@@ -66,7 +66,7 @@ export async function readWorkspaceFile(root: string, relPath: string, opts: Rea
 
 async function readClassified(root: string, rel: string, info: PathInfo, opts: ReadOptions): Promise<ReadResult> {
   const limit = hardSizeLimit(opts.maxFileSize);
-  const file = (opts.blocking ? loadFileBlocking(root, rel, limit) : undefined) ?? (await loadFile(root, rel, limit));
+  const file = await load(root, rel, limit, opts.blocking);
   if (file.kind === 'error') return emptyResult(info.layout, [file.problem]);
   if (file.kind === 'too-large') {
     const problems: Problem[] = [{
@@ -118,7 +118,7 @@ async function readFluentFile(
     problems.push({ path: rel, message: `Fluent file has ${text.length} characters (more than index.maxFileSize); not parsed`, severity: 'warning' });
     return { layout: 'fluent', records: [], problems, includes: [], hash: sha256(bytes) };
   }
-  const scope = await nowConfigScope(root, posix.dirname(rel), opts.scopeCache);
+  const scope = await nowConfigScope(root, posix.dirname(rel), opts.scopeCache, opts.blocking);
   if (scope === undefined) problems.push({ path: rel, message: 'no now.config.json above this file; scope taken as global', severity: 'info' });
   const fluent = parseFluent(text);
   const planned = planFluentRecords(fluent, rel, scope ?? 'global');
@@ -166,7 +166,7 @@ async function fillScript(
   for (const candidate of source.candidates) {
     let inc = included.get(candidate);
     if (!inc) {
-      const loaded = await loadFile(root, candidate, hardSizeLimit(opts.maxFileSize));
+      const loaded = await load(root, candidate, hardSizeLimit(opts.maxFileSize), opts.blocking);
       if (loaded.kind === 'error' && loaded.code === 'ENOENT') continue;
       inc = includedText(candidate, loaded, problems);
       included.set(candidate, inc);
@@ -232,21 +232,21 @@ function nameOnlyRecord(info: ScriptPathInfo, scope: string): SourceRecord {
 /** A script's scope: a scope folder on its path, else its SDK project's now.config.json, else global. */
 async function scopeOfScript(root: string, rel: string, info: ScriptPathInfo, opts: ReadOptions): Promise<string> {
   if (info.scope) return info.scope;
-  return (await nowConfigScope(root, posix.dirname(rel), opts.scopeCache)) ?? 'global';
+  return (await nowConfigScope(root, posix.dirname(rel), opts.scopeCache, opts.blocking)) ?? 'global';
 }
 
 /** The scope of the nearest now.config.json in `dir` or above it, up to the workspace root. */
-async function nowConfigScope(root: string, dir: string, cache?: Map<string, string | undefined>): Promise<string | undefined> {
+async function nowConfigScope(root: string, dir: string, cache?: Map<string, string | undefined>, blocking?: boolean): Promise<string | undefined> {
   const key = dir === '.' ? '' : dir;
   if (cache?.has(key)) return cache.get(key);
   let scope: string | undefined;
   const configPath = key ? `${key}/now.config.json` : 'now.config.json';
-  const loaded = await loadFile(root, configPath, 1024 * 1024);
+  const loaded = await load(root, configPath, 1024 * 1024, blocking);
   if (loaded.kind === 'bytes') {
     const decoded = decodeBytes(loaded.bytes);
     scope = decoded.kind === 'text' ? parseNowConfig(decoded.text, configPath).scope : undefined;
   } else if (key !== '') {
-    scope = await nowConfigScope(root, posix.dirname(key), cache);
+    scope = await nowConfigScope(root, posix.dirname(key), cache, blocking);
   }
   cache?.set(key, scope);
   return scope;
@@ -256,6 +256,11 @@ type Loaded =
   | { kind: 'bytes'; bytes: Buffer }
   | { kind: 'too-large'; size: number; hash: string }
   | { kind: 'error'; code?: string; problem: Problem };
+
+/** `loadFile`, with blocking calls when asked (a file over `limit` is still hashed as a stream). */
+async function load(root: string, rel: string, limit: number, blocking: boolean | undefined): Promise<Loaded> {
+  return (blocking ? loadFileBlocking(root, rel, limit) : undefined) ?? loadFile(root, rel, limit);
+}
 
 /** Reads a workspace file's bytes, refusing files over `limit` (hashed as a stream instead). */
 async function loadFile(root: string, rel: string, limit: number): Promise<Loaded> {
