@@ -80,7 +80,7 @@ export const WORKER_HEAP_MB = 160;
 
 export const DEFAULT_BATCH_SIZE = 128;
 
-/** Files read at once on one thread: enough to overlap I/O with parsing. */
+/** Files read at once on one thread: enough to overlap I/O with parsing (a worker's blocking reads take turns instead). */
 export const READ_CONCURRENCY = 8;
 
 /** Batches a worker holds at once, so it never waits for the next while one is in transit. */

@@ -382,13 +382,12 @@ export class RetrievalIndex {
     this.buildingUsage = first ? new Bm25Builder({ fields: USAGE_FIELD_WEIGHTS }) : undefined;
     const reusable = learned && learned.dim === this.options.embedderDim && Math.abs(learned.documents - documents) <= 0.25 * Math.max(documents, 1);
     const fitting = this.options.dense && !this.model && !reusable;
-    // The Script Include documents first, with the embedder's corpus, and the embedder's fit
-    // started before the call sites' documents are made. (When the fit ran on a worker thread, it
-    // was awaited first, so its memory added to the index and the API documents alone; in a child
-    // process, its memory is its own.) The corpus is encoded as it is
-    // gathered (token ids, not token lists): the Script Includes' documents, then an even sample
-    // of the usage snippets, whose fields are made only for the sites drawn (keeping every
-    // snippet's tokens to the end cost about 70 MB).
+    // The Script Include documents first, with the embedder's corpus; the fit starts then, and the
+    // call sites' documents are made while it runs (the server learns it in a child process,
+    // whose memory is its own). The corpus is encoded as it is gathered (token ids, not token
+    // lists): the Script Includes' documents, then an even sample of the usage snippets, whose
+    // fields are made only for the sites drawn (keeping every snippet's tokens to the end cost
+    // about 70 MB).
     let corpus = fitting ? new CorpusEncoder() : undefined;
     const usageSample = new StrideSample<readonly string[]>(fitting && this.options.embedderUsageDocs ? usageCount : 0, Math.max(0, this.options.embedderMaxDocs - apiCount));
     const pending: ApiDocRef[] = [];

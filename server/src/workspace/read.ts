@@ -71,7 +71,7 @@ async function readClassified(root: string, rel: string, info: PathInfo, opts: R
   if (file.kind === 'too-large') {
     const problems: Problem[] = [{
       path: rel,
-      message: `file has ${file.size} bytes, more than the ${hardSizeLimit(opts.maxFileSize)} bytes read at all; indexed by name only`,
+      message: `file has ${file.size} bytes, more than the ${limit} bytes read at all; indexed by name only`,
       severity: 'warning',
     }];
     const records = info.kind === 'js' ? [nameOnlyRecord(info, await scopeOfScript(root, rel, info, opts))] : [];
