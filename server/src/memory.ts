@@ -193,6 +193,9 @@ export class IdleCollector {
   }
 }
 
+/** The young generation's semi-space, at most: the server's once grown (`capYoungGeneration`), and its job processes' from the start (worker-job.ts). */
+export const YOUNG_SEMI_SPACE_MB = 4;
+
 /**
  * Keeps V8's young generation at `semiSpaceMb` per semi-space once it has grown that far. V8 grows
  * it (to 16 MB a semi-space, 32 MB in all on 64-bit Node) while many young objects survive, as

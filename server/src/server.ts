@@ -29,7 +29,7 @@ import { explain, EXPLAIN_COMMAND } from './features/explain';
 import { hover, hoverFormatOf, HoverFormat } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
-import { capYoungGeneration, IDLE_COLLECT_AFTER_GROWTH, IdleCollector, watchLongCollections } from './memory';
+import { capYoungGeneration, IDLE_COLLECT_AFTER_GROWTH, IdleCollector, watchLongCollections, YOUNG_SEMI_SPACE_MB } from './memory';
 import { SERVER_VERSION } from './version';
 import { Session, uriToPath, Workspace } from './session';
 import { FileChange } from './workspace/watcher';
@@ -41,8 +41,6 @@ const WATCHER_READY_MS = 10_000;
 const IDLE_COLLECT_MS = 3_000;
 /** Collections at least this long are logged (debug). */
 const LONG_COLLECTION_MS = 10;
-/** The young generation's semi-space, at most, once grown (memory.ts `capYoungGeneration`). */
-const YOUNG_SEMI_SPACE_MB = 4;
 
 /** The file patterns the client is asked to watch for us. */
 export const WATCHED_GLOBS = ['**/*.js', '**/*.xml', '**/*.now.ts', '**/*.json'];

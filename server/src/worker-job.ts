@@ -20,7 +20,7 @@
 import { ChildProcess, fork, Serializable } from 'child_process';
 import { existsSync } from 'fs';
 import { parentPort, Worker } from 'worker_threads';
-import { keepYoungGenerationCap } from './memory';
+import { keepYoungGenerationCap, YOUNG_SEMI_SPACE_MB } from './memory';
 
 export type JobResult<R> = { ok: true; reply: R; peakMb?: number } | { ok: false; error: string };
 
@@ -37,11 +37,6 @@ interface Envelope<R> {
   peakKb?: number;
 }
 
-/**
- * A child's young generation, per semi-space (MB): V8's default lets it grow to 16 MB a
- * semi-space; the server holds its own to 4 (memory.ts).
- */
-const JOB_SEMI_SPACE_MB = 4;
 
 /** Last characters of a child's stderr kept for an error message. */
 const STDERR_KEPT = 4096;
@@ -85,7 +80,8 @@ function inProcess<Req, R>(script: string, request: Req, what: string, done: (r:
   let child: ChildProcess;
   let stderr = '';
   try {
-    child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [`--max-semi-space-size=${JOB_SEMI_SPACE_MB}`] });
+    // V8 would let the child's young generation grow to 16 MB a semi-space; it is held to the server's.
+    child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [`--max-semi-space-size=${YOUNG_SEMI_SPACE_MB}`] });
   } catch (err) {
     return done({ ok: false, error: `could not start the ${what}: ${(err as Error).message}` });
   }

@@ -308,13 +308,13 @@ export class RetrievalIndex {
 
   build(learned?: LearnedEmbedder): { fitted?: LearnedEmbedder } {
     const steps = this.buildSteps(learned);
-    let fitted: CooccurrenceEmbedder | undefined;
+    let embedder: CooccurrenceEmbedder | undefined;
     for (let r = steps.next(); ; ) {
       if (r.done) return r.value;
       if (r.value === 'pause') r = steps.next();
-      else if (r.value === 'fitted') r = steps.next(fitted);
+      else if (r.value === 'fitted') r = steps.next(embedder);
       else {
-        fitted = CooccurrenceEmbedder.fit(r.value.corpus, r.value.options);
+        embedder = CooccurrenceEmbedder.fit(r.value.corpus, r.value.options);
         r = steps.next();
       }
     }
