@@ -152,8 +152,8 @@ export interface ScriptIncludeInfo {
    * (`index/snippets.ts`: `scriptIncludeBody` reads either).
    */
   body?: string[];
-  /** The body words, packed: one line each, deflated, in base64. */
-  packedBody?: string;
+  /** The body words, packed: one line each, deflated (in memory, or its place in the index's `PackedStore`). */
+  packedBody?: string | number;
   path: string;
   layout: Layout;
   sysId?: string;
@@ -221,8 +221,11 @@ export interface FileEntry {
   layout: Layout;
   scriptIncludes: ScriptIncludeInfo[];
   callSites: CallSite[];
-  /** The call sites' snippets, packed (`index/snippets.ts`); absent when the sites hold their own or there are none. */
-  snippets?: string;
+  /**
+   * The call sites' snippets, packed (`index/snippets.ts`), in memory or as their place in the
+   * index's `PackedStore`; absent when the sites hold their own or there are none.
+   */
+  snippets?: string | number;
   /** Caller records in this file (not Script Includes): table, name, side, scope. */
   callers: CallerInfo[];
   problems: Problem[];

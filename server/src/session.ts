@@ -443,6 +443,8 @@ export class Workspace {
     await this.watcher?.close();
     this.watcher = undefined;
     await this.indexer.flush();
+    // After the last save, which reads the moved values back.
+    this.index.packs.close();
   }
 
   /**

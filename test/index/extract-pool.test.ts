@@ -13,7 +13,7 @@ import { Editor, LogLevel } from '../../server/src/editor';
 import { ApiIndex } from '../../server/src/index/api-index';
 import { extractAll, extractBatch, ExtractJob, ExtractResult, READ_CONCURRENCY, workerScriptPath } from '../../server/src/index/extract-pool';
 import { Indexer, IndexStats } from '../../server/src/index/indexer';
-import { packEntry } from '../../server/src/index/snippets';
+import { packedForDisk, packedFromDisk, packEntry } from '../../server/src/index/snippets';
 import { FileEntry } from '../../server/src/model';
 import { makeWorkspace, removeWorkspace } from '../workspace/helpers';
 
@@ -39,8 +39,9 @@ function xmlRecord(scope: string, name: string, script: string): string {
 }
 
 /** Every entry of an index, in path order. */
+/** The index's entries, their packed values in memory whether or not the index moved them to its cache folder. */
 function entriesOf(index: ApiIndex): FileEntry[] {
-  return index.paths().sort().map((p) => index.file(p)!);
+  return index.paths().sort().map((p) => packedFromDisk(packedForDisk(index.file(p)!, index.packs)));
 }
 
 function recordingEditor(): Editor & { lines: string[] } {

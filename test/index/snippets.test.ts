@@ -26,7 +26,7 @@ describe('index/snippets', () => {
     assert.equal(typeof entry.snippets, 'string');
     assert.ok(entry.callSites.every((s) => s.snippet === undefined), 'the sites no longer hold them');
     assert.deepEqual(entrySnippets(entry), snippets);
-    assert.ok(entry.snippets!.length * 3 < snippets.join('').length, `${entry.snippets!.length} against ${snippets.join('').length}`);
+    assert.ok((entry.snippets as string).length * 3 < snippets.join('').length, `${(entry.snippets as string).length} against ${snippets.join('').length}`);
     const again = entry.snippets;
     packEntry(entry);
     assert.equal(entry.snippets, again, 'packing a packed entry changes nothing');
@@ -44,7 +44,7 @@ describe('index/snippets', () => {
   it('gives empty snippets, without throwing, for a packed value that is damaged', () => {
     const { entry } = callerEntry();
     packEntry(entry);
-    const packed = entry.snippets!;
+    const packed = entry.snippets as string;
     const other = callerEntry().entry;
     other.callSites.pop();
     packEntry(other);
@@ -52,7 +52,7 @@ describe('index/snippets', () => {
     const bomb = deflateRawSync(Buffer.from(JSON.stringify(['x'.repeat(50_000_000), ''])), { windowBits: 12 }).toString('latin1');
     // Packed values are Latin-1 in memory: a valid stream of the wrong shape, a cut one, and bytes that are no stream.
     const wrongShape = deflateRawSync(Buffer.from('{"a":1}'), { windowBits: 12 }).toString('latin1');
-    for (const damaged of ['%%% not packed', packed.slice(0, packed.length / 2), wrongShape, other.snippets!]) {
+    for (const damaged of ['%%% not packed', packed.slice(0, packed.length / 2), wrongShape, other.snippets as string]) {
       entry.snippets = damaged;
       assert.deepEqual(entrySnippets(entry), entry.callSites.map(() => ''), damaged.slice(0, 20));
     }
@@ -73,7 +73,7 @@ describe('index/snippets', () => {
     assert.deepEqual(scriptIncludeBody(none), []);
     assert.deepEqual(entry.scriptIncludes.map((si) => scriptIncludeFields(si)), before, 'the same document fields');
     const bomb = deflateRawSync(Buffer.from('x\n'.repeat(5_000_000)), { windowBits: 12 }).toString('latin1');
-    for (const damaged of ['%%% not packed', leave.packedBody!.slice(0, 6), bomb]) {
+    for (const damaged of ['%%% not packed', (leave.packedBody as string).slice(0, 6), bomb]) {
       leave.packedBody = damaged;
       assert.deepEqual(scriptIncludeBody(leave), [], damaged.slice(0, 20));
     }
@@ -96,7 +96,7 @@ describe('index/snippets', () => {
       // Writing leaves the entries in memory as they were; the cache holds base64.
       assert.deepEqual({ snippets: entry.snippets, body: entry.scriptIncludes[0].packedBody }, inMemory);
       const text = await fs.readFile(path.join(dir, 'index.jsonl'), 'utf8');
-      assert.ok(text.includes(Buffer.from(inMemory.snippets!, 'latin1').toString('base64')), 'snippets in base64 on disk');
+      assert.ok(text.includes(Buffer.from(inMemory.snippets as string, 'latin1').toString('base64')), 'snippets in base64 on disk');
       const load = await loadCache(dir);
       assert.equal(load.status, 'loaded');
       for (const p of ['br/approve.js', 'br/changed.js']) {

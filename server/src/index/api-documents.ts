@@ -6,6 +6,7 @@
  */
 import { MethodInfo, ScriptIncludeInfo, CallSite } from '../model';
 import { PlatformApi } from '../platform/platform-apis';
+import { PackedStore } from './packed-store';
 import { scriptIncludeBody } from './snippets';
 import { splitIdentifier, tokenize } from '../text/tokens';
 import { internHoleTerms, snippetHoleTerms } from '../text/hole-terms';
@@ -61,11 +62,13 @@ export interface DocOptions {
   jsdoc: boolean;
   /** Include the words of the Script Include's code (turned off to measure what they add). Default on. */
   body?: boolean;
+  /** Where moved body words are read back from (the index's store). */
+  packs?: PackedStore;
 }
 
 export function scriptIncludeFields(si: ScriptIncludeInfo, opts: DocOptions = { jsdoc: true }): ApiFields {
   const methods = publicMethods(si);
-  const body = scriptIncludeBody(si);
+  const body = scriptIncludeBody(si, opts.packs);
   const summary = opts.jsdoc
     ? [si.description ?? '', si.jsdoc?.summary ?? '', ...methods.map(methodSummary)].join(' ')
     : '';

@@ -11,6 +11,7 @@
  */
 import { CallSite, FileEntry, ScriptIncludeInfo, Side } from '../model';
 import { MultiMap } from './multi-map';
+import { PackedStore } from './packed-store';
 
 export interface IndexChange {
   /** Paths whose entries were added, replaced or removed. */
@@ -28,6 +29,8 @@ export interface IndexChange {
 
 export class ApiIndex {
   private readonly entries = new Map<string, FileEntry>();
+  /** Where the entries' packed values are kept when not in memory (the indexer points it at the cache folder). */
+  readonly packs = new PackedStore();
   /** included path -> paths of the Fluent files that include it */
   private readonly claims = new Map<string, Set<string>>();
   private readonly byName = new MultiMap<string, ScriptIncludeInfo>();

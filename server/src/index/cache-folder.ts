@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { PackedStore } from './packed-store';
 import { appendChanges, CacheChange, CachedFile, CacheLoad, CacheReading, loadArtifact, loadBytes, loadCache, saveArtifact, saveBytes, saveCache } from './persistence';
 
 /** The cache-directory tag convention (bford.info/cachedir): backup tools skip such folders. */
@@ -115,17 +116,17 @@ export class CacheFolder {
   }
 
   /** Writes the whole index; returns the id its change log names. */
-  async saveIndex(files: Iterable<CachedFile>, writer: string): Promise<string> {
+  async saveIndex(files: Iterable<CachedFile>, writer: string, packs?: PackedStore): Promise<string> {
     const refused = await this.prepare();
     if (refused) throw new Error(refused);
-    return saveCache(this.dir, files, writer);
+    return saveCache(this.dir, files, writer, packs);
   }
 
   /** Appends changes to the log of index `base` (`fresh`: start the log over). */
-  async appendIndexChanges(base: string, changes: readonly CacheChange[], fresh: boolean): Promise<void> {
+  async appendIndexChanges(base: string, changes: readonly CacheChange[], fresh: boolean, packs?: PackedStore): Promise<void> {
     const refused = await this.prepare();
     if (refused) throw new Error(refused);
-    await appendChanges(this.dir, base, changes, fresh);
+    await appendChanges(this.dir, base, changes, fresh, packs);
   }
 
   /** A JSON artifact; undefined when absent, unreadable, or the folder is refused. */

@@ -18,6 +18,7 @@ import { ApiIndex } from './api-index';
 import { defaultWorkerCount, extractAll, ExtractJob, extractFile, ExtractResult } from './extract-pool';
 import { CacheChange, CachedFile } from './persistence';
 import { compactEntry, SharedStringsPool, StringPool } from './compact-entry';
+import { spillPacked } from './snippets';
 import { CacheFolder } from './cache-folder';
 
 export { SERVER_VERSION } from '../version';
@@ -119,11 +120,18 @@ export class Indexer {
     if (cache) {
       const refused = await cache.prepare();
       if (refused) editor.log('warn', `${refused}; the index is kept in memory only`);
+      else this.index.packs.useFolder(cache.dir, (message) => editor.log('warn', message));
+      const packs = this.index.packs;
       // The cache's strings arrive once each, so its entries need only their empty lists shared.
       // They are not added to the pool: interning 200,000 strings cost a tenth of a warm start at
       // 10,000 Script Includes, to share them with the few files read again.
       const shared = new SharedStringsPool(pool.values);
-      const load = await cache.loadIndex({ each: (entry, fromBase) => compactEntry(entry, fromBase ? shared : pool) });
+      const load = await cache.loadIndex({
+        each: (entry, fromBase) => {
+          compactEntry(entry, fromBase ? shared : pool);
+          spillPacked(entry, packs);
+        },
+      });
       if (load.status === 'loaded') {
         this.cached = load.files;
         cacheState = 'loaded';
@@ -179,7 +187,10 @@ export class Indexer {
         const k = start + i;
         const settled = this.settle(scan.files[toRead[k]], result, priors[k], stats);
         // A fresh extraction brings its own copies; an unchanged file keeps its compacted prior.
-        if (settled && result.kind === 'extracted') compactEntry(settled.entry, pool);
+        if (settled && result.kind === 'extracted') {
+          compactEntry(settled.entry, pool);
+          spillPacked(settled.entry, this.index.packs);
+        }
         slots[toRead[k]] = settled;
         if (settled) entries.push(settled.entry);
       });
@@ -339,11 +350,11 @@ export class Indexer {
         this.dirty.clear();
         if (this.base && this.logChanges + changes.length <= Math.max(LOG_MIN, LOG_SHARE * this.cached.size)) {
           if (!changes.length) return;
-          await cache.appendIndexChanges(this.base, changes, this.logChanges === 0);
+          await cache.appendIndexChanges(this.base, changes, this.logChanges === 0, this.index.packs);
           this.logChanges += changes.length;
           return;
         }
-        this.base = await cache.saveIndex(this.cached.values(), SERVER_VERSION);
+        this.base = await cache.saveIndex(this.cached.values(), SERVER_VERSION, this.index.packs);
         this.logChanges = 0;
       })
       .catch((err) => {

@@ -13,6 +13,7 @@ import { createReadStream, promises as fs } from 'fs';
 import * as path from 'path';
 import { FileEntry } from '../model';
 import { CacheDecoder, CacheEncoder } from './cache-codec';
+import { PackedStore } from './packed-store';
 import { packedForDisk, packedFromDisk } from './snippets';
 
 /** Bump when FileEntry, extraction or the cache's encoding changes meaning: older caches are then rebuilt. */
@@ -148,8 +149,8 @@ async function applyChanges(dir: string, base: string, files: Map<string, Cached
  * Appends changes to the log that follows base `base`; `fresh` starts the log over (its first
  * append after the base was written or loaded under another log). One write per call.
  */
-export async function appendChanges(dir: string, base: string, changes: readonly CacheChange[], fresh: boolean): Promise<void> {
-  const lines = changes.map((c) => JSON.stringify('gone' in c ? { gone: c.gone } : { file: { ...c, entry: packedForDisk(c.entry) } }) + '\n');
+export async function appendChanges(dir: string, base: string, changes: readonly CacheChange[], fresh: boolean, packs?: PackedStore): Promise<void> {
+  const lines = changes.map((c) => JSON.stringify('gone' in c ? { gone: c.gone } : { file: { ...c, entry: packedForDisk(c.entry, packs) } }) + '\n');
   const header: ChangesHeader = { format: CACHE_FORMAT, base };
   if (fresh) await writeAtomically(path.join(dir, CHANGES_FILE), () => [JSON.stringify(header) + '\n', ...lines]);
   else await fs.appendFile(path.join(dir, CHANGES_FILE), lines.join(''));
@@ -198,7 +199,8 @@ function isCachedFile(f: unknown): f is CachedFile {
  * Writes the cache atomically (readers see the old file or the new one, never half of one) and
  * drops the change log, which followed the old one. Returns the new base's id.
  */
-export async function saveCache(dir: string, files: Iterable<CachedFile>, writer: string): Promise<string> {
+/** Writes the whole index (`packs`: where its entries' moved packed values are read back from). */
+export async function saveCache(dir: string, files: Iterable<CachedFile>, writer: string, packs?: PackedStore): Promise<string> {
   await fs.mkdir(dir, { recursive: true });
   const id = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   // JSON Lines: a header, one file per line, and an end marker with the count (a cut file is
@@ -208,7 +210,7 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
     const encoder = new CacheEncoder();
     let count = 0;
     for (const f of files) {
-      const { strings, value } = encoder.encode({ ...f, entry: packedForDisk(f.entry) });
+      const { strings, value } = encoder.encode({ ...f, entry: packedForDisk(f.entry, packs) });
       yield JSON.stringify(strings.length ? { s: strings, f: value } : { f: value }) + '\n';
       count++;
     }

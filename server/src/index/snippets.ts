@@ -11,10 +11,13 @@
  * In memory a packed value is a Latin-1 string, one character a byte (V8 keeps it in one byte a
  * character); the index cache writes it in base64 (`packedForDisk`, `packedFromDisk`), which its
  * JSON takes as it is, where Latin-1 would be escaped to twice its bytes. In base64 in memory too,
- * the 10,000 Script Includes' packed values took 4 MB more.
+ * the 10,000 Script Includes' packed values took 4 MB more. Where the index has a cache folder,
+ * its `PackedStore` takes the values out of memory altogether (`spillPacked`), and the entry keeps
+ * where they are instead; the readers here take the store to read them back.
  */
 import { deflateRawSync, inflateRawSync, constants } from 'zlib';
 import { FileEntry, ScriptIncludeInfo } from '../model';
+import { PackedStore } from './packed-store';
 
 /**
  * Level 1: a first index packs every file (on its extraction workers), and higher levels cost
@@ -38,14 +41,36 @@ function recode(value: string, from: BufferEncoding, to: BufferEncoding): string
   return Buffer.from(value, from).toString(to);
 }
 
-/** The entry as the index cache writes it: itself, or a copy whose packed values are in base64 (the entry is left as it is). */
-export function packedForDisk(entry: FileEntry): FileEntry {
+/**
+ * The entry as the index cache writes it: itself, or a copy whose packed values are in base64
+ * (the entry is left as it is). A value moved to `packs` is read back from it; one that cannot be
+ * is left out (the documents made from the cached entry lose those words).
+ */
+export function packedForDisk(entry: FileEntry, packs?: PackedStore): FileEntry {
   const packedSis = entry.scriptIncludes.some((si) => si.packedBody !== undefined);
   if (entry.snippets === undefined && !packedSis) return entry;
   const out: FileEntry = { ...entry };
-  if (entry.snippets !== undefined) out.snippets = recode(entry.snippets, IN_MEMORY, ON_DISK);
-  if (packedSis) out.scriptIncludes = entry.scriptIncludes.map((si) => (si.packedBody === undefined ? si : { ...si, packedBody: recode(si.packedBody, IN_MEMORY, ON_DISK) }));
+  if (entry.snippets !== undefined) out.snippets = forDisk(entry.snippets, packs);
+  if (packedSis) out.scriptIncludes = entry.scriptIncludes.map((si) => (si.packedBody === undefined ? si : { ...si, packedBody: forDisk(si.packedBody, packs) }));
   return out;
+}
+
+function forDisk(value: string | number, packs: PackedStore | undefined): string | undefined {
+  if (typeof value === 'string') return recode(value, IN_MEMORY, ON_DISK);
+  return packs?.bytes(value)?.toString(ON_DISK);
+}
+
+/** Moves the entry's packed values into `packs` (in place), where it keeps them in a file. */
+export function spillPacked(entry: FileEntry, packs: PackedStore): void {
+  if (!packs.spills) return;
+  if (typeof entry.snippets === 'string') entry.snippets = packs.put(entry.snippets);
+  for (const si of entry.scriptIncludes) if (typeof si.packedBody === 'string') si.packedBody = packs.put(si.packedBody);
+}
+
+/** A packed value's bytes: its own, or read from `packs`; undefined when there are none to read. */
+function packedBytes(value: string | number, packs: PackedStore | undefined): Buffer | undefined {
+  if (typeof value === 'string') return Buffer.from(value, IN_MEMORY);
+  return packs?.bytes(value);
 }
 
 /** An entry read from the index cache, its packed values back in their form in memory (in place). */
@@ -70,11 +95,13 @@ export function packEntry(entry: FileEntry): void {
  * A Script Include's body words: its own, or the packed ones. A packed value that does not unpack
  * (a damaged cache) gives none: the document loses its body words, nothing fails.
  */
-export function scriptIncludeBody(si: ScriptIncludeInfo): readonly string[] {
+export function scriptIncludeBody(si: ScriptIncludeInfo, packs?: PackedStore): readonly string[] {
   if (si.body) return si.body;
   if (si.packedBody === undefined) return [];
+  const bytes = packedBytes(si.packedBody, packs);
+  if (!bytes) return [];
   try {
-    const text = inflateRawSync(Buffer.from(si.packedBody, IN_MEMORY), { windowBits: ZLIB.windowBits, maxOutputLength: MAX_PACKED_BODY_BYTES }).toString('utf8');
+    const text = inflateRawSync(bytes, { windowBits: ZLIB.windowBits, maxOutputLength: MAX_PACKED_BODY_BYTES }).toString('utf8');
     return text ? text.split('\n') : [];
   } catch {
     return [];
@@ -97,14 +124,16 @@ function packSnippets(entry: FileEntry): void {
  * packed. A packed value that does not unpack to one string per site (a damaged cache) gives
  * empty snippets: the usage documents lose their context words, nothing fails.
  */
-export function entrySnippets(entry: FileEntry): string[] {
+export function entrySnippets(entry: FileEntry, packs?: PackedStore): string[] {
   const sites = entry.callSites;
   if (entry.snippets === undefined) return sites.map((s) => s.snippet ?? '');
+  const bytes = packedBytes(entry.snippets, packs);
+  if (!bytes) return sites.map(() => '');
   try {
     // A snippet is at most a few hundred characters: a value that unpacks to far more than its
     // sites could hold is damaged (or made to be), and is not unpacked past that.
     const maxOutputLength = MAX_PACKED_BYTES_PER_SITE * sites.length + 64;
-    const list: unknown = JSON.parse(inflateRawSync(Buffer.from(entry.snippets, IN_MEMORY), { windowBits: ZLIB.windowBits, maxOutputLength }).toString('utf8'));
+    const list: unknown = JSON.parse(inflateRawSync(bytes, { windowBits: ZLIB.windowBits, maxOutputLength }).toString('utf8'));
     if (Array.isArray(list) && list.length === sites.length && list.every((s) => typeof s === 'string')) return list as string[];
   } catch {
     // Damaged: as below.

@@ -262,11 +262,15 @@ export class RetrievalIndex {
   private readonly usageTargetCache = new IdMap();
   private usageTargetGeneration = -1;
 
+  /** What a Script Include's document holds, and where its packed body is read from: one object for every document. */
+  private readonly docOptions: DocOptions;
+
   constructor(
     readonly index: ApiIndex,
     readonly options: RetrievalOptions = DEFAULT_RETRIEVAL_OPTIONS,
   ) {
     this.embedder = new HashingEmbedder({ dim: options.embedderDim });
+    this.docOptions = { ...options.docs, packs: index.packs };
   }
 
   /**
@@ -402,7 +406,7 @@ export class RetrievalIndex {
         // Unpacked only for a file with a site drawn.
         let snippets: string[] | undefined;
         entry.callSites.forEach((site, i) => {
-          if (usageSample.takes()) usageSample.kept.push(usageFields(site, (snippets ??= entrySnippets(entry))[i]).context);
+          if (usageSample.takes()) usageSample.kept.push(usageFields(site, (snippets ??= entrySnippets(entry, this.index.packs))[i]).context);
         });
       }
       if (++n % BUILD_SLICE === 0) yield 'pause';
@@ -1120,7 +1124,7 @@ export class RetrievalIndex {
   }
 
   private addDoc(kind: ApiDocRef['kind'], si?: ScriptIncludeInfo, platform?: PlatformApi, path?: string, id = this.nextDocId++, indexed = false): ApiDocRef {
-    const ref = new ApiDocRef(id, kind, this.options.docs, this.fieldsCache, si, platform, path);
+    const ref = new ApiDocRef(id, kind, this.docOptions, this.fieldsCache, si, platform, path);
     this.docsMoved++;
     this.docs.set(ref.id, ref);
     if (!indexed) (this.buildingApi ?? this.apiBm25).add(ref.id, ref.fields);
@@ -1141,7 +1145,7 @@ export class RetrievalIndex {
     const ids: number[] = [];
     this.addCoCalls(entry.path, entry.callSites);
     if (this.options.usage && entry.callSites.length) {
-      const snippets = entrySnippets(entry);
+      const snippets = entrySnippets(entry, this.index.packs);
       entry.callSites.forEach((site, i) => {
         const id = this.nextUsageId++;
         this.usages.set(id, site, entry.path);
