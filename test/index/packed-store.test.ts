@@ -94,16 +94,55 @@ describe('index/packed-store', () => {
     assert.deepEqual(scriptIncludeBody(entry.scriptIncludes[0]), []);
 
     const cacheDir = path.join(dir, 'cache');
-    await saveCache(cacheDir, [{ entry, size: 1, mtimeMs: 1 }], 'test', packs);
-    const text = await fs.readFile(path.join(cacheDir, 'index.jsonl'), 'utf8');
-    assert.ok(text.includes(Buffer.from(inMemory.snippets as string, 'latin1').toString('base64')), 'the snippets themselves, in base64');
+    const id = await saveCache(cacheDir, [{ entry, size: 1, mtimeMs: 1 }], 'test', packs);
+    const beside = await fs.readFile(path.join(cacheDir, `index-${id}.packed`));
+    assert.ok(beside.includes(Buffer.from(inMemory.snippets as string, 'latin1')), 'the values themselves, read back from the store');
+    // Loaded without a store: read into memory, as they were.
     const load = await loadCache(cacheDir);
     assert.equal(load.status, 'loaded');
     const loaded = load.status === 'loaded' ? load.files.get('br/approve.js')!.entry : entry;
     assert.equal(loaded.snippets, inMemory.snippets);
     assert.equal(loaded.scriptIncludes[0].packedBody, inMemory.body);
     assert.deepEqual(entrySnippets(loaded), snippets);
+    // Loaded with a store that already holds values: copied in after them, the places moved.
+    const other = new PackedStore();
+    other.useFolder(dir);
+    const first = bytesValue(5000);
+    const firstPlace = other.put(first);
+    const again = await loadCache(cacheDir, { packs: other });
+    assert.equal(again.status, 'loaded');
+    const adopted = again.status === 'loaded' ? again.files.get('br/approve.js')!.entry : entry;
+    assert.equal(typeof adopted.snippets, 'number');
+    assert.deepEqual(entrySnippets(adopted, other), snippets);
+    assert.deepEqual(scriptIncludeBody(adopted.scriptIncludes[0], other), words);
+    assert.deepEqual(other.bytes(firstPlace), Buffer.from(first, 'latin1'));
+    other.close();
     packs.close();
+  });
+
+  it('reads a base whose packed values are gone, damaged or misnamed as unreadable, or as values lost, never as an error', async () => {
+    const entry = fileEntry('br/a.js', { callSites: [callSite('A', { snippet: 'new A().run();' })] });
+    packEntry(entry);
+    const cacheDir = path.join(dir, 'cache');
+    const id = await saveCache(cacheDir, [{ entry, size: 1, mtimeMs: 1 }], 'test');
+    const besideFile = path.join(cacheDir, `index-${id}.packed`);
+    // Cut short: the place points past its end, and the snippet reads as empty.
+    await fs.truncate(besideFile, 3);
+    for (const packs of [undefined, new PackedStore()]) {
+      packs?.useFolder(dir);
+      const load = await loadCache(cacheDir, { packs });
+      assert.equal(load.status, 'loaded');
+      if (load.status === 'loaded') assert.deepEqual(entrySnippets(load.files.get('br/a.js')!.entry, packs), ['']);
+      packs?.close();
+    }
+    await fs.rm(besideFile);
+    const gone = await loadCache(cacheDir);
+    assert.equal(gone.status, 'unreadable');
+    assert.match(gone.status === 'unreadable' ? gone.reason : '', /packed values could not be read \(index-.*\.packed: ENOENT\)/);
+    const text = await fs.readFile(path.join(cacheDir, 'index.jsonl'), 'utf8');
+    await fs.writeFile(path.join(cacheDir, 'index.jsonl'), text.replace(`index-${id}.packed`, '../../etc/passwd'));
+    const misnamed = await loadCache(cacheDir);
+    assert.equal(misnamed.status, 'unreadable');
   });
 
   it('an index with a cache folder keeps no packed value in memory, and retrieval makes the same documents as one without', async function () {

@@ -62,10 +62,10 @@ describe('index/persistence', () => {
     }
   });
 
-  it('writes atomically: no temporary files are left behind', async () => {
+  it('writes atomically: no temporary files are left behind, and only the last base\'s packed values', async () => {
     await saveCache(dir, [], 'test');
-    await saveCache(dir, [], 'test');
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['index.jsonl']);
+    const id = await saveCache(dir, [], 'test');
+    assert.deepEqual((await fs.readdir(dir)).sort(), [`index-${id}.packed`, 'index.jsonl']);
   });
 
   describe('the change log', () => {
@@ -96,7 +96,7 @@ describe('index/persistence', () => {
       await appendChanges(dir, base, [{ gone: 'a.js' }], true);
       const next = await saveCache(dir, [a, b], 'test');
       assert.notEqual(next, base);
-      assert.deepEqual((await fs.readdir(dir)).sort(), ['index.jsonl']);
+      assert.deepEqual((await fs.readdir(dir)).sort(), [`index-${next}.packed`, 'index.jsonl']);
       const load = await loadCache(dir);
       assert.ok(load.status === 'loaded');
       assert.equal(load.files.size, 2);

@@ -93,10 +93,14 @@ describe('index/snippets', () => {
     try {
       const base = await saveCache(dir, [{ entry, size: 1, mtimeMs: 1 }], 'test');
       await appendChanges(dir, base, [{ entry: changed, size: 2, mtimeMs: 2 }], true);
-      // Writing leaves the entries in memory as they were; the cache holds base64.
+      // Writing leaves the entries in memory as they were. The base holds the bytes in the file
+      // beside it, the change log in base64.
       assert.deepEqual({ snippets: entry.snippets, body: entry.scriptIncludes[0].packedBody }, inMemory);
-      const text = await fs.readFile(path.join(dir, 'index.jsonl'), 'utf8');
-      assert.ok(text.includes(Buffer.from(inMemory.snippets as string, 'latin1').toString('base64')), 'snippets in base64 on disk');
+      const besideBase = await fs.readFile(path.join(dir, `index-${base}.packed`));
+      assert.ok(besideBase.includes(Buffer.from(inMemory.snippets as string, 'latin1')), 'the snippets\' bytes beside the base');
+      assert.ok(!(await fs.readFile(path.join(dir, 'index.jsonl'), 'utf8')).includes(Buffer.from(inMemory.snippets as string, 'latin1').toString('base64')));
+      const log = await fs.readFile(path.join(dir, 'index-changes.jsonl'), 'utf8');
+      assert.ok(log.includes(Buffer.from(inMemory.snippets as string, 'latin1').toString('base64')), 'snippets in base64 in the change log');
       const load = await loadCache(dir);
       assert.equal(load.status, 'loaded');
       for (const p of ['br/approve.js', 'br/changed.js']) {

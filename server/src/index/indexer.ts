@@ -133,6 +133,7 @@ export class Indexer {
       // 10,000 Script Includes, to share them with the few files read again.
       const shared = new SharedStringsPool(pool.values);
       const load = await cache.loadIndex({
+        packs,
         each: (entry, fromBase) => {
           compactEntry(entry, fromBase ? shared : pool);
           spillPacked(entry, packs);

@@ -31,6 +31,26 @@ export const PACKED_FILE_PREFIX = 'packed-values-';
 /** A file of this kind left by a process that could not unlink it (and then crashed) is removed after this long. */
 const STALE_FILE_MS = 24 * 60 * 60_000;
 
+/** The number that stands for `length` bytes at `offset`; undefined when it cannot stand for them. */
+export function packedPlace(offset: number, length: number): number | undefined {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || length >= LENGTH_SPAN || offset + length >= MAX_OFFSET) return undefined;
+  return offset * LENGTH_SPAN + length;
+}
+
+/** The offset and length a number stands for; undefined for a number that stands for none. */
+export function placeParts(place: number): { offset: number; length: number } | undefined {
+  if (!Number.isSafeInteger(place) || place < 0) return undefined;
+  const length = place % LENGTH_SPAN;
+  const offset = (place - length) / LENGTH_SPAN;
+  return offset + length < MAX_OFFSET ? { offset, length } : undefined;
+}
+
+/** The place, moved `by` bytes further into its file. */
+export function shiftPlace(place: number, by: number): number | undefined {
+  const parts = placeParts(place);
+  return parts && packedPlace(parts.offset + by, parts.length);
+}
+
 export class PackedStore {
   private fd?: number;
   private name?: string;
@@ -66,22 +86,48 @@ export class PackedStore {
     if (this.fd === undefined && !this.open()) return value;
     const length = value.length;
     const offset = this.written + this.pendingUsed;
-    if (offset + length >= MAX_OFFSET) return value;
+    const place = packedPlace(offset, length);
+    if (place === undefined) return value;
     if (this.pendingUsed + length > PENDING_BYTES && !this.flush()) return value;
     if (length > PENDING_BYTES) {
       if (!this.write(Buffer.from(value, 'latin1'))) return value;
     } else {
       this.pendingUsed += this.pending.write(value, this.pendingUsed, 'latin1');
     }
-    return offset * LENGTH_SPAN + length;
+    return place;
+  }
+
+  /**
+   * Appends the bytes of `file` (the packed values the index cache keeps beside its base) and
+   * returns where they begin, so that places read with the base are moved by that much
+   * (`shiftPlace`); or why it could not, with the store keeping values in memory from then on.
+   */
+  adopt(file: string): number | { error: string } {
+    if (!this.spills || (this.fd === undefined && !this.open()) || !this.flush()) return { error: 'the packed values have no file to go to' };
+    const start = this.written;
+    let src: number | undefined;
+    try {
+      src = fs.openSync(file, 'r');
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        const n = fs.readSync(src, chunk, 0, chunk.length, null);
+        if (n === 0) break;
+        if (!this.write(chunk.subarray(0, n))) return { error: 'the packed values could not be copied' };
+      }
+    } catch (err) {
+      return { error: `${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    } finally {
+      if (src !== undefined) fs.closeSync(src);
+    }
+    return start;
   }
 
   /** A value's bytes: the value itself, or read from its place; undefined when it cannot be read. */
   bytes(value: string | number): Buffer | undefined {
     if (typeof value === 'string') return Buffer.from(value, 'latin1');
-    if (!Number.isSafeInteger(value) || value < 0) return undefined;
-    const length = value % LENGTH_SPAN;
-    const offset = (value - length) / LENGTH_SPAN;
+    const parts = placeParts(value);
+    if (!parts) return undefined;
+    const { offset, length } = parts;
     if (offset >= this.written) {
       // Still gathered, not yet written.
       const at = offset - this.written;

@@ -9,16 +9,19 @@
  * follow the base, or whose tail was cut by a crash, is read as far as it is whole: whatever it
  * missed is a file whose size or time no longer matches its entry, which is read again.
  */
-import { createReadStream, promises as fs } from 'fs';
+import { closeSync, createReadStream, openSync, promises as fs, readFileSync, renameSync, rmSync, writeSync } from 'fs';
 import * as path from 'path';
 import { FileEntry } from '../model';
 import { CacheDecoder, CacheEncoder } from './cache-codec';
-import { PackedStore } from './packed-store';
+import { PackedStore, packedPlace, placeParts, shiftPlace } from './packed-store';
 import { packedForDisk, packedFromDisk } from './snippets';
 
 /** Bump when FileEntry, extraction or the cache's encoding changes meaning: older caches are then rebuilt. */
-export const CACHE_FORMAT = 17;
+export const CACHE_FORMAT = 18;
 const CACHE_FILE = 'index.jsonl';
+/** The packed values of a base are in a file beside it, named for the base: `index-<id>.packed`. */
+const PACKED_PREFIX = 'index-';
+const PACKED_SUFFIX = '.packed';
 const CHANGES_FILE = 'index-changes.jsonl';
 
 export interface CachedFile {
@@ -39,6 +42,8 @@ export interface CacheContents {
   savedAt: string;
   /** Names this base for its change log (absent in caches written before there was one). */
   id?: string;
+  /** The file beside the base that holds its entries' packed values; a line holds each value's place in it. */
+  packed?: string;
 }
 
 /** The change log's first line: the base it follows. Each line after is `{"file": CachedFile}` or `{"gone": path}`. */
@@ -69,10 +74,15 @@ export interface CacheReading {
   share?: (s: string) => string;
   /** Sees every entry as it is read; an entry `fromBase` holds only strings that `share` returned. */
   each?: (entry: FileEntry, fromBase: boolean) => void;
+  /**
+   * Takes the base's packed values into its file (`PackedStore.adopt`), and the entries keep
+   * places in it; without one, they are read into memory.
+   */
+  packs?: PackedStore;
 }
 
 export async function loadCache(dir: string, reading: CacheReading = {}): Promise<CacheLoad> {
-  const { share, each } = reading;
+  const { share, each, packs } = reading;
   const file = path.join(dir, CACHE_FILE);
   try {
     await fs.access(file);
@@ -85,6 +95,7 @@ export async function loadCache(dir: string, reading: CacheReading = {}): Promis
   let header: Partial<CacheContents> | undefined;
   let footer: { end?: number } | undefined;
   const decoder = new CacheDecoder(share);
+  let beside: ((place: number) => string | number | undefined) | undefined;
   try {
     for await (const line of readLines(file)) {
       if (!line) continue;
@@ -94,13 +105,18 @@ export async function loadCache(dir: string, reading: CacheReading = {}): Promis
         header = value as Partial<CacheContents>;
         if (!header || typeof header !== 'object') return { status: 'unreadable', reason: 'not a JSON object' };
         if (header.format !== CACHE_FORMAT) return { status: 'unreadable', reason: `format ${String(header.format)}, expected ${CACHE_FORMAT}` };
+        if (header.packed !== undefined) {
+          const opened = openPacked(dir, header.packed, packs);
+          if (typeof opened === 'string') return { status: 'unreadable', reason: opened };
+          beside = opened;
+        }
       } else if (value && typeof value === 'object' && 'end' in value) {
         footer = value as { end?: number };
       } else {
         const line = value as { s?: unknown; f?: unknown } | null;
         const file = line && typeof line === 'object' ? decoder.decode(line.s, line.f) : undefined;
         if (!isCachedFile(file)) return { status: 'unreadable', reason: 'malformed file entry' };
-        packedFromDisk(file.entry);
+        packedFromDisk(file.entry, beside);
         each?.(file.entry, true);
         files.set(file.entry.path, file);
       }
@@ -113,6 +129,96 @@ export async function loadCache(dir: string, reading: CacheReading = {}): Promis
   const base = typeof header.id === 'string' ? header.id : undefined;
   const log = base ? await applyChanges(dir, base, files, each) : { changes: 0 };
   return { status: 'loaded', files, base, ...log };
+}
+
+/**
+ * Where the base's packed values are read from: the store that took a copy of them (places moved
+ * by where the copy begins), or the file read into memory. A string says why neither could be.
+ */
+function openPacked(dir: string, name: unknown, packs: PackedStore | undefined): ((place: number) => string | number | undefined) | string {
+  if (typeof name !== 'string' || !isPackedName(name)) return 'the name of its packed values is not one the server writes';
+  const file = path.join(dir, name);
+  if (packs?.spills) {
+    const start = packs.adopt(file);
+    if (typeof start !== 'number') return `its packed values could not be read (${start.error})`;
+    return (place) => shiftPlace(place, start);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    return `its packed values could not be read (${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  return (place) => {
+    const parts = placeParts(place);
+    if (!parts || parts.offset + parts.length > bytes.length) return undefined;
+    return bytes.toString('latin1', parts.offset, parts.offset + parts.length);
+  };
+}
+
+function isPackedName(name: string): boolean {
+  return name.startsWith(PACKED_PREFIX) && name.endsWith(PACKED_SUFFIX) && name === path.basename(name) && !name.includes('..');
+}
+
+/**
+ * Writes the packed values of a base being written to a temporary file, one after the other, and
+ * says where each went; `finish` renames the file to its name (before the base is renamed to its
+ * own, so a base never names a file that is not there).
+ */
+class PackedWriter {
+  private readonly fd: number;
+  private readonly tmp: string;
+  private written = 0;
+  private readonly buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+  private used = 0;
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    readonly name: string,
+  ) {
+    this.tmp = path.join(dir, `${name}.${process.pid}.${Date.now()}.tmp`);
+    this.fd = openSync(this.tmp, 'w');
+  }
+
+  /** Appends the bytes; returns their place, or undefined when a place could not hold them (the caller writes them inline). */
+  add(bytes: Buffer): number | undefined {
+    const place = packedPlace(this.written, bytes.length);
+    if (place === undefined) return undefined;
+    if (this.used + bytes.length > this.buffer.length) this.flush();
+    if (bytes.length > this.buffer.length) this.writeAll(bytes);
+    else this.used += bytes.copy(this.buffer, this.used);
+    this.written += bytes.length;
+    return place;
+  }
+
+  finish(): void {
+    this.flush();
+    this.close();
+    renameSync(this.tmp, path.join(this.dir, this.name));
+  }
+
+  /** Closes the file if still open and removes it if not renamed (after a failed write). */
+  abandon(): void {
+    this.close();
+    rmSync(this.tmp, { force: true });
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    // Once only: the number may belong to another file after.
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (this.used) this.writeAll(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private writeAll(bytes: Buffer): void {
+    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
+  }
 }
 
 /** Applies the change log to the loaded base, as far as it is whole and follows that base. */
@@ -188,36 +294,56 @@ function isCachedFile(f: unknown): f is CachedFile {
     Array.isArray(c.entry.scriptIncludes) &&
     Array.isArray(c.entry.callSites) &&
     Array.isArray(c.entry.includes) &&
-    (c.entry.snippets === undefined || typeof c.entry.snippets === 'string') &&
-    c.entry.scriptIncludes.every((si) => !!si && (si.packedBody === undefined || typeof si.packedBody === 'string')) &&
+    isPackedValue(c.entry.snippets) &&
+    c.entry.scriptIncludes.every((si) => !!si && isPackedValue(si.packedBody)) &&
     (c.entry.schema === undefined ||
       (Array.isArray(c.entry.schema.tables) && Array.isArray(c.entry.schema.fields) && Array.isArray(c.entry.schema.properties) && Array.isArray(c.entry.schema.uses) && Array.isArray(c.entry.schema.useCounts) && c.entry.schema.useCounts.length === c.entry.schema.uses.length))
   );
 }
 
+function isPackedValue(v: unknown): boolean {
+  return v === undefined || typeof v === 'string' || typeof v === 'number';
+}
+
 /**
  * Writes the cache atomically (readers see the old file or the new one, never half of one) and
- * drops the change log, which followed the old one. Returns the new base's id.
+ * drops the change log, which followed the old one. Returns the new base's id. The entries'
+ * packed values go into a file beside the base (`packs`: where the moved ones are read back
+ * from), so that a load neither parses nor decodes them; the change log writes its entries'
+ * values inline, in base64.
  */
-/** Writes the whole index (`packs`: where its entries' moved packed values are read back from). */
 export async function saveCache(dir: string, files: Iterable<CachedFile>, writer: string, packs?: PackedStore): Promise<string> {
   await fs.mkdir(dir, { recursive: true });
   const id = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  // JSON Lines: a header, one file per line, and an end marker with the count (a cut file is
-  // then recognised as such). Written piece by piece, never as one string.
-  await writeAtomically(path.join(dir, CACHE_FILE), function* () {
-    yield JSON.stringify({ format: CACHE_FORMAT, writer, savedAt: new Date().toISOString(), id } satisfies CacheContents) + '\n';
-    const encoder = new CacheEncoder();
-    let count = 0;
-    for (const f of files) {
-      const { strings, value } = encoder.encode({ ...f, entry: packedForDisk(f.entry, packs) });
-      yield JSON.stringify(strings.length ? { s: strings, f: value } : { f: value }) + '\n';
-      count++;
-    }
-    yield JSON.stringify({ end: count }) + '\n';
-  });
+  const packed = new PackedWriter(dir, `${PACKED_PREFIX}${id}${PACKED_SUFFIX}`);
+  const beside = (bytes: Buffer) => packed.add(bytes);
+  try {
+    // JSON Lines: a header, one file per line, and an end marker with the count (a cut file is
+    // then recognised as such). Written piece by piece, never as one string.
+    await writeAtomically(
+      path.join(dir, CACHE_FILE),
+      function* () {
+        yield JSON.stringify({ format: CACHE_FORMAT, writer, savedAt: new Date().toISOString(), id, packed: packed.name } satisfies CacheContents) + '\n';
+        const encoder = new CacheEncoder();
+        let count = 0;
+        for (const f of files) {
+          const { strings, value } = encoder.encode({ ...f, entry: packedForDisk(f.entry, packs, beside) });
+          yield JSON.stringify(strings.length ? { s: strings, f: value } : { f: value }) + '\n';
+          count++;
+        }
+        yield JSON.stringify({ end: count }) + '\n';
+      },
+      () => packed.finish(),
+    );
+  } finally {
+    packed.abandon();
+  }
   // A crash between the two leaves a log naming the old base, which is then ignored.
   await fs.rm(path.join(dir, CHANGES_FILE), { force: true });
+  // The packed values of earlier bases (a server that loaded one has taken its own copy).
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (isPackedName(name) && name !== packed.name) await fs.rm(path.join(dir, name), { force: true });
+  }
   return id;
 }
 
@@ -229,7 +355,7 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
  * collection empties: writing the index cache of a cold start at 10,000 Script Includes held
  * some 70 MB of such garbage at its peak.
  */
-async function writeAtomically(target: string, pieces: () => Iterable<string | Uint8Array>): Promise<void> {
+async function writeAtomically(target: string, pieces: () => Iterable<string | Uint8Array>, beforeRename?: () => void): Promise<void> {
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
   const handle = await fs.open(tmp, 'w');
   try {
@@ -252,6 +378,7 @@ async function writeAtomically(target: string, pieces: () => Iterable<string | U
     }
     await flush();
     await handle.close();
+    beforeRename?.();
     await fs.rename(tmp, target);
   } catch (err) {
     await handle.close().catch(() => undefined);

@@ -42,22 +42,24 @@ function recode(value: string, from: BufferEncoding, to: BufferEncoding): string
 }
 
 /**
- * The entry as the index cache writes it: itself, or a copy whose packed values are in base64
- * (the entry is left as it is). A value moved to `packs` is read back from it; one that cannot be
- * is left out (the documents made from the cached entry lose those words).
+ * The entry as the index cache writes it: itself, or a copy whose packed values are in base64, or
+ * where `beside` put their bytes (a file the cache keeps beside its base); the entry is left as it
+ * is. A value moved to `packs` is read back from it; one that cannot be is left out (the
+ * documents made from the cached entry lose those words).
  */
-export function packedForDisk(entry: FileEntry, packs?: PackedStore): FileEntry {
+export function packedForDisk(entry: FileEntry, packs?: PackedStore, beside?: (bytes: Buffer) => number | undefined): FileEntry {
   const packedSis = entry.scriptIncludes.some((si) => si.packedBody !== undefined);
   if (entry.snippets === undefined && !packedSis) return entry;
+  const forDisk = (value: string | number): string | number | undefined => {
+    if (typeof value === 'string' && !beside) return recode(value, IN_MEMORY, ON_DISK);
+    const bytes = packedBytes(value, packs);
+    if (!bytes) return undefined;
+    return beside ? (beside(bytes) ?? bytes.toString(ON_DISK)) : bytes.toString(ON_DISK);
+  };
   const out: FileEntry = { ...entry };
-  if (entry.snippets !== undefined) out.snippets = forDisk(entry.snippets, packs);
-  if (packedSis) out.scriptIncludes = entry.scriptIncludes.map((si) => (si.packedBody === undefined ? si : { ...si, packedBody: forDisk(si.packedBody, packs) }));
+  if (entry.snippets !== undefined) out.snippets = forDisk(entry.snippets);
+  if (packedSis) out.scriptIncludes = entry.scriptIncludes.map((si) => (si.packedBody === undefined ? si : { ...si, packedBody: forDisk(si.packedBody) }));
   return out;
-}
-
-function forDisk(value: string | number, packs: PackedStore | undefined): string | undefined {
-  if (typeof value === 'string') return recode(value, IN_MEMORY, ON_DISK);
-  return packs?.bytes(value)?.toString(ON_DISK);
 }
 
 /** Moves the entry's packed values into `packs` (in place), where it keeps them in a file. */
@@ -73,10 +75,15 @@ function packedBytes(value: string | number, packs: PackedStore | undefined): Bu
   return packs?.bytes(value);
 }
 
-/** An entry read from the index cache, its packed values back in their form in memory (in place). */
-export function packedFromDisk(entry: FileEntry): FileEntry {
-  if (typeof entry.snippets === 'string') entry.snippets = recode(entry.snippets, ON_DISK, IN_MEMORY);
-  for (const si of entry.scriptIncludes) if (typeof si.packedBody === 'string') si.packedBody = recode(si.packedBody, ON_DISK, IN_MEMORY);
+/**
+ * An entry read from the index cache, its packed values back in their form in memory (in place):
+ * base64 decoded, and a place in the file beside the base given to `beside` (none: the value is
+ * dropped, as one that cannot be read).
+ */
+export function packedFromDisk(entry: FileEntry, beside?: (place: number) => string | number | undefined): FileEntry {
+  const fromDisk = (value: string | number): string | number | undefined => (typeof value === 'string' ? recode(value, ON_DISK, IN_MEMORY) : beside?.(value));
+  if (entry.snippets !== undefined) entry.snippets = fromDisk(entry.snippets);
+  for (const si of entry.scriptIncludes) if (si.packedBody !== undefined) si.packedBody = fromDisk(si.packedBody);
   return entry;
 }
 
