@@ -135,12 +135,24 @@ describe('index/packed-store', () => {
       if (load.status === 'loaded') assert.deepEqual(entrySnippets(load.files.get('br/a.js')!.entry, packs), ['']);
       packs?.close();
     }
-    await fs.rm(besideFile);
+    // A store that cannot make its file (the folder is gone): the values are read into memory.
+    await saveCache(cacheDir, [{ entry: { ...entry, path: 'br/b.js' }, size: 1, mtimeMs: 1 }], 'test');
+    const heard: string[] = [];
+    const stuck = new PackedStore();
+    stuck.useFolder(path.join(dir, 'gone'), (m) => heard.push(m));
+    const inMemory = await loadCache(cacheDir, { packs: stuck });
+    assert.equal(inMemory.status, 'loaded');
+    const b = inMemory.status === 'loaded' ? inMemory.files.get('br/b.js')!.entry : entry;
+    assert.equal(typeof b.snippets, 'string');
+    assert.deepEqual(entrySnippets(b, stuck), ['new A().run();']);
+    assert.equal(heard.length, 1);
+    const [packedName] = (await fs.readdir(cacheDir)).filter((n) => n.endsWith('.packed'));
+    await fs.rm(path.join(cacheDir, packedName));
     const gone = await loadCache(cacheDir);
     assert.equal(gone.status, 'unreadable');
     assert.match(gone.status === 'unreadable' ? gone.reason : '', /packed values could not be read \(index-.*\.packed: ENOENT\)/);
     const text = await fs.readFile(path.join(cacheDir, 'index.jsonl'), 'utf8');
-    await fs.writeFile(path.join(cacheDir, 'index.jsonl'), text.replace(`index-${id}.packed`, '../../etc/passwd'));
+    await fs.writeFile(path.join(cacheDir, 'index.jsonl'), text.replace(packedName, '../../etc/passwd'));
     const misnamed = await loadCache(cacheDir);
     assert.equal(misnamed.status, 'unreadable');
   });

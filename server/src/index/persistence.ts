@@ -133,15 +133,15 @@ export async function loadCache(dir: string, reading: CacheReading = {}): Promis
 
 /**
  * Where the base's packed values are read from: the store that took a copy of them (places moved
- * by where the copy begins), or the file read into memory. A string says why neither could be.
+ * by where the copy begins), or else the file read into memory. A string says why neither could be.
  */
 function openPacked(dir: string, name: unknown, packs: PackedStore | undefined): ((place: number) => string | number | undefined) | string {
   if (typeof name !== 'string' || !isPackedName(name)) return 'the name of its packed values is not one the server writes';
   const file = path.join(dir, name);
   if (packs?.spills) {
     const start = packs.adopt(file);
-    if (typeof start !== 'number') return `its packed values could not be read (${start.error})`;
-    return (place) => shiftPlace(place, start);
+    if (typeof start === 'number') return (place) => shiftPlace(place, start);
+    // The store has said why it stopped (a folder it cannot write, say): read into memory instead.
   }
   let bytes: Buffer;
   try {
