@@ -44,6 +44,15 @@ describe('index/packed-store', () => {
     assert.ok(places.every((p) => typeof p === 'number'), 'every value has a place');
     assert.equal(new Set(places).size, places.length);
     values.forEach((v, i) => assert.deepEqual(packs.bytes(places[i]), Buffer.from(v, 'latin1'), `value ${i}`));
+    // A pass reading a window at a time: in order, backwards, and with values still gathered and
+    // one larger than a window put after the pass began.
+    const late = [bytesValue(1_200_000), bytesValue(30)];
+    const latePlaces = late.map((v) => packs.put(v));
+    for (const order of [places.map((_, i) => i), places.map((_, i) => places.length - 1 - i)]) {
+      const pass = packs.windowed();
+      for (const i of order) assert.deepEqual(Buffer.from(pass.bytes(places[i])!), Buffer.from(values[i], 'latin1'), `value ${i} in a pass`);
+      late.forEach((v, i) => assert.deepEqual(Buffer.from(pass.bytes(latePlaces[i])!), Buffer.from(v, 'latin1')));
+    }
     if (process.platform !== 'win32') {
       // Unlinked at once: the folder shows nothing, and nothing is left behind.
       assert.deepEqual((await fs.readdir(dir)).filter((n) => n.startsWith('packed-values-')), []);

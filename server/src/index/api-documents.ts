@@ -6,7 +6,7 @@
  */
 import { MethodInfo, ScriptIncludeInfo, CallSite } from '../model';
 import { PlatformApi } from '../platform/platform-apis';
-import { PackedStore } from './packed-store';
+import { PackedReader } from './packed-store';
 import { scriptIncludeBody } from './snippets';
 import { splitIdentifier, tokenize } from '../text/tokens';
 import { internHoleTerms, snippetHoleTerms } from '../text/hole-terms';
@@ -63,7 +63,7 @@ export interface DocOptions {
   /** Include the words of the Script Include's code (turned off to measure what they add). Default on. */
   body?: boolean;
   /** Where moved body words are read back from (the index's store). */
-  packs?: PackedStore;
+  packs?: PackedReader;
 }
 
 export function scriptIncludeFields(si: ScriptIncludeInfo, opts: DocOptions = { jsdoc: true }): ApiFields {

@@ -52,7 +52,16 @@ export function shiftPlace(place: number, by: number): number | undefined {
   return parts && packedPlace(parts.offset + by, parts.length);
 }
 
-export class PackedStore {
+/** What reads packed values back: a store, or a pass over one (`PackedStore.windowed`). */
+export interface PackedReader {
+  /** A value's bytes: the value itself, or read from its place; undefined when it cannot be read. */
+  bytes(value: string | number): Buffer | undefined;
+}
+
+/** What a pass over many values reads of the file at once (`windowed`). */
+const WINDOW_BYTES = 1 << 20;
+
+export class PackedStore implements PackedReader {
   private fd?: number;
   private name?: string;
   /** Whether the file's name is still there (it could not be unlinked at once). */
@@ -135,7 +144,37 @@ export class PackedStore {
       if (at + length > this.pendingUsed) return undefined;
       return Buffer.from(this.pending.subarray(at, at + length));
     }
-    if (this.fd === undefined || offset + length > this.written) return undefined;
+    if (offset + length > this.written) return undefined;
+    return this.readAt(offset, length);
+  }
+
+  /**
+   * A reader for a pass over many values in about the order they were put (a save of the index
+   * cache): it reads the file a megabyte at a time, where reading value by value was a system
+   * call each (35,700 at 10,000 Script Includes, a fifth of the save). The bytes it gives are
+   * valid until its next call.
+   */
+  windowed(): PackedReader {
+    let window: Buffer | undefined;
+    let start = 0;
+    return {
+      bytes: (value) => {
+        const parts = typeof value === 'number' ? placeParts(value) : undefined;
+        if (!parts || parts.length > WINDOW_BYTES || parts.offset + parts.length > this.written) return this.bytes(value);
+        const { offset, length } = parts;
+        if (!window || offset < start || offset + length > start + window.length) {
+          window = this.readAt(offset, Math.min(WINDOW_BYTES, this.written - offset));
+          start = offset;
+          if (!window) return undefined;
+        }
+        return window.subarray(offset - start, offset - start + length);
+      },
+    };
+  }
+
+  /** `length` bytes of the file from `offset`; undefined when they cannot be read. */
+  private readAt(offset: number, length: number): Buffer | undefined {
+    if (this.fd === undefined) return undefined;
     const out = Buffer.allocUnsafe(length);
     try {
       let got = 0;

@@ -317,6 +317,7 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
   const id = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const packed = new PackedWriter(dir, `${PACKED_PREFIX}${id}${PACKED_SUFFIX}`);
   const beside = (bytes: Buffer) => packed.add(bytes);
+  const reader = packs?.windowed();
   try {
     // JSON Lines: a header, one file per line, and an end marker with the count (a cut file is
     // then recognised as such). Written piece by piece, never as one string.
@@ -327,7 +328,7 @@ export async function saveCache(dir: string, files: Iterable<CachedFile>, writer
         const encoder = new CacheEncoder();
         let count = 0;
         for (const f of files) {
-          const { strings, value } = encoder.encode({ ...f, entry: packedForDisk(f.entry, packs, beside) });
+          const { strings, value } = encoder.encode({ ...f, entry: packedForDisk(f.entry, reader, beside) });
           yield JSON.stringify(strings.length ? { s: strings, f: value } : { f: value }) + '\n';
           count++;
         }

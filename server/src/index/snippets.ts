@@ -17,7 +17,7 @@
  */
 import { deflateRawSync, inflateRawSync, constants } from 'zlib';
 import { FileEntry, ScriptIncludeInfo } from '../model';
-import { PackedStore } from './packed-store';
+import { PackedReader, PackedStore } from './packed-store';
 
 /**
  * Level 1: a first index packs every file (on its extraction workers), and higher levels cost
@@ -47,7 +47,7 @@ function recode(value: string, from: BufferEncoding, to: BufferEncoding): string
  * is. A value moved to `packs` is read back from it; one that cannot be is left out (the
  * documents made from the cached entry lose those words).
  */
-export function packedForDisk(entry: FileEntry, packs?: PackedStore, beside?: (bytes: Buffer) => number | undefined): FileEntry {
+export function packedForDisk(entry: FileEntry, packs?: PackedReader, beside?: (bytes: Buffer) => number | undefined): FileEntry {
   const packedSis = entry.scriptIncludes.some((si) => si.packedBody !== undefined);
   if (entry.snippets === undefined && !packedSis) return entry;
   const forDisk = (value: string | number): string | number | undefined => {
@@ -70,7 +70,7 @@ export function spillPacked(entry: FileEntry, packs: PackedStore): void {
 }
 
 /** A packed value's bytes: its own, or read from `packs`; undefined when there are none to read. */
-function packedBytes(value: string | number, packs: PackedStore | undefined): Buffer | undefined {
+function packedBytes(value: string | number, packs: PackedReader | undefined): Buffer | undefined {
   if (typeof value === 'string') return Buffer.from(value, IN_MEMORY);
   return packs?.bytes(value);
 }
@@ -102,7 +102,7 @@ export function packEntry(entry: FileEntry): void {
  * A Script Include's body words: its own, or the packed ones. A packed value that does not unpack
  * (a damaged cache) gives none: the document loses its body words, nothing fails.
  */
-export function scriptIncludeBody(si: ScriptIncludeInfo, packs?: PackedStore): readonly string[] {
+export function scriptIncludeBody(si: ScriptIncludeInfo, packs?: PackedReader): readonly string[] {
   if (si.body) return si.body;
   if (si.packedBody === undefined) return [];
   const bytes = packedBytes(si.packedBody, packs);
@@ -131,7 +131,7 @@ function packSnippets(entry: FileEntry): void {
  * packed. A packed value that does not unpack to one string per site (a damaged cache) gives
  * empty snippets: the usage documents lose their context words, nothing fails.
  */
-export function entrySnippets(entry: FileEntry, packs?: PackedStore): string[] {
+export function entrySnippets(entry: FileEntry, packs?: PackedReader): string[] {
   const sites = entry.callSites;
   if (entry.snippets === undefined) return sites.map((s) => s.snippet ?? '');
   const bytes = packedBytes(entry.snippets, packs);
