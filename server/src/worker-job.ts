@@ -37,7 +37,6 @@ interface Envelope<R> {
   peakKb?: number;
 }
 
-
 /** Last characters of a child's stderr kept for an error message. */
 const STDERR_KEPT = 4096;
 

@@ -61,15 +61,56 @@ export interface PackedReader {
 /** What a pass over many values reads of the file at once (`windowed`). */
 const WINDOW_BYTES = 1 << 20;
 
+/**
+ * Bytes appended to an open file through a gathering buffer, each run given its place. Used by the
+ * store for its own file and by the index cache for the file beside its base. A failed write
+ * throws, and leaves what was gathered in place (readable through `gathered`).
+ */
+export class PackedAppender {
+  /** Bytes in the file; the ones gathered after them are not yet written. */
+  written = 0;
+  private readonly pending = Buffer.allocUnsafe(PENDING_BYTES);
+  private used = 0;
+
+  constructor(readonly fd: number) {}
+
+  /** Appends the bytes (a string: Latin-1, a byte a character); their place, or undefined when no place can stand for them (nothing is appended). */
+  add(bytes: Buffer | string): number | undefined {
+    const length = bytes.length;
+    const place = packedPlace(this.written + this.used, length);
+    if (place === undefined) return undefined;
+    if (this.used + length > PENDING_BYTES) this.flush();
+    if (length > PENDING_BYTES) this.writeAll(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+    else this.used += typeof bytes === 'string' ? this.pending.write(bytes, this.used, 'latin1') : bytes.copy(this.pending, this.used);
+    return place;
+  }
+
+  /** Writes what is gathered. */
+  flush(): void {
+    if (this.used === 0) return;
+    this.writeAll(this.pending.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  /** A copy of gathered bytes from `offset` (at or past `written`); undefined when they are not all gathered. */
+  gathered(offset: number, length: number): Buffer | undefined {
+    const at = offset - this.written;
+    if (at < 0 || at + length > this.used) return undefined;
+    return Buffer.from(this.pending.subarray(at, at + length));
+  }
+
+  private writeAll(bytes: Buffer): void {
+    let done = 0;
+    while (done < bytes.length) done += fs.writeSync(this.fd, bytes, done, bytes.length - done, this.written + done);
+    this.written += bytes.length;
+  }
+}
+
 export class PackedStore implements PackedReader {
-  private fd?: number;
+  private file?: PackedAppender;
   private name?: string;
   /** Whether the file's name is still there (it could not be unlinked at once). */
   private named = false;
-  /** Bytes in the file so far, and the ones gathered after them but not yet written. */
-  private written = 0;
-  private readonly pending = Buffer.allocUnsafe(PENDING_BYTES);
-  private pendingUsed = 0;
   /** Set when the store stopped taking values: the file could not be made or written. */
   private stopped = false;
   private folder?: string;
@@ -92,19 +133,14 @@ export class PackedStore implements PackedReader {
 
   /** The value's place in the file, or the value itself when it stays in memory. */
   put(value: string): string | number {
-    if (!this.spills || value.length >= LENGTH_SPAN) return value;
-    if (this.fd === undefined && !this.open()) return value;
-    const length = value.length;
-    const offset = this.written + this.pendingUsed;
-    const place = packedPlace(offset, length);
-    if (place === undefined) return value;
-    if (this.pendingUsed + length > PENDING_BYTES && !this.flush()) return value;
-    if (length > PENDING_BYTES) {
-      if (!this.write(Buffer.from(value, 'latin1'))) return value;
-    } else {
-      this.pendingUsed += this.pending.write(value, this.pendingUsed, 'latin1');
+    const file = this.spills ? (this.file ?? this.open()) : undefined;
+    if (!file) return value;
+    try {
+      return file.add(value) ?? value;
+    } catch (err) {
+      this.writeFailed(err);
+      return value;
     }
-    return place;
   }
 
   /**
@@ -112,20 +148,24 @@ export class PackedStore implements PackedReader {
    * returns where they begin, so that places read with the base are moved by that much
    * (`shiftPlace`); or why it could not, with the store keeping values in memory from then on.
    */
-  adopt(file: string): number | { error: string } {
-    if (!this.spills || (this.fd === undefined && !this.open()) || !this.flush()) return { error: 'the packed values have no file to go to' };
-    const start = this.written;
+  adopt(source: string): number | { error: string } {
+    const file = this.spills ? (this.file ?? this.open()) : undefined;
+    if (!file) return { error: 'the packed values have no file to go to' };
     let src: number | undefined;
+    let start: number;
     try {
-      src = fs.openSync(file, 'r');
+      file.flush();
+      start = file.written;
+      src = fs.openSync(source, 'r');
       const chunk = Buffer.allocUnsafe(1 << 20);
-      for (;;) {
-        const n = fs.readSync(src, chunk, 0, chunk.length, null);
-        if (n === 0) break;
-        if (!this.write(chunk.subarray(0, n))) return { error: 'the packed values could not be copied' };
+      for (let n = fs.readSync(src, chunk, 0, chunk.length, null); n > 0; n = fs.readSync(src, chunk, 0, chunk.length, null)) {
+        if (file.add(chunk.subarray(0, n)) === undefined) return { error: 'the packed values do not fit in the file' };
       }
     } catch (err) {
-      return { error: `${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+      // A source that cannot be read leaves the store as it was; a write that failed stops it.
+      if (src === undefined) return { error: `${path.basename(source)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+      this.writeFailed(err);
+      return { error: 'the packed values could not be copied' };
     } finally {
       if (src !== undefined) fs.closeSync(src);
     }
@@ -136,15 +176,11 @@ export class PackedStore implements PackedReader {
   bytes(value: string | number): Buffer | undefined {
     if (typeof value === 'string') return Buffer.from(value, 'latin1');
     const parts = placeParts(value);
-    if (!parts) return undefined;
+    if (!parts || !this.file) return undefined;
     const { offset, length } = parts;
-    if (offset >= this.written) {
-      // Still gathered, not yet written.
-      const at = offset - this.written;
-      if (at + length > this.pendingUsed) return undefined;
-      return Buffer.from(this.pending.subarray(at, at + length));
-    }
-    if (offset + length > this.written) return undefined;
+    // At or past what is written: still gathered.
+    if (offset >= this.file.written) return this.file.gathered(offset, length);
+    if (offset + length > this.file.written) return undefined;
     return this.readAt(offset, length);
   }
 
@@ -159,11 +195,12 @@ export class PackedStore implements PackedReader {
     let start = 0;
     return {
       bytes: (value) => {
+        const written = this.file?.written ?? 0;
         const parts = typeof value === 'number' ? placeParts(value) : undefined;
-        if (!parts || parts.length > WINDOW_BYTES || parts.offset + parts.length > this.written) return this.bytes(value);
+        if (!parts || parts.length > WINDOW_BYTES || parts.offset + parts.length > written) return this.bytes(value);
         const { offset, length } = parts;
         if (!window || offset < start || offset + length > start + window.length) {
-          window = this.readAt(offset, Math.min(WINDOW_BYTES, this.written - offset));
+          window = this.readAt(offset, Math.min(WINDOW_BYTES, written - offset));
           start = offset;
           if (!window) return undefined;
         }
@@ -174,12 +211,12 @@ export class PackedStore implements PackedReader {
 
   /** `length` bytes of the file from `offset`; undefined when they cannot be read. */
   private readAt(offset: number, length: number): Buffer | undefined {
-    if (this.fd === undefined) return undefined;
+    if (!this.file) return undefined;
     const out = Buffer.allocUnsafe(length);
     try {
       let got = 0;
       while (got < length) {
-        const n = fs.readSync(this.fd, out, got, length - got, offset + got);
+        const n = fs.readSync(this.file.fd, out, got, length - got, offset + got);
         if (n === 0) return undefined;
         got += n;
       }
@@ -192,49 +229,33 @@ export class PackedStore implements PackedReader {
   /** Closes the file (at shutdown); values in it read as nothing after. */
   close(): void {
     this.stopped = true;
-    if (this.fd !== undefined) {
+    if (this.file) {
       try {
-        fs.closeSync(this.fd);
+        fs.closeSync(this.file.fd);
       } catch {
         // Closed either way.
       }
-      this.fd = undefined;
+      this.file = undefined;
     }
     if (this.named && this.name) fs.rmSync(this.name, { force: true });
     this.named = false;
   }
 
-  /** Writes what is gathered; false (and the store stopped) when the write fails. */
-  private flush(): boolean {
-    if (this.pendingUsed === 0) return true;
-    const ok = this.write(this.pending.subarray(0, this.pendingUsed));
-    if (ok) this.pendingUsed = 0;
-    return ok;
+  /** What was gathered stays readable from memory; what comes after stays in memory. */
+  private writeFailed(err: unknown): void {
+    this.stop(`could not write packed values to ${this.name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 
-  private write(bytes: Buffer): boolean {
-    try {
-      let done = 0;
-      while (done < bytes.length) done += fs.writeSync(this.fd!, bytes, done, bytes.length - done, this.written + done);
-      this.written += bytes.length;
-      return true;
-    } catch (err) {
-      // What was gathered stays readable from memory; what comes after stays in memory.
-      this.stop(`could not write packed values to ${this.name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      return false;
-    }
-  }
-
-  private open(): boolean {
+  private open(): PackedAppender | undefined {
     const folder = this.folder!;
     removeStaleFiles(folder);
     const name = path.join(folder, `${PACKED_FILE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
     try {
       // Made new ('x'), readable and writable by this user only.
-      this.fd = fs.openSync(name, 'wx+', 0o600);
+      this.file = new PackedAppender(fs.openSync(name, 'wx+', 0o600));
     } catch (err) {
       this.stop(`could not make a file for packed values in ${folder}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      return false;
+      return undefined;
     }
     this.name = name;
     try {
@@ -242,7 +263,7 @@ export class PackedStore implements PackedReader {
     } catch {
       this.named = true;
     }
-    return true;
+    return this.file;
   }
 
   private stop(message: string): void {

@@ -9,11 +9,11 @@
  * follow the base, or whose tail was cut by a crash, is read as far as it is whole: whatever it
  * missed is a file whose size or time no longer matches its entry, which is read again.
  */
-import { closeSync, createReadStream, openSync, promises as fs, readFileSync, renameSync, rmSync, writeSync } from 'fs';
+import { closeSync, createReadStream, openSync, promises as fs, readFileSync, renameSync, rmSync } from 'fs';
 import * as path from 'path';
 import { FileEntry } from '../model';
 import { CacheDecoder, CacheEncoder } from './cache-codec';
-import { PackedStore, packedPlace, placeParts, shiftPlace } from './packed-store';
+import { PackedAppender, PackedStore, placeParts, shiftPlace } from './packed-store';
 import { packedForDisk, packedFromDisk } from './snippets';
 
 /** Bump when FileEntry, extraction or the cache's encoding changes meaning: older caches are then rebuilt. */
@@ -162,15 +162,12 @@ function isPackedName(name: string): boolean {
 
 /**
  * Writes the packed values of a base being written to a temporary file, one after the other, and
- * says where each went; `finish` renames the file to its name (before the base is renamed to its
- * own, so a base never names a file that is not there).
+ * says where each went (`add`, a `PackedAppender`'s); `finish` renames the file to its name
+ * (before the base is renamed to its own, so a base never names a file that is not there).
  */
 class PackedWriter {
-  private readonly fd: number;
   private readonly tmp: string;
-  private written = 0;
-  private readonly buffer = Buffer.allocUnsafe(WRITE_CHUNK);
-  private used = 0;
+  private readonly file: PackedAppender;
   private closed = false;
 
   constructor(
@@ -178,22 +175,16 @@ class PackedWriter {
     readonly name: string,
   ) {
     this.tmp = path.join(dir, `${name}.${process.pid}.${Date.now()}.tmp`);
-    this.fd = openSync(this.tmp, 'w');
+    this.file = new PackedAppender(openSync(this.tmp, 'w'));
   }
 
   /** Appends the bytes; returns their place, or undefined when a place could not hold them (the caller writes them inline). */
   add(bytes: Buffer): number | undefined {
-    const place = packedPlace(this.written, bytes.length);
-    if (place === undefined) return undefined;
-    if (this.used + bytes.length > this.buffer.length) this.flush();
-    if (bytes.length > this.buffer.length) this.writeAll(bytes);
-    else this.used += bytes.copy(this.buffer, this.used);
-    this.written += bytes.length;
-    return place;
+    return this.file.add(bytes);
   }
 
   finish(): void {
-    this.flush();
+    this.file.flush();
     this.close();
     renameSync(this.tmp, path.join(this.dir, this.name));
   }
@@ -208,16 +199,7 @@ class PackedWriter {
     if (this.closed) return;
     // Once only: the number may belong to another file after.
     this.closed = true;
-    closeSync(this.fd);
-  }
-
-  private flush(): void {
-    if (this.used) this.writeAll(this.buffer.subarray(0, this.used));
-    this.used = 0;
-  }
-
-  private writeAll(bytes: Buffer): void {
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    closeSync(this.file.fd);
   }
 }
 
