@@ -7,7 +7,7 @@ import { defaultSettings } from '../../server/src/config';
 import { consoleEditor } from '../../server/src/editor';
 import { ApiIndex } from '../../server/src/index/api-index';
 import { Indexer } from '../../server/src/index/indexer';
-import { PackedStore } from '../../server/src/index/packed-store';
+import { packedPlace, PackedStore, shiftPlace } from '../../server/src/index/packed-store';
 import { loadCache, saveCache } from '../../server/src/index/persistence';
 import { scriptIncludeFields } from '../../server/src/index/api-documents';
 import { entrySnippets, packEntry, scriptIncludeBody, spillPacked } from '../../server/src/index/snippets';
@@ -60,6 +60,23 @@ describe('index/packed-store', () => {
     packs.close();
     assert.equal(packs.bytes(places[0]), undefined, 'a closed store reads nothing');
     assert.equal(packs.put('x'), 'x', 'and keeps what comes after in memory');
+  });
+
+  it('adopts a file larger than what it gathers, every value readable, one across each boundary too', async () => {
+    const source = path.join(dir, 'beside.packed');
+    const bytes = randomBytes(2 * 1024 * 1024 + 100_000);
+    await fs.writeFile(source, bytes);
+    const packs = new PackedStore();
+    packs.useFolder(dir);
+    const first = packs.put(bytesValue(70));
+    const start = packs.adopt(source);
+    assert.equal(typeof start, 'number');
+    for (const offset of [0, 1024 * 1024 - 10, 2 * 1024 * 1024 - 12, bytes.length - 100]) {
+      const place = packedPlace(offset, 100)!;
+      assert.deepEqual(packs.bytes(shiftPlace(place, start as number)!), bytes.subarray(offset, offset + 100), `at ${offset}`);
+    }
+    assert.equal((packs.bytes(first) as Buffer).length, 70);
+    packs.close();
   });
 
   it('reads nothing for a place it never gave', () => {

@@ -161,6 +161,8 @@ export class PackedStore implements PackedReader {
       for (let n = fs.readSync(src, chunk, 0, chunk.length, null); n > 0; n = fs.readSync(src, chunk, 0, chunk.length, null)) {
         if (file.add(chunk.subarray(0, n)) === undefined) return { error: 'the packed values do not fit in the file' };
       }
+      // All written: a value of the copy must not lie partly in the file and partly still gathered.
+      file.flush();
     } catch (err) {
       // A source that cannot be read leaves the store as it was; a write that failed stops it.
       if (src === undefined) return { error: `${path.basename(source)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
