@@ -39,6 +39,20 @@ describe('index/persistence', () => {
     for (const f of files) assert.deepEqual(load.files.get(f.entry.path)?.entry, f.entry, f.entry.path);
   });
 
+  it('reads a cache whose lines end in CR LF, a line longer than a read chunk among them', async () => {
+    const files = [
+      { entry: fileEntry('a.js', { scriptIncludes: [scriptInclude('A', { description: 'ü'.repeat(300_000) })] }), size: 1, mtimeMs: 1 },
+      { entry: fileEntry('b.js', { scriptIncludes: [scriptInclude('B')] }), size: 2, mtimeMs: 2 },
+    ];
+    await saveCache(dir, files, 'test');
+    const file = path.join(dir, 'index.jsonl');
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/\n/g, '\r\n'));
+    const load = await loadCache(dir);
+    assert.equal(load.status, 'loaded');
+    if (load.status !== 'loaded') return;
+    for (const f of files) assert.deepEqual(load.files.get(f.entry.path)?.entry, f.entry, f.entry.path);
+  });
+
   it('reports an absent cache as absent', async () => {
     assert.equal((await loadCache(path.join(dir, 'nothing-here'))).status, 'absent');
   });

@@ -245,23 +245,42 @@ export async function appendChanges(dir: string, base: string, changes: readonly
 }
 
 /**
- * The lines of a UTF-8 file, read in 256 KB chunks and cut at each `\n` (a `\r` before it is
- * dropped). readline does the same with a regular expression and an event per line, which was a
- * third of reading a large cache.
+ * The lines of a UTF-8 file, read in 256 KB chunks of bytes and cut at each `\n` (a `\r` before
+ * it is dropped); each line is decoded on its own. A `\n` byte is never part of a longer UTF-8
+ * sequence, so a character cut by a chunk's end is decoded whole with its line. Decoding the
+ * chunks as text first (a stream with an encoding, then cutting the strings) took twice as long at
+ * 10,000 Script Includes: 0.5 of a warm start's 3.5 s, against 0.2 for the lines from bytes.
+ * readline, with a regular expression and an event per line, was slower still.
  */
 async function* readLines(file: string): AsyncGenerator<string> {
-  let rest = '';
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 18 }) as AsyncIterable<string>) {
-    let text = rest ? rest + chunk : chunk;
+  let rest: Buffer | undefined;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 18 }) as AsyncIterable<Buffer>) {
     let from = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
-      yield text.charCodeAt(nl - 1) === 13 && nl > from ? text.slice(from, nl - 1) : text.slice(from, nl);
+    let nl = chunk.indexOf(10);
+    if (rest) {
+      // The line the last chunk began.
+      if (nl === -1) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const line = Buffer.concat([rest, chunk.subarray(0, nl)]);
+      rest = undefined;
+      yield lineText(line, 0, line.length);
+      from = nl + 1;
+      nl = chunk.indexOf(10, from);
+    }
+    for (; nl !== -1; nl = chunk.indexOf(10, from)) {
+      yield lineText(chunk, from, nl);
       from = nl + 1;
     }
-    rest = text.slice(from);
-    text = '';
+    if (from < chunk.length) rest = chunk.subarray(from);
   }
-  if (rest) yield rest;
+  if (rest) yield lineText(rest, 0, rest.length);
+}
+
+/** The text of bytes `from` to `end` (a `\r` at its end dropped). */
+function lineText(bytes: Buffer, from: number, end: number): string {
+  return bytes.toString('utf8', from, end > from && bytes[end - 1] === 13 ? end - 1 : end);
 }
 
 function isCachedFile(f: unknown): f is CachedFile {
