@@ -29,7 +29,7 @@ import { explain, EXPLAIN_COMMAND } from './features/explain';
 import { hover, hoverFormatOf, HoverFormat } from './features/hover';
 import { signatureHelp } from './features/signature-help';
 import { workspaceSymbols } from './features/workspace-symbols';
-import { capYoungGeneration, IDLE_COLLECT_AFTER_GROWTH, IdleCollector, watchLongCollections, YOUNG_SEMI_SPACE_MB } from './memory';
+import { capYoungGeneration, collectInBackground, holdHeapGrowth, IDLE_COLLECT_AFTER_GROWTH, IdleCollector, SERVING_HEAP_GROWTH_PERCENT, watchLongCollections, YOUNG_SEMI_SPACE_MB } from './memory';
 import { SERVER_VERSION } from './version';
 import { Session, uriToPath, Workspace } from './session';
 import { FileChange } from './workspace/watcher';
@@ -68,6 +68,16 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     onCollect: (before, after, ms) => editor.log('debug', `collected the garbage of recent requests while idle: JavaScript heap and its buffers ${mb(before)} -> ${mb(after)} MB in ${Math.round(ms)} ms`),
   });
   let stopWatchingCollections = () => {};
+  /** Gives V8 its own heap growth back (set while the server serves and no first index is built). */
+  let releaseHeapGrowth: (() => void) | undefined;
+  let stopped = false;
+  const stopMemoryWork = (): void => {
+    stopped = true;
+    idle.stop();
+    stopWatchingCollections();
+    releaseHeapGrowth?.();
+    releaseHeapGrowth = undefined;
+  };
   let clientWatches = false;
   let clientConfiguration = false;
   let clientSnippets = false;
@@ -200,11 +210,23 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   }
 
   async function indexWithProgress(ws: Workspace): Promise<void> {
-    firstIndexes++;
+    // A first index grows the heap by V8's own rule; a serving server holds it closer (memory.ts).
+    if (firstIndexes++ === 0) {
+      releaseHeapGrowth?.();
+      releaseHeapGrowth = undefined;
+    }
     try {
       await indexFirst(ws);
     } finally {
-      firstIndexes--;
+      if (--firstIndexes === 0 && !stopped) {
+        releaseHeapGrowth = holdHeapGrowth(SERVING_HEAP_GROWTH_PERCENT);
+        // The limit the first index's last collection set, by V8's own rule, would stand until
+        // the next full collection, which requests may not bring for hundreds of completions:
+        // one now, incremental, sets it by the held rule.
+        void collectInBackground().then((ms) => {
+          if (ms !== undefined) editor.log('debug', `the heap grows at most ${SERVING_HEAP_GROWTH_PERCENT}% between full collections from now on (a collection of ${Math.round(ms)} ms set its limit)`);
+        });
+      }
     }
   }
 
@@ -376,8 +398,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
     }),
   );
   connection.onShutdown(async () => {
-    idle.stop();
-    stopWatchingCollections();
+    stopMemoryWork();
     diagnostics.dispose();
     await session.dispose();
   });
@@ -391,8 +412,7 @@ export function startServer(connection: Connection): { dispose(): Promise<void> 
   connection.listen();
   return {
     dispose: () => {
-      idle.stop();
-      stopWatchingCollections();
+      stopMemoryWork();
       return session.dispose();
     },
   };

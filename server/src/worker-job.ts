@@ -20,7 +20,7 @@
 import { ChildProcess, fork, Serializable } from 'child_process';
 import { existsSync } from 'fs';
 import { parentPort, Worker } from 'worker_threads';
-import { keepYoungGenerationCap, YOUNG_SEMI_SPACE_MB } from './memory';
+import { keepHeapFlags, YOUNG_SEMI_SPACE_MB } from './memory';
 
 export type JobResult<R> = { ok: true; reply: R; peakMb?: number } | { ok: false; error: string };
 
@@ -62,7 +62,7 @@ function inThread<Req, R>(script: string, request: Req, what: string, transfer: 
   let worker: Worker;
   try {
     worker = new Worker(script);
-    keepYoungGenerationCap(worker);
+    keepHeapFlags(worker);
   } catch (err) {
     return done({ ok: false, error: `could not start the ${what}: ${(err as Error).message}` });
   }

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { keepYoungGenerationCap } from '../memory';
+import { keepHeapFlags } from '../memory';
 import { FileEntry } from '../model';
 import { extractRecord } from '../syntax/extract';
 import { readWorkspaceFile, ReadOptions, ReadResult } from '../workspace/read';
@@ -197,7 +197,7 @@ function driveWorker(
       // redone in-process.
       worker = new Worker(file, { workerData: setup, stdout: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 } });
       worker.stdout.pipe(process.stderr, { end: false });
-      keepYoungGenerationCap(worker);
+      keepHeapFlags(worker);
     } catch (err) {
       onFailed([], (err as Error).message);
       resolve();
