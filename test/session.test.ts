@@ -52,6 +52,11 @@ describe('session: a workspace', function () {
     // The dense list is part of it, not empty after the restart.
     assert.equal(warm.dense, cold.dense);
     assert.doesNotMatch(warm.dense ?? '', /dense 0 /);
+    // A cold start gives its build's garbage back before it answers; a warm one, which built
+    // nothing, leaves the little it made to the server's first collection after the start.
+    assert.ok(cold.lines.some((l) => /released the memory of reading the files/.test(l)), cold.lines.join('\n'));
+    assert.ok(cold.lines.some((l) => /released the memory of building retrieval/.test(l)), cold.lines.join('\n'));
+    assert.ok(!warm.lines.some((l) => /released the memory of/.test(l)), warm.lines.join('\n'));
   });
 
   it('warms its search lists in the background after the start, and answers the same warmed or not', async () => {

@@ -14,6 +14,10 @@ import { learnedFromJson, learnedToJson, RetrievalIndex, RetrievalSnapshot, SNAP
 
 /** Vectors and arrays files older than this that no snapshot names are removed. */
 const STALE_FILES_MS = 10 * 60_000;
+
+/** What `prepare` says when the last run's retrieval was restored, not built. */
+export const RESTORED = 'restored from the cache';
+
 /** The files a save names, besides the snapshot itself. */
 const SAVED_BINARY = /^(vectors|arrays)-.*\.bin(\.json)?$/;
 
@@ -122,7 +126,7 @@ export class RetrievalStore {
       if (joined?.ok && this.retrieval.restore(joined.snap, learned, vectors?.ok ? vectors.index : undefined)) {
         this.savedGeneration = this.index.generation;
         await this.removeStaleFiles();
-        return 'restored from the cache';
+        return RESTORED;
       }
     }
     // Built in slices, the embedder learned in a child process: the server answers (by name) meanwhile.
