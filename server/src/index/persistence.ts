@@ -253,18 +253,19 @@ export async function appendChanges(dir: string, base: string, changes: readonly
  * readline, with a regular expression and an event per line, was slower still.
  */
 async function* readLines(file: string): AsyncGenerator<string> {
-  let rest: Buffer | undefined;
+  // The pieces of a line that earlier chunks began, joined once its end arrives.
+  const rest: Buffer[] = [];
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 18 }) as AsyncIterable<Buffer>) {
     let from = 0;
     let nl = chunk.indexOf(10);
-    if (rest) {
-      // The line the last chunk began.
+    if (rest.length) {
       if (nl === -1) {
-        rest = Buffer.concat([rest, chunk]);
+        rest.push(chunk);
         continue;
       }
-      const line = Buffer.concat([rest, chunk.subarray(0, nl)]);
-      rest = undefined;
+      rest.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(rest);
+      rest.length = 0;
       yield lineText(line, 0, line.length);
       from = nl + 1;
       nl = chunk.indexOf(10, from);
@@ -273,9 +274,12 @@ async function* readLines(file: string): AsyncGenerator<string> {
       yield lineText(chunk, from, nl);
       from = nl + 1;
     }
-    if (from < chunk.length) rest = chunk.subarray(from);
+    if (from < chunk.length) rest.push(chunk.subarray(from));
   }
-  if (rest) yield lineText(rest, 0, rest.length);
+  if (rest.length) {
+    const line = Buffer.concat(rest);
+    yield lineText(line, 0, line.length);
+  }
 }
 
 /** The text of bytes `from` to `end` (a `\r` at its end dropped). */
