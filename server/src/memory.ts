@@ -219,12 +219,8 @@ export function capYoungGeneration(semiSpaceMb: number): () => void {
   let growing = true;
   let seen = 0;
   const setFactor = (grow: boolean): void => {
-    try {
-      v8.setFlagsFromString(`--semi-space-growth-factor=${grow ? SEMI_SPACE_GROWTH : 1}`);
-      growing = grow;
-    } catch {
-      // A Node that refuses the flag: the young generation keeps V8's own sizing.
-    }
+    // A Node that refuses the flag: the young generation keeps V8's own sizing.
+    if (setV8Flag(`--semi-space-growth-factor=${grow ? SEMI_SPACE_GROWTH : 1}`)) growing = grow;
   };
   const check = (): void => {
     const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
@@ -251,8 +247,18 @@ export function capYoungGeneration(semiSpaceMb: number): () => void {
   return () => {
     observer.disconnect();
     reapplyFlags.delete(reapply);
-    if (!growing) v8.setFlagsFromString(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH}`);
+    if (!growing) setV8Flag(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH}`);
   };
+}
+
+/** Sets one of V8's flags at run time; false when this Node refuses it (V8 then keeps its own rule). */
+function setV8Flag(flag: string): boolean {
+  try {
+    v8.setFlagsFromString(flag);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How each flag this module set at run time is set again (the young generation's cap, the serving heap growth). */
@@ -285,35 +291,24 @@ export function keepHeapFlags(worker: { once(event: 'online', listener: () => vo
  */
 export const SERVING_HEAP_GROWTH_PERCENT = 10;
 
-let servingGrowth: (() => void) | undefined;
-
 /**
  * Holds the old generation's growth to `percent` (see SERVING_HEAP_GROWTH_PERCENT) until the
  * returned function is called, which gives V8 its own rule back. A first index does not run
  * under it: its bulk steps collect on their own (`collectBuildGarbage`), and at 10,000 Script
  * Includes a cold index under 15% took 8% longer. V8 reads the flag each time it sets the heap's
- * next limit, so it takes effect at the next full collection. Returns a function that stops it.
+ * next limit, so it takes effect at the next full collection. One hold at a time.
  */
 export function holdHeapGrowth(percent: number): () => void {
-  const set = (value: number): void => {
-    try {
-      v8.setFlagsFromString(`--heap-growing-percent=${value}`);
-    } catch {
-      // A Node that refuses the flag: the heap keeps V8's own growth.
-    }
-  };
-  servingGrowth?.();
-  const reapply = (): void => set(percent);
+  const reapply = (): void => void setV8Flag(`--heap-growing-percent=${percent}`);
   reapplyFlags.add(reapply);
-  set(percent);
-  const stop = (): void => {
-    if (servingGrowth !== stop) return;
-    servingGrowth = undefined;
+  reapply();
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
     reapplyFlags.delete(reapply);
-    set(0);
+    setV8Flag('--heap-growing-percent=0');
   };
-  servingGrowth = stop;
-  return stop;
 }
 
 /** V8's own factor of growth of the young generation. */

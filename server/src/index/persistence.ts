@@ -266,7 +266,7 @@ async function* readLines(file: string): AsyncGenerator<string> {
       rest.push(chunk.subarray(0, nl));
       const line = Buffer.concat(rest);
       rest.length = 0;
-      yield lineText(line, 0, line.length);
+      yield lineText(line);
       from = nl + 1;
       nl = chunk.indexOf(10, from);
     }
@@ -276,14 +276,11 @@ async function* readLines(file: string): AsyncGenerator<string> {
     }
     if (from < chunk.length) rest.push(chunk.subarray(from));
   }
-  if (rest.length) {
-    const line = Buffer.concat(rest);
-    yield lineText(line, 0, line.length);
-  }
+  if (rest.length) yield lineText(Buffer.concat(rest));
 }
 
 /** The text of bytes `from` to `end` (a `\r` at its end dropped). */
-function lineText(bytes: Buffer, from: number, end: number): string {
+function lineText(bytes: Buffer, from = 0, end = bytes.length): string {
   return bytes.toString('utf8', from, end > from && bytes[end - 1] === 13 ? end - 1 : end);
 }
 
