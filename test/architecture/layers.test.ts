@@ -47,17 +47,20 @@ describe('architecture: two wings', () => {
     }
   });
 
-  it('nothing reachable from serve loads a lab module', () => {
+  it('nothing reachable from serve loads a lab module, nor protobufjs', () => {
     const script = `
       require(${JSON.stringify(path.join(ROOT, 'out', 'server', 'src', 'server.js'))});
       require(${JSON.stringify(path.join(ROOT, 'out', 'server', 'src', 'session.js'))});
       const lab = Object.keys(require.cache).filter((k) => /[\\\\/]out[\\\\/]server[\\\\/]src[\\\\/](training|eval|bench)[\\\\/]/.test(k));
       const core = Object.keys(require.cache).filter((k) => /[\\\\/]out[\\\\/]server[\\\\/]src[\\\\/]/.test(k));
-      process.stdout.write(JSON.stringify({ lab, core: core.length }));`;
+      // Only building a model needs protobufjs; a server reads models without it (onnx-builder.ts).
+      const builder = Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/]protobufjs[\\\\/]/.test(k));
+      process.stdout.write(JSON.stringify({ lab, core: core.length, builder }));`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     assert.strictEqual(r.status, 0, r.stderr);
-    const { lab, core } = JSON.parse(r.stdout) as { lab: string[]; core: number };
+    const { lab, core, builder } = JSON.parse(r.stdout) as { lab: string[]; core: number; builder: string[] };
     assert.ok(core > 20, `only ${core} core modules loaded: the probe did not load the server`);
     assert.deepStrictEqual(lab, []);
+    assert.deepStrictEqual(builder, []);
   });
 });

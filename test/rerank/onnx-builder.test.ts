@@ -68,6 +68,20 @@ describe('onnx-builder', () => {
     }
   });
 
+  it('reads metadata pairs with fields it does not know and UTF-8 text, and refuses a cut one', () => {
+    const utf8 = (t: string) => [...Buffer.from(t, 'utf8')];
+    const field = (n: number, bytes: number[]) => [(n << 3) | 2, bytes.length, ...bytes];
+    // key = 1, an unknown varint field 3 (= 300), value = 2, an unknown fixed32 field 4.
+    const pair = [...field(1, utf8('kind')), (3 << 3) | 0, 0xac, 0x02, ...field(2, utf8('räranker ✓')), (4 << 3) | 5, 1, 2, 3, 4];
+    const model = Uint8Array.from([...field(14, pair), ...field(7, [])]);
+    const read = readModelMetadata(model);
+    assert.ok(read.ok, read.ok ? '' : read.error);
+    if (read.ok) assert.deepStrictEqual(read.metadata, { kind: 'räranker ✓' });
+    // The value's length says more bytes than the pair holds.
+    const cut = [...field(1, utf8('kind')), (2 << 3) | 2, 40, ...utf8('short')];
+    assert.strictEqual(readModelMetadata(Uint8Array.from([...field(14, cut), ...field(7, [])])).ok, false);
+  });
+
   it('reports bytes that are not a model as an error value', () => {
     const garbage = Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff);
     assert.strictEqual(readModelMetadata(garbage).ok, false);

@@ -6,7 +6,16 @@
  * field numbers of the public onnx.proto3 schema. Tensors are written as little-endian
  * `raw_data`, which every runtime reads and which keeps files compact.
  */
-import * as protobuf from 'protobufjs';
+import type * as Protobuf from 'protobufjs';
+
+/**
+ * protobufjs, loaded when a model is first built: a server only reads models (their metadata, by
+ * `scanModelMetadata`), and loading its 45 modules was a tenth of the server's own start.
+ */
+let protobufModule: typeof Protobuf | undefined;
+function protobuf(): typeof Protobuf {
+  return (protobufModule ??= require('protobufjs') as typeof Protobuf);
+}
 
 /** ONNX `TensorProto.DataType` values for the element types we write. */
 export const DataType = {
@@ -121,9 +130,9 @@ message TypeProto {
 const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 /** The parsed schema is immutable, so one per process is enough. */
-let modelType: protobuf.Type | undefined;
-function modelProtoType(): protobuf.Type {
-  if (!modelType) modelType = protobuf.parse(ONNX_SUBSET, { keepCase: true }).root.lookupType('onnx.ModelProto');
+let modelType: Protobuf.Type | undefined;
+function modelProtoType(): Protobuf.Type {
+  if (!modelType) modelType = protobuf().parse(ONNX_SUBSET, { keepCase: true }).root.lookupType('onnx.ModelProto');
   return modelType;
 }
 
@@ -371,15 +380,31 @@ function readVarint(buf: Uint8Array, offset: number): [bigint, number] {
   throw new Error('bad varint');
 }
 
+const UTF8 = new TextDecoder();
+
+/** A `StringStringEntryProto` (key = 1, value = 2); other fields are skipped, bytes that are not one throw. */
 function decodeStringPair(buf: Uint8Array): [string, string] | undefined {
-  const reader = protobuf.Reader.create(buf);
   let key = '';
   let value = '';
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 1 && (tag & 7) === 2) key = reader.string();
-    else if (tag >>> 3 === 2 && (tag & 7) === 2) value = reader.string();
-    else reader.skipType(tag & 7);
+  let pos = 0;
+  while (pos < buf.length) {
+    const [tag, tagLen] = readVarint(buf, pos);
+    pos += tagLen;
+    const field = Number(tag >> 3n);
+    const wire = Number(tag & 7n);
+    if (wire === 0) pos += readVarint(buf, pos)[1];
+    else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else if (wire === 2) {
+      const [len, lenLen] = readVarint(buf, pos);
+      const start = pos + lenLen;
+      const end = start + Number(len);
+      if (end > buf.length) throw new Error('truncated field');
+      if (field === 1) key = UTF8.decode(buf.subarray(start, end));
+      else if (field === 2) value = UTF8.decode(buf.subarray(start, end));
+      pos = end;
+    } else throw new Error(`unexpected wire type ${wire}`);
+    if (pos > buf.length) throw new Error('truncated field');
   }
   return key ? [key, value] : undefined;
 }
