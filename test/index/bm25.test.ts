@@ -475,6 +475,36 @@ describe('index/bm25', () => {
     assert.ok(!index.search(q, 12).some((h) => h.id === n + 19));
   });
 
+  it('gives the ranking scoring every document gives, whether a search walks its span of slots or reads its lists again', () => {
+    const index = new Bm25Index<'name' | 'body'>({ fields: { name: { weight: 3, b: 0.5 }, body: { weight: 1, b: 0.75 } } });
+    for (let i = 0; i < 5000; i++) {
+      const body = ['common', `w${i % 37}`];
+      // A few documents far apart hold the rare word: two entries over a span of 5,000 slots.
+      if (i === 3 || i === 2500 || i === 4990 || i === 4991) body.push('rare', 'rare');
+      index.add(i, { name: [`n${i % 11}`], body });
+    }
+    // A removed document leaves dead entries in the lists it was in, skipped by both ways.
+    index.remove(2500);
+    const best = (q: Array<{ term: string; weight: number }>, k: number, keep: (id: number) => boolean) =>
+      Array.from({ length: 5000 }, (_, id) => ({ id, score: index.explain(id, q)?.score ?? 0 }))
+        .filter((x) => x.score > 0 && keep(x.id))
+        .sort((a, b) => b.score - a.score || a.id - b.id)
+        .slice(0, k)
+        .map((x) => x.id);
+    const odd = (id: number) => id % 2 === 1;
+    for (const [q, k, keep] of [
+      [[{ term: 'rare', weight: 1 }], 5, () => true],
+      [[{ term: 'rare', weight: 1 }], 5, odd],
+      [[{ term: 'common', weight: 1 }, { term: 'w5', weight: 2 }], 7, () => true],
+      [[{ term: 'common', weight: 0.5 }, { term: 'rare', weight: 2 }, { term: 'n4', weight: 1 }], 9, odd],
+    ] as Array<[Array<{ term: string; weight: number }>, number, (id: number) => boolean]>) {
+      const asked: number[] = [];
+      const found = index.search(q, k, (id) => (asked.push(id), keep(id)));
+      assert.deepStrictEqual(found.map((h) => h.id), best(q, k, keep), JSON.stringify(q));
+      assert.strictEqual(new Set(asked).size, asked.length, 'a document was asked about twice');
+    }
+  });
+
   it('finds the same top 40 in a large index as scoring every document would (its speed is in the benchmark)', () => {
     // Zipf-like vocabulary so common terms have long posting lists, as real code does.
     let seed = 42;
