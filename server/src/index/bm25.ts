@@ -959,6 +959,9 @@ export class Bm25Index<F extends string> {
     const scores = this.scratchScores;
     const read: number[] = [];
     let entries = 0;
+    // The term that adds most per entry: its documents are taken first (below).
+    let strongest = -1;
+    let strongestFactor = 0;
     let lowest = this.slotCount;
     let highest = -1;
 
@@ -974,6 +977,10 @@ export class Bm25Index<F extends string> {
       if (end === from) continue;
       read.push(t);
       entries += end - from;
+      if (factor > strongestFactor) {
+        strongest = t;
+        strongestFactor = factor;
+      }
       // Lists are in slot order.
       if (docs[from] < lowest) lowest = docs[from];
       if (docs[end - 1] > highest) highest = docs[end - 1];
@@ -1000,6 +1007,14 @@ export class Bm25Index<F extends string> {
       top.push(score, id);
     };
     if (entries * SPAN_WALK_SHARE >= highest - lowest + 1) {
+      // The strongest term's documents first: they score high, so the k-th best score rises early
+      // and fewer documents are taken into the heap and asked of the filter on the walk.
+      if (strongest >= 0) {
+        const docs = this.impacts.docs;
+        const from = this.impactStart[strongest];
+        const end = from + this.impactLength[strongest];
+        for (let j = from; j < end; j++) take(docs[j]);
+      }
       for (let slot = lowest; slot <= highest; slot++) if (scores[slot] !== 0) take(slot);
     } else {
       const docs = this.impacts.docs;
