@@ -297,7 +297,7 @@ export class RetrievalPipeline {
     if (cancelled()) return { ...empty('cancelled'), query };
 
     // 4. Fusion with priors.
-    const byId = new Map<number, { lexical: [number, number]; usage: [number, number, number]; dense: [number, number] }>();
+    const byId = new Map<number, Lists>();
     const slot = (id: number) => {
       let s = byId.get(id);
       if (!s) byId.set(id, (s = { lexical: [0, Infinity], usage: [0, Infinity, 0], dense: [0, Infinity] }));
@@ -340,7 +340,9 @@ export class RetrievalPipeline {
     const assignedName = usePriors && !req.disable?.has('assigned-name') ? this.retrieval.assignedNameScorer(query.hole) : () => 0;
     const maxLexical = Math.max(1e-9, lexical[0]?.score ?? 0);
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
-    const details: CandidateDetail[] = [];
+    // Every candidate is scored; only the `max` best are made into candidates and details (a
+    // ranking met 300 or more, each of those eight objects, for 40 kept).
+    const scored: Array<{ s: Lists; ref: ApiDocRef; name: string; counts: UsageCounts | undefined; tableOverlap: number; evidence: FusionEvidence; score: number; key: string }> = [];
     for (const [id, s] of byId) {
       const ref = this.retrieval.docs.get(id);
       if (!ref) continue;
@@ -374,8 +376,13 @@ export class RetrievalPipeline {
         shapeMismatch: !!ref.si && ctx.kind === 'new' && !CLASS_KINDS.has(ref.si.kind),
       };
       const score = fusedScore(evidence, weights, usePriors);
+      scored.push({ s, ref, name, counts, tableOverlap, evidence, score, key: ref.si ? ref.si.apiName : `platform:${ref.platform!.name}` });
+    }
+    scored.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
+    scored.length = Math.min(scored.length, max);
+    const details: CandidateDetail[] = scored.map(({ s, ref, name, counts, tableOverlap, evidence, score, key }, i) => {
       const candidate: RankedCandidate = {
-        key: ref.si ? ref.si.apiName : `platform:${ref.platform!.name}`,
+        key,
         kind: ref.kind,
         name,
         apiName: ref.si ? ref.si.apiName : ref.platform!.name,
@@ -385,7 +392,8 @@ export class RetrievalPipeline {
       if (isFinite(s.lexical[1])) candidate.stages.lexical = { score: s.lexical[0], rank: s.lexical[1] };
       if (isFinite(s.usage[1])) candidate.stages.usage = { score: s.usage[0], rank: s.usage[1] };
       if (isFinite(s.dense[1])) candidate.stages.dense = { score: s.dense[0], rank: s.dense[1] };
-      details.push({
+      candidate.stages.fused = { score, rank: i + 1 };
+      return {
         candidate,
         ref,
         usage: counts,
@@ -394,11 +402,8 @@ export class RetrievalPipeline {
         dense: { score: s.dense[0], rank: s.dense[1] },
         tableOverlap,
         evidence,
-      });
-    }
-    details.sort((a, b) => b.candidate.score - a.candidate.score || a.candidate.key.localeCompare(b.candidate.key));
-    details.length = Math.min(details.length, max);
-    details.forEach((d, i) => (d.candidate.stages.fused = { score: d.candidate.score, rank: i + 1 }));
+      };
+    });
     lap('fuse');
 
     // 5. Methods within each candidate.
@@ -627,6 +632,9 @@ function queryWeights(disable: ReadonlySet<string> | undefined): typeof QUERY_WE
 }
 
 /** Mean share of a target's calls that show each of the hole's terms. */
+/** Where a candidate stands in each list: [score, rank] (rank Infinity: not in it), and the usage hits it gathered. */
+type Lists = { lexical: [number, number]; usage: [number, number, number]; dense: [number, number] };
+
 function holeAffinity(counts: UsageCounts, hole: readonly string[]): number {
   if (!hole.length || counts.total <= 0) return 0;
   let sum = 0;
