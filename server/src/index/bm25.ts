@@ -1006,24 +1006,17 @@ export class Bm25Index<F extends string> {
       if (filter && !filter(id)) return;
       top.push(score, id);
     };
-    if (entries * SPAN_WALK_SHARE >= highest - lowest + 1) {
-      // The strongest term's documents first: they score high, so the k-th best score rises early
-      // and fewer documents are taken into the heap and asked of the filter on the walk.
-      if (strongest >= 0) {
-        const docs = this.impacts.docs;
-        const from = this.impactStart[strongest];
-        const end = from + this.impactLength[strongest];
-        for (let j = from; j < end; j++) take(docs[j]);
-      }
-      for (let slot = lowest; slot <= highest; slot++) if (scores[slot] !== 0) take(slot);
-    } else {
+    const takeList = (t: number): void => {
       const docs = this.impacts.docs;
-      for (const t of read) {
-        const from = this.impactStart[t];
-        const end = from + this.impactLength[t];
-        for (let j = from; j < end; j++) take(docs[j]);
-      }
-    }
+      const end = this.impactStart[t] + this.impactLength[t];
+      for (let j = this.impactStart[t]; j < end; j++) take(docs[j]);
+    };
+    // The strongest term's documents first: they score high, so the k-th best score rises early
+    // and fewer documents pass the heap's test and are asked of the filter afterwards.
+    if (strongest >= 0) takeList(strongest);
+    if (entries * SPAN_WALK_SHARE >= highest - lowest + 1) {
+      for (let slot = lowest; slot <= highest; slot++) if (scores[slot] !== 0) take(slot);
+    } else for (const t of read) takeList(t);
     return top.sorted();
   }
 

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { endianness } from 'node:os';
 import { HierarchicalNSW } from 'hnswlib-node';
 
 export interface VectorIndexOptions {
@@ -78,7 +79,8 @@ function byScore(a: VectorHit, b: VectorHit): number {
 const MAX_SAVED_ELEMENTS = 50_000_000;
 /** Bytes of hnswlib's file header (its saveIndex): six size_t, int, uint, three size_t, double, size_t. */
 const HNSW_HEADER_BYTES = 96;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Whether a Float32Array view reads the file's little-endian floats as they are. */
+const LITTLE_ENDIAN = endianness() === 'LE';
 /** Largest allowed set that `search` scans rather than walks the graph for (about 0.2 ms at dimension 96). */
 const EXACT_AMONG = 2048;
 

@@ -329,32 +329,21 @@ export function scanModelMetadata(readAt: ReadAt, size: number): { ok: true; met
   let sawGraph = false;
   try {
     while (pos < size) {
+      // A field's tag and length fit in 20 bytes; its payload is read only when it is wanted.
       const head = readAt(pos, Math.min(20, size - pos));
-      const [tag, tagLen] = readVarint(head, 0);
-      const field = Number(tag >> 3n);
-      const wire = Number(tag & 7n);
+      const { field, wire, at } = tagAt(head, 0);
       if (field === 0) return { ok: false, error: 'not an ONNX model: bad field tag' };
-      let next: number;
-      if (wire === 0) {
-        next = pos + readVarint(head, tagLen)[1];
-      } else if (wire === 1) {
-        next = pos + tagLen + 8;
-      } else if (wire === 5) {
-        next = pos + tagLen + 4;
-      } else if (wire === 2) {
-        const [len, lenLen] = readVarint(head, tagLen);
-        const start = pos + tagLen + lenLen;
-        next = start + Number(len);
-        if (next > size) return { ok: false, error: 'not an ONNX model: truncated field' };
+      const { start, next: end } = payloadAt(head, wire, at);
+      if (end === undefined) return { ok: false, error: `not an ONNX model: unexpected wire type ${wire}` };
+      const next = pos + end;
+      if (next > size || next <= pos) return { ok: false, error: 'not an ONNX model: truncated field' };
+      if (wire === 2) {
         if (field === MODEL_GRAPH_FIELD) sawGraph = true;
         if (field === MODEL_METADATA_FIELD) {
-          const entry = decodeStringPair(readAt(start, Number(len)));
+          const entry = decodeStringPair(readAt(pos + start, end - start));
           if (entry) metadata[entry[0]] = entry[1];
         }
-      } else {
-        return { ok: false, error: `not an ONNX model: unexpected wire type ${wire}` };
       }
-      if (next > size || next <= pos) return { ok: false, error: 'not an ONNX model: truncated field' };
       pos = next;
     }
   } catch {
@@ -382,29 +371,46 @@ function readVarint(buf: Uint8Array, offset: number): [bigint, number] {
 
 const UTF8 = new TextDecoder();
 
+/** The protobuf tag at `at`: its field number and wire type, and where the field goes on. */
+function tagAt(buf: Uint8Array, at: number): { field: number; wire: number; at: number } {
+  const [tag, tagLen] = readVarint(buf, at);
+  return { field: Number(tag >> 3n), wire: Number(tag & 7n), at: at + tagLen };
+}
+
+/**
+ * Where the payload of a field of wire type `wire` that goes on at `at` starts, and where the
+ * next field starts (undefined for a wire type a message of ours never holds). Reads only a
+ * varint or a length; throws when it is cut.
+ */
+function payloadAt(buf: Uint8Array, wire: number, at: number): { start: number; next: number | undefined } {
+  switch (wire) {
+    case 0:
+      return { start: at, next: at + readVarint(buf, at)[1] };
+    case 1:
+      return { start: at, next: at + 8 };
+    case 5:
+      return { start: at, next: at + 4 };
+    case 2: {
+      const [len, lenLen] = readVarint(buf, at);
+      return { start: at + lenLen, next: at + lenLen + Number(len) };
+    }
+    default:
+      return { start: at, next: undefined };
+  }
+}
+
 /** A `StringStringEntryProto` (key = 1, value = 2); other fields are skipped, bytes that are not one throw. */
 function decodeStringPair(buf: Uint8Array): [string, string] | undefined {
   let key = '';
   let value = '';
-  let pos = 0;
-  while (pos < buf.length) {
-    const [tag, tagLen] = readVarint(buf, pos);
-    pos += tagLen;
-    const field = Number(tag >> 3n);
-    const wire = Number(tag & 7n);
-    if (wire === 0) pos += readVarint(buf, pos)[1];
-    else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else if (wire === 2) {
-      const [len, lenLen] = readVarint(buf, pos);
-      const start = pos + lenLen;
-      const end = start + Number(len);
-      if (end > buf.length) throw new Error('truncated field');
-      if (field === 1) key = UTF8.decode(buf.subarray(start, end));
-      else if (field === 2) value = UTF8.decode(buf.subarray(start, end));
-      pos = end;
-    } else throw new Error(`unexpected wire type ${wire}`);
-    if (pos > buf.length) throw new Error('truncated field');
+  for (let pos = 0; pos < buf.length; ) {
+    const { field, wire, at } = tagAt(buf, pos);
+    const { start, next } = payloadAt(buf, wire, at);
+    if (next === undefined) throw new Error(`unexpected wire type ${wire}`);
+    if (next > buf.length) throw new Error('truncated field');
+    if (wire === 2 && field === 1) key = UTF8.decode(buf.subarray(start, next));
+    else if (wire === 2 && field === 2) value = UTF8.decode(buf.subarray(start, next));
+    pos = next;
   }
   return key ? [key, value] : undefined;
 }

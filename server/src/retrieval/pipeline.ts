@@ -342,7 +342,7 @@ export class RetrievalPipeline {
     const maxUsage = Math.max(1e-9, usage[0]?.score ?? 0);
     // Every candidate is scored; only the `max` best are made into candidates and details (a
     // ranking met 300 or more, each of those eight objects, for 40 kept).
-    const scored: Array<{ s: Lists; ref: ApiDocRef; name: string; counts: UsageCounts | undefined; tableOverlap: number; evidence: FusionEvidence; score: number; key: string }> = [];
+    const scored: Scored[] = [];
     for (const [id, s] of byId) {
       const ref = this.retrieval.docs.get(id);
       if (!ref) continue;
@@ -631,10 +631,22 @@ function queryWeights(disable: ReadonlySet<string> | undefined): typeof QUERY_WE
   return { ...QUERY_WEIGHTS, ...(disable.has('record') ? { recordName: 0 } : {}), ...(disable.has('hole') ? { hole: 0 } : {}) };
 }
 
-/** Mean share of a target's calls that show each of the hole's terms. */
 /** Where a candidate stands in each list: [score, rank] (rank Infinity: not in it), and the usage hits it gathered. */
 type Lists = { lexical: [number, number]; usage: [number, number, number]; dense: [number, number] };
 
+/** A candidate scored by fusion, before the best are made into candidates and details. */
+interface Scored {
+  s: Lists;
+  ref: ApiDocRef;
+  name: string;
+  counts: UsageCounts | undefined;
+  tableOverlap: number;
+  evidence: FusionEvidence;
+  score: number;
+  key: string;
+}
+
+/** Mean share of a target's calls that show each of the hole's terms. */
 function holeAffinity(counts: UsageCounts, hole: readonly string[]): number {
   if (!hole.length || counts.total <= 0) return 0;
   let sum = 0;
