@@ -15,6 +15,9 @@ describe('worker-job: one job on a worker thread or in a child process', functio
     await fs.writeFile(path.join(dir, 'chatty.js'), `console.log('Content-Length: 2\\r\\n\\r\\n{}'); require(${jobModule}).answerOneJob((xs) => xs.map((x) => x + 1));\n`);
     await fs.writeFile(path.join(dir, 'quits.js'), 'process.exit(3);\n');
     await fs.writeFile(path.join(dir, 'throws.js'), "throw new Error('broken on purpose');\n");
+    // A job may answer later (a promise), with typed arrays it moves back rather than copies.
+    await fs.writeFile(path.join(dir, 'later.js'), `require(${jobModule}).answerOneJob(async (n) => { await new Promise((r) => setTimeout(r, 20)); return { n: n + 1, xs: Float64Array.of(n) }; }, (reply) => [reply.xs.buffer]);\n`);
+    await fs.writeFile(path.join(dir, 'rejects.js'), `require(${jobModule}).answerOneJob(async () => { throw new Error('refused on purpose'); });\n`);
   });
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
@@ -34,6 +37,17 @@ describe('worker-job: one job on a worker thread or in a child process', functio
         assert.ok(got.ok);
         assert.ok(got.reply instanceof Float32Array);
         assert.deepEqual([...got.reply], [2, 3.5]);
+      });
+
+      it('waits for a job that answers with a promise, and takes a rejected one as an error', async () => {
+        const got = await runWorkerJob<number, { n: number; xs: Float64Array }>(path.join(dir, 'later.js'), 4, 'test worker', { in: where });
+        assert.ok(got.ok);
+        assert.equal(got.reply.n, 5);
+        assert.ok(got.reply.xs instanceof Float64Array);
+        assert.deepEqual([...got.reply.xs], [4]);
+        const refused = await runWorkerJob(path.join(dir, 'rejects.js'), 1, 'test worker', { in: where });
+        assert.equal(refused.ok, false);
+        assert.equal(refused.ok ? '' : refused.error, 'the test worker failed: refused on purpose');
       });
 
       it('turns a missing script, an exit without a reply and an uncaught error into errors as values', async () => {

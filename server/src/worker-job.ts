@@ -2,7 +2,8 @@
  * One job off the main thread: start the script, send one request, take one reply, let it end.
  * Every way it can go wrong (the script missing, a start failure, an uncaught error, an exit
  * before replying) resolves with an error as a value, exactly once. Used where the server learns
- * something heavy (the embedder, a fine-tuned reranker) without holding the main thread.
+ * something heavy (the embedder, a fine-tuned reranker) or walks the workspace without holding the
+ * main thread.
  *
  * A job runs in a worker thread or in a child process (`JobOptions.in`); the job's script is the
  * same for both (`answerOneJob`).
@@ -109,16 +110,21 @@ function inProcess<Req, R>(script: string, request: Req, what: string, done: (r:
  * A child also ends when the server goes away first (the channel closes), so no job outlives its
  * server.
  */
-export function answerOneJob<Req, R>(handle: (request: Req) => R): void {
+export function answerOneJob<Req, R>(handle: (request: Req) => R | Promise<R>, transferOf?: (reply: R) => ArrayBuffer[]): void {
   const port = parentPort;
   if (port) {
-    port.once('message', (request: Req) => port.postMessage({ reply: handle(request) } satisfies Envelope<R>));
+    port.once('message', (request: Req) => {
+      // A job that throws or rejects ends the thread with an error: runWorkerJob says so.
+      void Promise.resolve(handle(request)).then((reply) => port.postMessage({ reply } satisfies Envelope<R>, transferOf?.(reply) ?? []));
+    });
     return;
   }
   if (!process.send) return;
   process.once('disconnect', () => process.exit(0));
   process.once('message', (request: Req) => {
-    const envelope: Envelope<R> = { reply: handle(request), peakKb: process.resourceUsage().maxRSS };
-    process.send!(envelope, undefined, undefined, () => process.disconnect());
+    void Promise.resolve(handle(request)).then((reply) => {
+      const envelope: Envelope<R> = { reply, peakKb: process.resourceUsage().maxRSS };
+      process.send!(envelope, undefined, undefined, () => process.disconnect());
+    });
   });
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isCandidateFile, scanWorkspace } from '../../server/src/workspace/scan';
+import { isCandidateFile, packScan, scanInWorker, scanWorkspace, unpackScan } from '../../server/src/workspace/scan';
 import { ignoresPermissions, makeWorkspace, removeWorkspace } from './helpers';
 
 const EXCLUDE = ['out', 'dist'];
@@ -124,5 +124,28 @@ describe('workspace/scan scanWorkspace', () => {
       ['a.js', 'a.JS', 'b.xml', 'c.now.ts', 'now.config.json', 'c.ts', 'now.config.json.bak', 'x.json'].map(isCandidateFile),
       [true, true, true, true, true, false, false, false],
     );
+  });
+  it('walks on a thread of its own to the same files and problems, and reads back only what a walk sends', async () => {
+    root = await makeWorkspace({
+      'hr/update/sys_script_include_1.xml': '<record_update/>',
+      'plain/script_includes/A.js': 'var A;',
+      'plain/script_includes/B.js': 'var Bee;',
+      'out/bundle.js': 'x',
+    });
+    await fs.symlink(path.join(root, 'nowhere'), path.join(root, 'plain/dangling'));
+    await fs.symlink('/', path.join(root, 'plain/disk'));
+    const here = await scanWorkspace(root, { exclude: EXCLUDE });
+    const notes: string[] = [];
+    const there = await scanInWorker(root, { exclude: EXCLUDE }, (why) => notes.push(why));
+    assert.deepStrictEqual(notes, []);
+    assert.deepStrictEqual(there, here);
+    assert.strictEqual(here.files.length, 3);
+    assert.strictEqual(here.problems.length, 1);
+    // The columns round-trip, and anything else is refused rather than read as files.
+    assert.deepStrictEqual(unpackScan(packScan(here)), here);
+    const packed = packScan(here);
+    for (const bad of [null, {}, { ...packed, sizes: [1, 2, 3] }, { ...packed, mtimes: new Float64Array(1) }, { ...packed, paths: [1, 2, 3] }, { ...packed, problems: 'x' }]) {
+      assert.strictEqual(unpackScan(bad), undefined, JSON.stringify(bad));
+    }
   });
 });
