@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { Bm25Index, Bm25Query, BM25_MAX_SLOTS, BM25_MAX_TF, FieldConfig } from '../../server/src/index/bm25';
+import { Bm25Index, Bm25Query, BM25_MAX_SLOTS, BM25_MAX_TF, FieldConfig, weakestTerms } from '../../server/src/index/bm25';
 import { Bm25Builder } from '../../server/src/index/bm25-build';
 import { tokenize } from '../../server/src/text/tokens';
 import { mulberry32 } from '../../server/src/random';
@@ -39,6 +39,43 @@ function idf(n: number, df: number): number {
 const IMPACT_TOLERANCE = 1e-4;
 
 describe('index/bm25', () => {
+  it('leaves out the weakest terms, weakest first, within the share, and never the strongest', () => {
+    // Total 8.3, so 5% is 0.415: 0.1 and 0.2 fit, 3 does not.
+    assert.deepStrictEqual(weakestTerms([5, 0.1, 0.2, 3], 0.05), [false, true, true, false]);
+    // Equal bounds go in the order given.
+    assert.deepStrictEqual(weakestTerms([0.1, 5, 0.1, 0.1], 0.04), [true, false, true, false]);
+    assert.deepStrictEqual(weakestTerms([1, 1], 1), [true, false]);
+    assert.strictEqual(weakestTerms([5, 0.1], 0), undefined);
+    assert.strictEqual(weakestTerms([5, 3], 0.1), undefined);
+    assert.strictEqual(weakestTerms([0.001], 0.5), undefined);
+  });
+
+  it('a search that drops weak terms scores as a search without them, and drops none at share 0', () => {
+    const index = new Bm25Index<'name' | 'body'>({ fields: { name: { weight: 2, b: 0.5 }, body: { weight: 1, b: 0.75 } } });
+    const random = mulberry32(7);
+    const common = ['get', 'record', 'value'];
+    const rare = ['escalate', 'reopen', 'approve', 'assign', 'notify', 'merge', 'archive', 'retire'];
+    for (let id = 1; id <= 300; id++) {
+      const words = (n: number) => Array.from({ length: n }, () => (random() < 0.7 ? common[Math.floor(random() * common.length)] : rare[Math.floor(random() * rare.length)]));
+      index.add(id, { name: words(2), body: words(8) });
+    }
+    const q = new Map<string, number>([['escalate', 1], ['get', 0.2], ['record', 0.1], ['value', 0.3], ['reopen', 0.8]]);
+    const exact = index.search(q, 50);
+    assert.deepStrictEqual(index.search(q, 50, undefined, { dropShare: 0 }), exact);
+    // Each common word here holds nearly every document, so its idf (and bound) is small.
+    const bounds = [...q].map(([t, w]) => w * idf(300, index.documentFrequency(t)));
+    const skip = weakestTerms(bounds, 0.05);
+    assert.ok(skip && skip.filter(Boolean).length >= 1, `bounds ${bounds.map((b) => b.toFixed(3)).join(' ')}`);
+    const kept = new Map([...q].filter((_, i) => !skip![i]));
+    const pruned = index.search(q, 50, undefined, { dropShare: 0.05 });
+    assert.deepStrictEqual(pruned, index.search(kept, 50));
+    assert.notDeepStrictEqual(pruned, exact);
+    // No document's score moved by more than the share of what the whole query could add.
+    const allowed = 0.05 * bounds.reduce((a, b) => a + b, 0);
+    const exactScore = new Map(index.search(q, 300).map((h) => [h.id, h.score]));
+    for (const h of index.search(q, 300, undefined, { dropShare: 0.05 })) assert.ok(exactScore.get(h.id)! - h.score <= allowed + 1e-9);
+  });
+
   it('ranks the obviously right document first', () => {
     const index = sampleIndex();
     assert.strictEqual(index.search(query('reopen the incident'), 3)[0].id, 2);

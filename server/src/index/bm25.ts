@@ -440,6 +440,42 @@ function idfOf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
+/** How a search may trade exactness for speed. */
+export interface SearchOptions {
+  /**
+   * Leave out the query's weakest terms, weakest first, while together they could add at most
+   * this share of what all its terms could add to any one document (a term adds at most its
+   * weight times its idf). Common words with little weight hold the longest lists: they are most
+   * of a search's work and least of its scores. 0 or absent: every term.
+   */
+  dropShare?: number;
+}
+
+/**
+ * Which of the terms (by the most each can add, `bounds`) `SearchOptions.dropShare` leaves out:
+ * the weakest first while their bounds sum to at most `share` of all of them; ties in the order
+ * given. Undefined when none is.
+ */
+export function weakestTerms(bounds: readonly number[], share: number): boolean[] | undefined {
+  if (!(share > 0) || bounds.length < 2) return undefined;
+  let total = 0;
+  for (const b of bounds) total += b;
+  const budget = share * total;
+  const order = bounds.map((_, i) => i).sort((a, b) => bounds[a] - bounds[b] || a - b);
+  const skip = new Array<boolean>(bounds.length).fill(false);
+  let spent = 0;
+  let any = false;
+  // The strongest term is always read, whatever the share.
+  for (let i = 0; i < order.length - 1; i++) {
+    const b = bounds[order[i]];
+    if (spent + b > budget) break;
+    spent += b;
+    skip[order[i]] = true;
+    any = true;
+  }
+  return any ? skip : undefined;
+}
+
 function mergeQuery(query: Bm25Query): Map<string, number> {
   const merged = new Map<string, number>();
   const entries: Iterable<[string, number]> =
@@ -948,7 +984,7 @@ export class Bm25Index<F extends string> {
    * lists) cost more than the walk. A query that read few entries over a wide span reads its
    * lists again instead.
    */
-  search(query: Bm25Query, k: number, filter?: (id: number) => boolean): Hit[] {
+  search(query: Bm25Query, k: number, filter?: (id: number) => boolean, opts: SearchOptions = {}): Hit[] {
     if (k <= 0 || this.liveCount === 0) return [];
     this.syncAverages();
     if (this.scratchScores.length < this.slotCount) {
@@ -957,6 +993,16 @@ export class Bm25Index<F extends string> {
       this.scratchScores = new Float64Array(size);
     }
     const scores = this.scratchScores;
+    // The query's terms the index holds, in query order, with what one unit of impact adds.
+    const held: number[] = [];
+    const factors: number[] = [];
+    for (const [term, weight] of mergeQuery(query)) {
+      const t = this.termIds.get(term);
+      if (t === undefined || this.df[t] === 0) continue;
+      held.push(t);
+      factors.push(weight * idfOf(this.liveCount, this.df[t]));
+    }
+    const skip = opts.dropShare ? weakestTerms(factors, opts.dropShare) : undefined;
     const read: number[] = [];
     let entries = 0;
     // The term that adds most per entry: its documents are taken first (below).
@@ -965,10 +1011,10 @@ export class Bm25Index<F extends string> {
     let lowest = this.slotCount;
     let highest = -1;
 
-    for (const [term, weight] of mergeQuery(query)) {
-      const t = this.termIds.get(term);
-      if (t === undefined || this.df[t] === 0) continue;
-      const factor = (weight * idfOf(this.liveCount, this.df[t])) / IMPACT_SCALE;
+    for (let q = 0; q < held.length; q++) {
+      if (skip?.[q]) continue;
+      const t = held[q];
+      const factor = factors[q] / IMPACT_SCALE;
       this.refreshImpacts(t);
       const docs = this.impacts.docs;
       const values = this.impacts.values;
