@@ -125,6 +125,7 @@ describe('workspace/scan scanWorkspace', () => {
       [true, true, true, true, true, false, false, false],
     );
   });
+
   it('walks on a thread of its own to the same files and problems, and reads back only what a walk sends', async () => {
     root = await makeWorkspace({
       'hr/update/sys_script_include_1.xml': '<record_update/>',

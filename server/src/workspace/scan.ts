@@ -94,8 +94,14 @@ export function excludedNames(exclude: readonly string[]): Set<string> {
   return new Set([...ALWAYS_EXCLUDED, ...exclude]);
 }
 
+/** What a walk found: the files sorted by path, and what it could not follow or read. */
+export interface ScanResult {
+  files: ScannedFile[];
+  problems: Problem[];
+}
+
 /** Walks the workspace. Never throws; files come back sorted by path. */
-export async function scanWorkspace(root: string, opts: ScanOptions): Promise<{ files: ScannedFile[]; problems: Problem[] }> {
+export async function scanWorkspace(root: string, opts: ScanOptions): Promise<ScanResult> {
   const files: ScannedFile[] = [];
   const problems: Problem[] = [];
   let rootReal: string;
@@ -290,7 +296,7 @@ export interface PackedScan {
   problems: Problem[];
 }
 
-export function packScan(scan: { files: readonly ScannedFile[]; problems: Problem[] }): PackedScan {
+export function packScan(scan: ScanResult): PackedScan {
   const n = scan.files.length;
   const sizes = new Float64Array(n);
   const mtimes = new Float64Array(n);
@@ -304,7 +310,7 @@ export function packScan(scan: { files: readonly ScannedFile[]; problems: Proble
 }
 
 /** The walk back from its columns; undefined when they are not what `packScan` makes. */
-export function unpackScan(packed: unknown): { files: ScannedFile[]; problems: Problem[] } | undefined {
+export function unpackScan(packed: unknown): ScanResult | undefined {
   const p = packed as Partial<PackedScan> | null;
   if (!p || !Array.isArray(p.paths) || !(p.sizes instanceof Float64Array) || !(p.mtimes instanceof Float64Array) || !Array.isArray(p.problems)) return undefined;
   const n = p.paths.length;
@@ -325,11 +331,10 @@ export function unpackScan(packed: unknown): { files: ScannedFile[]; problems: P
  * cannot run the walk (its script missing, a failure to start), the walk runs here, and `note`
  * says why.
  */
-export async function scanInWorker(root: string, opts: ScanOptions, note?: (why: string) => void): Promise<{ files: ScannedFile[]; problems: Problem[] }> {
+export async function scanInWorker(root: string, opts: ScanOptions, note?: (why: string) => void): Promise<ScanResult> {
   const job = await runWorkerJob<ScanRequest, PackedScan>(path.join(__dirname, 'scan-worker.js'), { root, opts }, 'workspace walk');
   const scan = job.ok ? unpackScan(job.reply) : undefined;
   if (scan) return scan;
   note?.(job.ok ? 'the workspace walk sent back a malformed list' : job.error);
   return scanWorkspace(root, opts);
 }
-
